@@ -1,0 +1,113 @@
+// The one normalized record of a billed LLM call, as captured by the proxy and stored in the usage store.
+namespace Tokentap;
+
+/// <summary>
+/// One LLM request/response exchange with its normalized token usage and cost.
+/// Token fields follow one rule across providers: <see cref="InputTokens"/> counts only uncached input,
+/// so InputTokens + CacheReadTokens + CacheWriteTokens is the whole prompt (<see cref="ContextTokens"/>).
+/// </summary>
+public sealed class UsageEvent
+{
+    /// <summary>Unique id of this event, assigned at capture.</summary>
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary>When the request started, in UTC.</summary>
+    public DateTime Timestamp { get; set; }
+
+    /// <summary>Provider family: anthropic, openai, azure-openai, chatgpt, google, google-code-assist, openrouter,
+    /// deepseek, mistral, groq, xai, together.</summary>
+    public string Provider { get; set; } = "";
+
+    /// <summary>The real upstream host name the request was for (api.anthropic.com, ...).</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>The API called: messages, chat.completions, responses, generateContent, streamGenerateContent, ...</summary>
+    public string Endpoint { get; set; } = "";
+
+    /// <summary>The model as the response reports it, else as the request named it.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The model the request asked for (body or URL), which may be an alias or a deployment name.</summary>
+    public string? RequestModel { get; set; }
+
+    /// <summary>Uncached input tokens only (never includes cache reads or cache writes).</summary>
+    public long InputTokens { get; set; }
+
+    /// <summary>Input tokens served from the provider's prompt cache.</summary>
+    public long CacheReadTokens { get; set; }
+
+    /// <summary>Input tokens written to the provider's prompt cache (all TTLs).</summary>
+    public long CacheWriteTokens { get; set; }
+
+    /// <summary>The part of <see cref="CacheWriteTokens"/> written with a 1 hour TTL (the rest is 5 minutes).</summary>
+    public long CacheWrite1hTokens { get; set; }
+
+    /// <summary>Output tokens, including reasoning tokens.</summary>
+    public long OutputTokens { get; set; }
+
+    /// <summary>The part of <see cref="OutputTokens"/> spent on reasoning/thinking, when the provider reports it.</summary>
+    public long ReasoningTokens { get; set; }
+
+    /// <summary>The whole prompt: input + cache read + cache write. Used for context-window gauges.</summary>
+    public long ContextTokens => InputTokens + CacheReadTokens + CacheWriteTokens;
+
+    /// <summary>All tokens of the exchange: <see cref="ContextTokens"/> + <see cref="OutputTokens"/>.</summary>
+    public long TotalTokens => ContextTokens + OutputTokens;
+
+    /// <summary>Cost in US dollars computed at capture time; null when the model has no known price.</summary>
+    public decimal? Cost { get; set; }
+
+    /// <summary>True when any token number was estimated (for example a stream cut off before usage arrived).</summary>
+    public bool Estimated { get; set; }
+
+    /// <summary>True when the response was streamed (SSE, JSON-array stream or WebSocket).</summary>
+    public bool Streaming { get; set; }
+
+    /// <summary>HTTP status code of the response (101 for WebSocket exchanges, 0 when no response arrived).</summary>
+    public int StatusCode { get; set; }
+
+    /// <summary>An error description when the exchange failed or its usage could not be read completely; else null.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Wall time from the start of the request to the end of the response, in milliseconds.</summary>
+    public double DurationMs { get; set; }
+
+    /// <summary>Time from the start of the request to the first response byte from upstream, in milliseconds.</summary>
+    public double? TimeToFirstByteMs { get; set; }
+
+    /// <summary>The calling application: claude-code, codex, gemini-cli, aider, openai-node, anthropic-python, curl, ...</summary>
+    public string? App { get; set; }
+
+    /// <summary>Version of the calling application, when its User-Agent says.</summary>
+    public string? AppVersion { get; set; }
+
+    /// <summary>The Tokentap session or the client's own session id that the event belongs to.</summary>
+    public string? Session { get; set; }
+
+    /// <summary>The project the call was made for (by default the directory a command was run from).</summary>
+    public string? Project { get; set; }
+
+    /// <summary>The provider's request id response header (request-id, x-request-id, ...).</summary>
+    public string? RequestId { get; set; }
+
+    /// <summary>The provider's response/message id (msg_..., chatcmpl-..., resp_..., responseId).</summary>
+    public string? MessageId { get; set; }
+
+    /// <summary>Why generation stopped (end_turn, tool_use, stop, length, STOP, ...).</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>Rate-limit and subscription-limit headers seen on the response, as typed values; null when none.</summary>
+    public RateLimitSnapshot? RateLimits { get; set; }
+
+    /// <summary>
+    /// The key that makes a stored event unique: the provider request id, else the message id, else the event id.
+    /// A retried write or a re-import of the same exchange never counts twice.
+    /// </summary>
+    public string UniqueKey =>
+        !string.IsNullOrEmpty(RequestId) ? "req:" + RequestId
+        : !string.IsNullOrEmpty(MessageId) ? "msg:" + MessageId
+        : "id:" + Id.ToString("N");
+
+    /// <summary>True when the exchange succeeded (2xx or a WebSocket upgrade) and carried no error.</summary>
+    public bool IsSuccess => StatusCode is >= 200 and < 300 or 101 && Error is null;
+}

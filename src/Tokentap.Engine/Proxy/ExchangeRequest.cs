@@ -1,0 +1,76 @@
+// What the proxy tells an observer about a request before forwarding it.
+namespace Tokentap.Engine.Proxy;
+
+/// <summary>One request on an intercepted host, as it is about to be forwarded upstream.</summary>
+public sealed class ExchangeRequest
+{
+    private ReadOnlyMemory<byte> _body;
+
+    public ExchangeRequest(ReadOnlyMemory<byte> body) => _body = body;
+
+    /// <summary>The real upstream host the request is for (api.openai.com), whatever route it came by.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The upstream port (443 for https).</summary>
+    public required int Port { get; init; }
+
+    /// <summary>The request method.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Path and query as sent upstream (a base-URL prefix such as /anthropic already removed).</summary>
+    public required string PathAndQuery { get; init; }
+
+    /// <summary>Request headers as received from the client (names as sent; look-ups are case-insensitive).</summary>
+    public required HeaderList Headers { get; init; }
+
+    /// <summary>How the request reached the proxy.</summary>
+    public required ProxyRoute Route { get; init; }
+
+    /// <summary>True for a WebSocket upgrade request.</summary>
+    public bool IsWebSocketUpgrade { get; init; }
+
+    /// <summary>When the request started (the first byte of its request line), UTC.</summary>
+    public required DateTime StartedUtc { get; init; }
+
+    /// <summary>Attribution the listener was started with (Invoke-TokentapCommand's App, Project, Session).</summary>
+    public required ExchangeTags Tags { get; init; }
+
+    /// <summary>The request body (request bodies are small and are read whole before forwarding).</summary>
+    public ReadOnlyMemory<byte> Body => _body;
+
+    /// <summary>True once <see cref="ReplaceBody"/> was called.</summary>
+    public bool BodyReplaced { get; private set; }
+
+    /// <summary>Replaces the body that is forwarded upstream; the proxy adjusts Content-Length.</summary>
+    public void ReplaceBody(ReadOnlyMemory<byte> body)
+    {
+        _body = body;
+        BodyReplaced = true;
+    }
+}
+
+/// <summary>How a request reached the proxy.</summary>
+public enum ProxyRoute
+{
+    /// <summary>Through a CONNECT tunnel that the proxy decrypted (HTTPS_PROXY clients).</summary>
+    Connect,
+
+    /// <summary>Origin-form request under /anthropic, /openai or /gemini (base-URL mode).</summary>
+    BaseUrl,
+
+    /// <summary>Absolute-form http:// request (plain HTTP proxy).</summary>
+    PlainHttp,
+}
+
+/// <summary>Attribution attached to every exchange a listener serves.</summary>
+public sealed record ExchangeTags(string? Session, string? App, string? Project)
+{
+    public static readonly ExchangeTags None = new(null, null, null);
+}
+
+/// <summary>Direction of a WebSocket message.</summary>
+public enum WebSocketMessageDirection
+{
+    ClientToServer,
+    ServerToClient,
+}
