@@ -81,8 +81,13 @@ public sealed class UsageEvent
     /// <summary>Version of the calling application, when its User-Agent says.</summary>
     public string? AppVersion { get; set; }
 
-    /// <summary>The Tokentap session or the client's own session id that the event belongs to.</summary>
+    /// <summary>The Tokentap session the event was captured in (Start-Tokentap -Session, or one run of
+    /// Invoke-TokentapCommand).</summary>
     public string? Session { get; set; }
+
+    /// <summary>The client's own conversation/session id when it sends one (Claude Code's x-claude-code-session-id,
+    /// Codex's session-id); context-window gauges follow it.</summary>
+    public string? ClientSessionId { get; set; }
 
     /// <summary>The project the call was made for (by default the directory a command was run from).</summary>
     public string? Project { get; set; }
