@@ -1,0 +1,78 @@
+// The built module layout, its manifest and its dependency isolation.
+using System.Collections;
+using System.Management.Automation;
+using System.Runtime.Loader;
+
+namespace Tokentap.PowerShell.Tests;
+
+[Collection(ModuleCollection.Name)]
+public sealed class ModuleLayoutTests(ModuleFixture module)
+{
+    [Fact]
+    public void Test_ModuleManifest_passes_and_describes_the_module()
+    {
+        var info = module.Run("Test-ModuleManifest -Path $args[0] -ErrorAction Stop", module.ManifestPath).Single<PSModuleInfo>();
+
+        Assert.Equal("Tokentap", info.Name);
+        Assert.Equal(new Version(0, 1, 0), info.Version);
+        Assert.Equal(Guid.Parse("c2c8c931-90c7-4c1a-8a21-90a8e9ede08c"), info.Guid);
+        Assert.Equal(new Version(7, 4), info.PowerShellVersion);
+        Assert.Equal(new[] { "Core" }, info.CompatiblePSEditions);
+        Assert.Equal("Tokentap.PowerShell.dll", Path.GetFileName(info.RootModule));
+        var psData = (Hashtable)((Hashtable)info.PrivateData)["PSData"]!;
+        Assert.Contains("LLM", (object[])psData["Tags"]!);
+        Assert.StartsWith("https://", (string)psData["LicenseUri"]!);
+        Assert.StartsWith("https://", (string)psData["ProjectUri"]!);
+        Assert.False(string.IsNullOrWhiteSpace((string)psData["ReleaseNotes"]!));
+    }
+
+    [Fact]
+    public void Manifest_exports_exactly_the_cmdlets_the_assembly_defines()
+    {
+        var declared = module.Run("(Test-ModuleManifest -Path $args[0]).ExportedCmdlets.Keys", module.ManifestPath).ThrowIfFailed().Output.Select(o => (string)o.BaseObject).Order().ToList();
+        var exported = module.Run("(Get-Module Tokentap).ExportedCmdlets.Keys").ThrowIfFailed().Output.Select(o => (string)o.BaseObject).Order().ToList();
+        var defined = AssemblyLoadContext.Default.Assemblies
+            .Single(a => a.GetName().Name == "Tokentap.PowerShell")
+            .GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Cast<CmdletAttribute>().SingleOrDefault())
+            .Where(a => a is not null)
+            .Select(a => $"{a!.VerbName}-{a.NounName}")
+            .Order()
+            .ToList();
+
+        Assert.NotEmpty(defined);
+        Assert.Equal(defined, declared);
+        Assert.Equal(defined, exported);
+        var manifestText = File.ReadAllText(module.ManifestPath);
+        Assert.DoesNotContain("'*'", manifestText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layout_puts_the_engine_and_its_packages_in_deps()
+    {
+        var root = Directory.GetFiles(module.ModuleDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            new[] { "Tokentap.Contracts.dll", "Tokentap.Format.ps1xml", "Tokentap.PowerShell.dll", "Tokentap.Types.ps1xml", "Tokentap.psd1" },
+            root);
+        Assert.True(File.Exists(Path.Combine(module.ModuleDirectory, "en-US", "Tokentap.PowerShell.dll-Help.xml")));
+
+        var deps = Directory.GetFiles(Path.Combine(module.ModuleDirectory, "deps")).Select(Path.GetFileName).ToList();
+        Assert.Contains("Tokentap.Engine.dll", deps);
+        Assert.Contains("LiteDB.dll", deps);
+        Assert.Contains("Microsoft.ML.Tokenizers.dll", deps);
+        Assert.Contains("Spectre.Console.dll", deps);
+        Assert.DoesNotContain("System.Management.Automation.dll", deps);
+        Assert.DoesNotContain("Tokentap.Contracts.dll", deps);
+    }
+
+    [Fact]
+    public void Engine_lives_in_the_module_load_context_and_contracts_in_the_default_one()
+    {
+        var conflicting = module.ConflictingLiteDB;
+        Assert.Equal(new Version(4, 1, 4, 0), conflicting.GetName().Version);
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(conflicting));
+
+        var contracts = AssemblyLoadContext.Default.Assemblies.Single(a => a.GetName().Name == "Tokentap.Contracts");
+        Assert.Equal(Path.Combine(module.ModuleDirectory, "Tokentap.Contracts.dll"), contracts.Location);
+    }
+}
