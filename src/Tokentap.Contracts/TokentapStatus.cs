@@ -1,0 +1,63 @@
+// The state of Tokentap in this PowerShell process, as Get-Tokentap and Start-Tokentap -PassThru report it.
+namespace Tokentap;
+
+/// <summary>Whether the proxy runs in this process, where it listens and what it has captured.</summary>
+public sealed class TokentapStatus
+{
+    /// <summary>True while the proxy listens in this process.</summary>
+    public bool Running { get; init; }
+
+    /// <summary>The loopback port the proxy listens on; 0 when not running.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The value given to HTTPS_PROXY (http://127.0.0.1:PORT); null when not running.</summary>
+    public string? ProxyUrl { get; init; }
+
+    /// <summary>The session name events are tagged with.</summary>
+    public string? Session { get; init; }
+
+    /// <summary>When the proxy started (local time).</summary>
+    public DateTime? StartTime { get; init; }
+
+    /// <summary>How long the proxy has been running.</summary>
+    public TimeSpan? Uptime { get; init; }
+
+    /// <summary>Usage events captured by this proxy since it started.</summary>
+    public long EventsCaptured { get; init; }
+
+    /// <summary>Events captured but not yet committed to the database.</summary>
+    public long EventsPending { get; init; }
+
+    /// <summary>Events lost because the in-memory queue was full or the database refused them.</summary>
+    public long EventsDropped { get; init; }
+
+    /// <summary>Requests the proxy has forwarded (intercepted or tunnelled).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Failures seen by the proxy, parsers or store since start (details in <see cref="RecentErrors"/>).</summary>
+    public long Failures { get; init; }
+
+    /// <summary>The most recent failures, newest first.</summary>
+    public IReadOnlyList<string> RecentErrors { get; init; } = Array.Empty<string>();
+
+    /// <summary>Models seen without a known price (their Cost is null).</summary>
+    public IReadOnlyList<string> UnpricedModels { get; init; } = Array.Empty<string>();
+
+    /// <summary>Hosts whose HTTPS traffic is decrypted and read; everything else is tunnelled untouched.</summary>
+    public IReadOnlyList<string> InterceptHosts { get; init; } = Array.Empty<string>();
+
+    /// <summary>The Tokentap root certificate (PEM).</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>System roots plus the Tokentap root (PEM), for SSL_CERT_FILE and friends.</summary>
+    public string? BundlePath { get; init; }
+
+    /// <summary>The usage database.</summary>
+    public string? DatabasePath { get; init; }
+
+    /// <summary>The proxy upstream traffic goes through, when one was configured or inherited from HTTPS_PROXY.</summary>
+    public string? UpstreamProxy { get; init; }
+
+    /// <summary>True when Start-Tokentap set this session's proxy and certificate variables.</summary>
+    public bool EnvironmentApplied { get; init; }
+}
