@@ -12,7 +12,7 @@ internal interface IUsageParser : IDisposable
     /// <summary>What was learned about the response (for WebSocket exchanges: the turn in flight, if any).</summary>
     UsageReport Report { get; }
 
-    /// <summary>True once the body turned out to be a stream (SSE or a JSON array).</summary>
+    /// <summary>True once the body turned out to be an SSE stream.</summary>
     bool SawStream { get; }
 
     /// <summary>The response status arrived.</summary>

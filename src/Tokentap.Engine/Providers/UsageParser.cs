@@ -14,7 +14,6 @@ internal abstract class UsageParser : IUsageParser, IPayloadHandler
     private readonly UsageObserverOptions _options;
     private SseDecoder? _sse;
     private JsonObjectSplitter? _json;
-    private bool _rootIsArray;
     private string? _errorLine;
 
     protected UsageParser(UsageObserverOptions options)
@@ -25,7 +24,7 @@ internal abstract class UsageParser : IUsageParser, IPayloadHandler
 
     public UsageReport Report { get; protected set; }
 
-    public bool SawStream => _sse is not null || _rootIsArray;
+    public bool SawStream => _sse is not null;
 
     /// <summary>The response status (0 before the head).</summary>
     protected int StatusCode { get; private set; }
@@ -52,7 +51,6 @@ internal abstract class UsageParser : IUsageParser, IPayloadHandler
             chunk = chunk[start..];
             if (chunk[0] is (byte)'{' or (byte)'[')
             {
-                _rootIsArray = chunk[0] == (byte)'[';
                 _json = new JsonObjectSplitter(this, _options.MaxPayloadBytes);
             }
             else
