@@ -172,7 +172,7 @@ internal sealed class OpenAiResponsesParser : UsageParser
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return;
         }

@@ -106,7 +106,7 @@ internal sealed class RequestFacts
                 HasIncludeUsage = hasIncludeUsage,
             };
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return None;
         }

@@ -157,7 +157,7 @@ public sealed class TokenEstimator
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return Math.Max(total, json.Length / 4);
         }
