@@ -86,8 +86,8 @@ public sealed class PriceTable
 
     /// <summary>
     /// The price entry for a model id, or null. Overrides first, then the base table; within each, every candidate
-    /// name (the id, then without provider prefix, ':' tag, '@' version, '-latest' or date suffix) is tried against the
-    /// provider's own models and then all models, by exact id and then by match rule.
+    /// name (the id, then without provider prefix, ':' tag, '@' version, '-latest' or date suffix) is tried first against
+    /// the billing provider's own models, then against all models, each by exact id and then by match rule.
     /// </summary>
     public ModelPrice? Resolve(string? model, string? provider = null)
     {
@@ -155,13 +155,19 @@ public sealed class PriceTable
             return null;
         }
 
+        if (hint is not null)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (Find(models, candidate, hint) is { } hinted)
+                {
+                    return hinted;
+                }
+            }
+        }
+
         foreach (var candidate in candidates)
         {
-            if (hint is not null && Find(models, candidate, hint) is { } hinted)
-            {
-                return hinted;
-            }
-
             if (Find(models, candidate, null) is { } any)
             {
                 return any;
