@@ -33,9 +33,6 @@ public sealed class ModelMatch
     /// <summary>The rules combined by or/and; empty for a leaf rule.</summary>
     public IReadOnlyList<ModelMatch> Children { get; }
 
-    /// <summary>A rule that matches one id exactly.</summary>
-    public static ModelMatch Exactly(string id) => new(ModelMatchKind.Equals, id, Array.Empty<ModelMatch>());
-
     /// <summary>A leaf rule; a bad regex throws <see cref="ArgumentException"/>.</summary>
     public static ModelMatch Leaf(ModelMatchKind kind, string value) => new(kind, value, Array.Empty<ModelMatch>());
 
