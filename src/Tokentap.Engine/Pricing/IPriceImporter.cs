@@ -1,0 +1,12 @@
+// The shape every price-list importer has: a file in, price table entries out.
+namespace Tokentap.Engine.Pricing;
+
+/// <summary>Reads a published price list into price table entries for the user's override table.</summary>
+public interface IPriceImporter
+{
+    /// <summary>The format's name (litellm, genai-prices, models.dev).</summary>
+    string Format { get; }
+
+    /// <summary>Reads the file; throws <see cref="InvalidDataException"/> naming the problem when it is not this format.</summary>
+    IReadOnlyList<ModelPrice> Import(string path, DateOnly retrieved);
+}

@@ -1,0 +1,318 @@
+// One billed exchange under observation: feeds its parser and turns what it learned into usage events.
+using System.Buffers;
+using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Tokenizing;
+
+namespace Tokentap.Engine.Providers;
+
+/// <summary>
+/// Drives the parser with the response and, at the end, builds the event: ids, attribution, rate limits, timings,
+/// errors, and estimates for what the provider never reported. No method lets an exception out.
+/// </summary>
+internal sealed class UsageTap : IExchangeTap
+{
+    private readonly UsageObserver _observer;
+    private readonly ApiRoute _route;
+    private readonly string _host;
+    private readonly DateTime _startedUtc;
+    private readonly ExchangeTags _tags;
+    private readonly string? _app;
+    private readonly string? _appVersion;
+    private readonly string? _clientSessionId;
+    private readonly string? _requestModel;
+    private readonly bool _streamRequested;
+    private readonly bool _webSocket;
+    private readonly int _requestLength;
+    private readonly IUsageParser _parser;
+    private byte[]? _requestBody;
+    private ExchangeResponseHead? _head;
+    private bool _parserFailed;
+    private bool _completed;
+
+    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlySpan<byte> body)
+    {
+        _observer = observer;
+        _route = route;
+        _host = request.Host;
+        _startedUtc = DateTime.SpecifyKind(request.StartedUtc, DateTimeKind.Utc);
+        _tags = request.Tags ?? ExchangeTags.None;
+        (_app, _appVersion) = AppIdentifier.Identify(request.Headers);
+        _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers);
+        _requestModel = facts.Model ?? route.UrlModel;
+        _streamRequested = facts.Stream || route.StreamEndpoint;
+        _webSocket = request.IsWebSocketUpgrade;
+        _requestLength = body.Length;
+        if (!body.IsEmpty && body.Length <= observer.Options.MaxRequestBodyBytes)
+        {
+            _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
+            body.CopyTo(_requestBody);
+        }
+
+        var options = observer.Options;
+        _parser = route.Format switch
+        {
+            WireFormat.AnthropicMessages => new AnthropicParser(options),
+            WireFormat.OpenAiChat => new OpenAiChatParser(options, route.ReasoningSeparate),
+            WireFormat.OpenAiResponses => new OpenAiResponsesParser(options, _webSocket ? PublishTurn : null),
+            _ => new GeminiParser(options),
+        };
+    }
+
+    public void OnResponseHead(ExchangeResponseHead head)
+    {
+        _head = head;
+        Guard(() => _parser.OnResponseHead(head.StatusCode));
+    }
+
+    public void OnResponseBody(ReadOnlySpan<byte> decoded)
+    {
+        if (_parserFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            _parser.Feed(decoded);
+        }
+        catch (Exception ex)
+        {
+            ParserFailed(ex);
+        }
+    }
+
+    public void OnWebSocketMessage(WebSocketMessageDirection direction, bool isText, ReadOnlySpan<byte> payload)
+    {
+        if (_parserFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            _parser.OnWebSocketMessage(direction, isText, payload);
+        }
+        catch (Exception ex)
+        {
+            ParserFailed(ex);
+        }
+    }
+
+    public void OnCompleted(ExchangeCompletion completion)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        try
+        {
+            if (!_parserFailed)
+            {
+                Guard(_parser.Complete);
+            }
+
+            if (_webSocket)
+            {
+                // Turns were published as they ended; one still in flight ends here, cut short.
+                if (_parser is OpenAiResponsesParser { TurnOpen: true } responses)
+                {
+                    PublishEvent(Build(responses.Report, completion, isTurn: true));
+                }
+
+                return;
+            }
+
+            PublishEvent(Build(_parser.Report, completion, isTurn: false));
+        }
+        catch (Exception ex)
+        {
+            _observer.RecordFailure("finishing usage capture", ex);
+        }
+        finally
+        {
+            _parser.Dispose();
+            if (_requestBody is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_requestBody);
+                _requestBody = null;
+            }
+        }
+    }
+
+    private void PublishTurn(UsageReport report) => PublishEvent(Build(report, null, isTurn: true));
+
+    private void PublishEvent(UsageEvent usage)
+    {
+        try
+        {
+            _observer.Publish(usage);
+        }
+        catch (Exception ex)
+        {
+            _observer.RecordFailure("publishing a usage event", ex);
+        }
+    }
+
+    private UsageEvent Build(UsageReport report, ExchangeCompletion? completion, bool isTurn)
+    {
+        var head = _head;
+        var status = head?.StatusCode ?? completion?.ProxyStatusCode ?? 0;
+        var usage = new UsageEvent
+        {
+            Timestamp = isTurn && report.StartedUtc is { } turnStart ? turnStart : _startedUtc,
+            Provider = _route.Provider,
+            Host = _host,
+            Endpoint = _route.Endpoint,
+            RequestModel = (isTurn ? report.RequestModel : null) ?? _requestModel,
+            Streaming = _webSocket || _streamRequested || _parser.SawStream,
+            StatusCode = status,
+            App = _tags.App ?? _app,
+            AppVersion = _tags.App is null || string.Equals(_tags.App, _app, StringComparison.OrdinalIgnoreCase) ? _appVersion : null,
+            Session = _tags.Session,
+            Project = _tags.Project,
+            ClientSessionId = _clientSessionId,
+            // Every turn of a WebSocket shares the upgrade's request id; the response id keeps turns apart.
+            RequestId = isTurn || head is null ? null : ExchangeHeaders.RequestId(head.Headers),
+            MessageId = report.MessageId,
+            StopReason = report.StopReason,
+            RateLimits = head is null ? null : RateLimitReader.Read(head.Headers, new DateTimeOffset(_startedUtc).AddMilliseconds(head.TimeToFirstByteMs)),
+        };
+        usage.Model = report.Model ?? usage.RequestModel;
+
+        if (isTurn)
+        {
+            usage.DurationMs = _observer.Options.Time.GetElapsedTime(report.StartedTimestamp).TotalMilliseconds;
+            usage.TimeToFirstByteMs = report.TimeToFirstByteMs;
+        }
+        else
+        {
+            usage.DurationMs = completion?.DurationMs ?? 0;
+            usage.TimeToFirstByteMs = head?.TimeToFirstByteMs;
+        }
+
+        var errors = new List<string>(2);
+        if (_parserFailed)
+        {
+            errors.Add("the usage parser failed; numbers may be incomplete");
+        }
+
+        if (report.Error is not null)
+        {
+            errors.Add(report.Error);
+        }
+
+        var cut = false;
+        if (completion is not null)
+        {
+            if (completion.ClientAborted)
+            {
+                errors.Add("the client closed the connection before the response completed");
+                cut = true;
+            }
+
+            if (completion.UpstreamError is not null)
+            {
+                errors.Add("upstream: " + completion.UpstreamError);
+                cut = true;
+            }
+
+            if (completion.ObserverOverflow)
+            {
+                errors.Add("Tokentap fell behind reading this response; usage may be incomplete");
+                cut = true;
+            }
+
+            if (completion.DecodeError is not null)
+            {
+                errors.Add("the response could not be decoded: " + completion.DecodeError);
+                cut = true;
+            }
+        }
+        else if (isTurn && !report.Finished)
+        {
+            cut = true;
+        }
+
+        var success = status is >= 200 and < 300 or 101;
+        if (success)
+        {
+            usage.InputTokens = Math.Max(0, report.InputTokens);
+            usage.CacheReadTokens = Math.Max(0, report.CacheReadTokens);
+            usage.CacheWriteTokens = Math.Max(0, report.CacheWriteTokens);
+            usage.CacheWrite1hTokens = Math.Clamp(report.CacheWrite1hTokens, 0, usage.CacheWriteTokens);
+            usage.OutputTokens = Math.Max(0, report.OutputTokens);
+            usage.ReasoningTokens = Math.Clamp(report.ReasoningTokens, 0, usage.OutputTokens);
+            if (!report.Finished && !cut && errors.Count == 0)
+            {
+                errors.Add("the response ended before its final event");
+            }
+
+            if (!report.InputKnown || !report.OutputKnown)
+            {
+                if (errors.Count == 0)
+                {
+                    errors.Add("the response carried no usage; tokens are estimated");
+                }
+
+                Estimate(report, usage, isTurn);
+            }
+
+            if (report.ReportedCost is { } reported)
+            {
+                usage.Cost = reported;
+            }
+        }
+        else if (errors.Count == 0)
+        {
+            errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
+        }
+
+        usage.Error = errors.Count == 0 ? null : string.Join("; ", errors);
+        return usage;
+    }
+
+    // Estimates what the provider did not report: input from the request body, output from the streamed text.
+    private void Estimate(UsageReport report, UsageEvent usage, bool isTurn)
+    {
+        var estimator = _observer.Options.Estimator;
+        var encoding = TokenEstimator.EncodingForModel(usage.Model ?? usage.RequestModel);
+        if (!report.InputKnown)
+        {
+            var body = isTurn ? report.RequestBody : _requestBody;
+            var length = isTurn ? report.RequestBody?.Length ?? 0 : _requestLength;
+            usage.InputTokens = body is null ? length / 4 : estimator.CountJsonText(body.AsSpan(0, length), encoding);
+            usage.CacheReadTokens = 0;
+            usage.CacheWriteTokens = 0;
+            usage.CacheWrite1hTokens = 0;
+        }
+
+        if (!report.OutputKnown)
+        {
+            var counted = report.Text.IsEmpty ? 0 : estimator.CountTokens(report.Text.Text, encoding) + report.Text.DroppedChars / 4;
+            usage.OutputTokens = Math.Max(usage.OutputTokens, counted);
+            usage.ReasoningTokens = Math.Min(usage.ReasoningTokens, usage.OutputTokens);
+        }
+
+        usage.Estimated = true;
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            ParserFailed(ex);
+        }
+    }
+
+    private void ParserFailed(Exception ex)
+    {
+        _parserFailed = true;
+        _observer.RecordFailure($"parsing {_route.Endpoint} from {_host}", ex);
+    }
+}
