@@ -17,6 +17,7 @@
     CmdletsToExport      = @(
         'Enable-TokentapAutoStart'
         'Disable-TokentapAutoStart'
+        'Measure-TokenCount'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
