@@ -17,6 +17,12 @@ namespace Tokentap.Engine.Usage;
 /// </summary>
 internal sealed class UsageDatabase : IDisposable
 {
+    // The LiteDB 5 file header: the text at offset 32 followed by the file format version byte 8; pages are 8 KiB.
+    private const int HeaderSignatureOffset = 32;
+    private const byte FileFormatVersion = 8;
+    private const int PageSize = 8192;
+    private static readonly byte[] HeaderSignature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
+
     private readonly Mutex _mutex;
     private readonly TimeSpan _lockTimeout;
 
@@ -24,8 +30,14 @@ internal sealed class UsageDatabase : IDisposable
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _lockTimeout = lockTimeout;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(DatabasePath.ToLowerInvariant()));
-        _mutex = new Mutex(false, @"Global\tokentap-usage-" + Convert.ToHexString(hash, 0, 16));
+        _mutex = new Mutex(false, MutexName(DatabasePath));
+    }
+
+    /// <summary>The machine-wide lock name of a database file (case-folded, as LiteDB does for its own shared mode).</summary>
+    internal static string MutexName(string databasePath)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(databasePath).ToLowerInvariant()));
+        return @"Global\tokentap-usage-" + Convert.ToHexString(hash, 0, 16);
     }
 
     public string DatabasePath { get; }
@@ -153,6 +165,7 @@ internal sealed class UsageDatabase : IDisposable
             Directory.CreateDirectory(folder);
         }
 
+        CheckHeader();
         var engine = new LiteEngine(new EngineSettings { Filename = DatabasePath });
         try
         {
@@ -163,6 +176,33 @@ internal sealed class UsageDatabase : IDisposable
         {
             DisposeQuietly(engine);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a file that does not start with a LiteDB 5 header before LiteDB opens it: LiteDB rewrites parts of a
+    /// file it cannot read (it truncated a file of garbage in our tests), and the damaged file must be kept as it was.
+    /// </summary>
+    private void CheckHeader()
+    {
+        var info = new FileInfo(DatabasePath);
+        if (!info.Exists || info.Length == 0)
+        {
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSignatureOffset + HeaderSignature.Length + 1];
+        int read;
+        using (var stream = new FileStream(DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        if (info.Length < PageSize || read < header.Length
+            || !header.Slice(HeaderSignatureOffset, HeaderSignature.Length).SequenceEqual(HeaderSignature)
+            || header[^1] != FileFormatVersion)
+        {
+            throw new LiteException(LiteException.INVALID_DATABASE, "the file does not start with a LiteDB 5 header");
         }
     }
 

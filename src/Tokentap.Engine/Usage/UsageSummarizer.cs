@@ -78,7 +78,7 @@ internal sealed class UsageSummarizer
         }
 
         return groups
-            .OrderBy(g => g.Key.Period).ThenBy(g => g.Key.Offset)
+            .OrderBy(g => g.Key.Period - g.Key.Offset).ThenBy(g => g.Key.Period)
             .ThenBy(g => g.Key.Provider, StringComparer.Ordinal).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
             .ThenBy(g => g.Key.App, StringComparer.Ordinal).ThenBy(g => g.Key.Session, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Project, StringComparer.Ordinal)

@@ -94,7 +94,16 @@ internal static class UsageWriter
         engine.BeginTrans();
         try
         {
-            engine.DeleteMany(UsageSchema.Values, BsonExpression.Create("true"));
+            var old = new List<BsonValue>();
+            using (var reader = engine.Query(UsageSchema.Values, new Query { Select = BsonExpression.Create("{ _id: $._id }") }))
+            {
+                while (reader.Read())
+                {
+                    old.Add(reader.Current["_id"]);
+                }
+            }
+
+            engine.Delete(UsageSchema.Values, old);
             var labels = new HashSet<(UsageField, string)>();
             using (var reader = engine.Query(UsageSchema.Rollups, new Query()))
             {
