@@ -1,22 +1,56 @@
 // Maps RateLimitSnapshot to a sub-document by reflection, so members added to it later are stored without a change here.
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Reflection;
 using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>
-/// Stores every public read/write property of <see cref="RateLimitSnapshot"/> under its own name, leaving nulls out.
-/// Reading is lenient: unknown names (a removed member) and values of an unexpected type are skipped.
+/// Stores every public read/write property of <see cref="RateLimitSnapshot"/>, leaving nulls out. The members known
+/// today are stored under fixed two-letter field names (these sub-documents are in most Anthropic events, so long names
+/// would cost ~150 bytes per event); members added later are stored under their own property name. Reading is lenient:
+/// unknown names (a removed member) and values of an unexpected type are skipped.
 /// </summary>
 internal static class RateLimitDocument
 {
+    // Part of the file format: never change or reuse a code. New members need no entry (they use their own name).
+    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal)
+    {
+        ["UnifiedStatus"] = "us",
+        ["UnifiedReset"] = "ur",
+        ["UnifiedRepresentativeClaim"] = "uc",
+        ["Unified5hUtilization"] = "5u",
+        ["Unified5hReset"] = "5r",
+        ["Unified5hStatus"] = "5s",
+        ["Unified7dUtilization"] = "7u",
+        ["Unified7dReset"] = "7r",
+        ["Unified7dStatus"] = "7s",
+        ["RequestsLimit"] = "ql",
+        ["RequestsRemaining"] = "qm",
+        ["RequestsReset"] = "qr",
+        ["TokensLimit"] = "tl",
+        ["TokensRemaining"] = "tm",
+        ["TokensReset"] = "tr",
+        ["InputTokensLimit"] = "il",
+        ["InputTokensRemaining"] = "im",
+        ["InputTokensReset"] = "ir",
+        ["OutputTokensLimit"] = "ol",
+        ["OutputTokensRemaining"] = "om",
+        ["OutputTokensReset"] = "or",
+    };
+
     private static readonly PropertyInfo[] Properties = typeof(RateLimitSnapshot)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0 && IsSupported(p.PropertyType))
         .ToArray();
 
-    private static readonly Dictionary<string, PropertyInfo> ByName = Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    private static readonly (PropertyInfo Property, string Field)[] Fields =
+        Properties.Select(p => (p, ShortNames.GetValueOrDefault(p.Name, p.Name))).ToArray();
+
+    // Compiled setters: reading happens for most events of a query, and PropertyInfo.SetValue is slow.
+    private static readonly Dictionary<string, (Type Type, Action<RateLimitSnapshot, object> Set)> ByField =
+        Fields.ToDictionary(f => f.Field, f => (f.Property.PropertyType, CompileSetter(f.Property)), StringComparer.Ordinal);
 
     /// <summary>The property types this mapping stores exactly.</summary>
     public static bool IsSupported(Type type)
@@ -29,12 +63,12 @@ internal static class RateLimitDocument
     public static BsonDocument ToDocument(RateLimitSnapshot snapshot)
     {
         var doc = new BsonDocument();
-        foreach (var property in Properties)
+        foreach (var (property, field) in Fields)
         {
             var value = property.GetValue(snapshot);
             if (value is not null)
             {
-                doc[property.Name] = ToBson(value);
+                doc[field] = ToBson(value);
             }
         }
 
@@ -46,13 +80,21 @@ internal static class RateLimitDocument
         var snapshot = new RateLimitSnapshot();
         foreach (var (name, value) in doc)
         {
-            if (ByName.TryGetValue(name, out var property) && TryFromBson(value, property.PropertyType, out var converted))
+            if (ByField.TryGetValue(name, out var property) && TryFromBson(value, property.Type, out var converted))
             {
-                property.SetValue(snapshot, converted);
+                property.Set(snapshot, converted!);
             }
         }
 
         return snapshot;
+    }
+
+    private static Action<RateLimitSnapshot, object> CompileSetter(PropertyInfo property)
+    {
+        var target = Expression.Parameter(typeof(RateLimitSnapshot));
+        var value = Expression.Parameter(typeof(object));
+        var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
+        return Expression.Lambda<Action<RateLimitSnapshot, object>>(assign, target, value).Compile();
     }
 
     private static BsonValue ToBson(object value) => value switch

@@ -15,7 +15,6 @@ internal static class UsageEventDocument
 {
     public const string Position = "_id";
     public const string Key = "k";
-    public const string Ticks = "t";
     public const string Order = "o";
     public const string Provider = "p";
     public const string Model = "m";
@@ -49,6 +48,7 @@ internal static class UsageEventDocument
 
     private const int EstimatedFlag = 1;
     private const int StreamingFlag = 2;
+    private const int RequestModelIsModelFlag = 4;
 
     // LiteDB refuses index keys over 1023 bytes; longer unique keys are stored as a hash of the key.
     private const int MaxKeyBytes = 512;
@@ -85,7 +85,6 @@ internal static class UsageEventDocument
         {
             [Position] = position,
             [Key] = storedKey,
-            [Ticks] = ticks,
             [Order] = OrderKey(ticks, position),
             [Success] = usageEvent.IsSuccess,
         };
@@ -112,7 +111,12 @@ internal static class UsageEventDocument
         PutNonEmpty(doc, Host, usageEvent.Host);
         PutNonEmpty(doc, Endpoint, usageEvent.Endpoint);
         PutString(doc, Model, usageEvent.Model);
-        PutString(doc, RequestModel, usageEvent.RequestModel);
+        var requestModelIsModel = usageEvent.RequestModel is not null && usageEvent.RequestModel == usageEvent.Model;
+        if (!requestModelIsModel)
+        {
+            PutString(doc, RequestModel, usageEvent.RequestModel);
+        }
+
         PutCount(doc, InputTokens, usageEvent.InputTokens);
         PutCount(doc, CacheReadTokens, usageEvent.CacheReadTokens);
         PutCount(doc, CacheWriteTokens, usageEvent.CacheWriteTokens);
@@ -124,7 +128,8 @@ internal static class UsageEventDocument
             doc[Cost] = cost;
         }
 
-        var flags = (usageEvent.Estimated ? EstimatedFlag : 0) | (usageEvent.Streaming ? StreamingFlag : 0);
+        var flags = (usageEvent.Estimated ? EstimatedFlag : 0) | (usageEvent.Streaming ? StreamingFlag : 0)
+            | (requestModelIsModel ? RequestModelIsModelFlag : 0);
         if (flags != 0)
         {
             doc[Flags] = flags;
@@ -162,55 +167,79 @@ internal static class UsageEventDocument
 
     public static UsageEvent FromDocument(BsonDocument doc)
     {
-        var storedKey = GetString(doc, Key) ?? "";
-        var usageEvent = new UsageEvent
+        // One pass over the fields present (defaults were left out when writing), lenient about types.
+        var usageEvent = new UsageEvent();
+        string storedKey = "";
+        string? requestModel = null;
+        long flags = 0;
+        Guid? eventId = null;
+        foreach (var (name, value) in doc)
         {
-            Timestamp = new DateTime(GetLong(doc, Ticks), DateTimeKind.Utc),
-            Provider = GetString(doc, Provider) ?? "",
-            Host = GetString(doc, Host) ?? "",
-            Endpoint = GetString(doc, Endpoint) ?? "",
-            Model = GetString(doc, Model),
-            RequestModel = GetString(doc, RequestModel),
-            InputTokens = GetLong(doc, InputTokens),
-            CacheReadTokens = GetLong(doc, CacheReadTokens),
-            CacheWriteTokens = GetLong(doc, CacheWriteTokens),
-            CacheWrite1hTokens = GetLong(doc, CacheWrite1hTokens),
-            OutputTokens = GetLong(doc, OutputTokens),
-            ReasoningTokens = GetLong(doc, ReasoningTokens),
-            Cost = doc.TryGetValue(Cost, out var cost) && cost.IsNumber ? cost.AsDecimal : null,
-            StatusCode = (int)GetLong(doc, StatusCode),
-            Error = GetString(doc, Error),
-            DurationMs = GetDouble(doc, DurationMs) ?? 0,
-            TimeToFirstByteMs = GetDouble(doc, TimeToFirstByteMs),
-            App = GetString(doc, App),
-            AppVersion = GetString(doc, AppVersion),
-            Session = GetString(doc, Session),
-            ClientSessionId = GetString(doc, ClientSessionId),
-            Project = GetString(doc, Project),
-            StopReason = GetString(doc, StopReason),
-            RequestId = storedKey.StartsWith("req:", StringComparison.Ordinal) ? storedKey[4..] : GetString(doc, RequestId),
-            MessageId = storedKey.StartsWith("msg:", StringComparison.Ordinal) ? storedKey[4..] : GetString(doc, MessageId),
-        };
+            switch (name)
+            {
+                case Key: storedKey = value.IsString ? value.AsString : ""; break;
+                case Order: usageEvent.Timestamp = new DateTime(TicksOf(doc), DateTimeKind.Utc); break;
+                case EventId: eventId = value.IsGuid ? value.AsGuid : null; break;
+                case Provider: usageEvent.Provider = AsString(value) ?? ""; break;
+                case Host: usageEvent.Host = AsString(value) ?? ""; break;
+                case Endpoint: usageEvent.Endpoint = AsString(value) ?? ""; break;
+                case Model: usageEvent.Model = AsString(value); break;
+                case RequestModel: requestModel = AsString(value); break;
+                case InputTokens: usageEvent.InputTokens = AsLong(value); break;
+                case CacheReadTokens: usageEvent.CacheReadTokens = AsLong(value); break;
+                case CacheWriteTokens: usageEvent.CacheWriteTokens = AsLong(value); break;
+                case CacheWrite1hTokens: usageEvent.CacheWrite1hTokens = AsLong(value); break;
+                case OutputTokens: usageEvent.OutputTokens = AsLong(value); break;
+                case ReasoningTokens: usageEvent.ReasoningTokens = AsLong(value); break;
+                case Cost: usageEvent.Cost = value.IsNumber ? value.AsDecimal : null; break;
+                case Flags: flags = AsLong(value); break;
+                case StatusCode: usageEvent.StatusCode = (int)AsLong(value); break;
+                case Error: usageEvent.Error = AsString(value); break;
+                case DurationMs: usageEvent.DurationMs = value.IsNumber ? value.AsDouble : 0; break;
+                case TimeToFirstByteMs: usageEvent.TimeToFirstByteMs = value.IsNumber ? value.AsDouble : null; break;
+                case App: usageEvent.App = AsString(value); break;
+                case AppVersion: usageEvent.AppVersion = AsString(value); break;
+                case Session: usageEvent.Session = AsString(value); break;
+                case ClientSessionId: usageEvent.ClientSessionId = AsString(value); break;
+                case Project: usageEvent.Project = AsString(value); break;
+                case StopReason: usageEvent.StopReason = AsString(value); break;
+                case RequestId: usageEvent.RequestId = AsString(value); break;
+                case MessageId: usageEvent.MessageId = AsString(value); break;
+                case RateLimits: usageEvent.RateLimits = value.IsDocument ? RateLimitDocument.FromDocument(value.AsDocument) : null; break;
+                default: break;
+            }
+        }
 
-        var flags = GetLong(doc, Flags);
-        usageEvent.Estimated = (flags & EstimatedFlag) != 0;
-        usageEvent.Streaming = (flags & StreamingFlag) != 0;
+        if (storedKey.StartsWith("req:", StringComparison.Ordinal))
+        {
+            usageEvent.RequestId = storedKey[4..];
+        }
+        else if (storedKey.StartsWith("msg:", StringComparison.Ordinal))
+        {
+            usageEvent.MessageId = storedKey[4..];
+        }
+
         if (storedKey.StartsWith("id:", StringComparison.Ordinal) && Guid.TryParseExact(storedKey.AsSpan(3), "N", out var keyId))
         {
             usageEvent.Id = keyId;
         }
-        else if (doc.TryGetValue(EventId, out var id) && id.IsGuid)
+        else if (eventId is { } id)
         {
-            usageEvent.Id = id.AsGuid;
+            usageEvent.Id = id;
         }
 
-        if (doc.TryGetValue(RateLimits, out var rateLimits) && rateLimits.IsDocument)
-        {
-            usageEvent.RateLimits = RateLimitDocument.FromDocument(rateLimits.AsDocument);
-        }
-
+        usageEvent.Estimated = (flags & EstimatedFlag) != 0;
+        usageEvent.Streaming = (flags & StreamingFlag) != 0;
+        usageEvent.RequestModel = (flags & RequestModelIsModelFlag) != 0 ? usageEvent.Model : requestModel;
         return usageEvent;
     }
+
+    /// <summary>The UTC ticks of a stored event: the first half of its order key.</summary>
+    public static long TicksOf(BsonDocument doc) =>
+        doc.TryGetValue(Order, out var key) && key.IsBinary && key.AsBinary.Length == 16 ? BinaryPrimitives.ReadInt64BigEndian(key.AsBinary) : 0;
+
+    /// <summary>The position of a stored event (its _id).</summary>
+    public static long PositionOf(BsonDocument doc) => doc[Position].AsInt64;
 
     public static long GetLong(BsonDocument doc, string field) =>
         doc.TryGetValue(field, out var value) && value.IsNumber ? value.AsInt64 : 0;
@@ -221,8 +250,9 @@ internal static class UsageEventDocument
     public static bool GetBool(BsonDocument doc, string field) =>
         doc.TryGetValue(field, out var value) && value.IsBoolean && value.AsBoolean;
 
-    private static double? GetDouble(BsonDocument doc, string field) =>
-        doc.TryGetValue(field, out var value) && value.IsNumber ? value.AsDouble : null;
+    private static string? AsString(BsonValue value) => value.IsString ? value.AsString : null;
+
+    private static long AsLong(BsonValue value) => value.IsNumber ? value.AsInt64 : 0;
 
     private static void PutString(BsonDocument doc, string field, string? value)
     {

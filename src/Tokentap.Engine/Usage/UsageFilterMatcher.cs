@@ -65,7 +65,7 @@ internal sealed class UsageFilterMatcher
     /// <summary>Tests a stored event document without mapping it to a <see cref="UsageEvent"/>.</summary>
     public bool Matches(BsonDocument doc)
     {
-        var ticks = UsageEventDocument.GetLong(doc, UsageEventDocument.Ticks);
+        var ticks = UsageEventDocument.TicksOf(doc);
         return ticks >= SinceTicks && ticks < UntilTicks
             && MatchesLabels(
                 UsageEventDocument.GetString(doc, UsageEventDocument.Provider) ?? "",

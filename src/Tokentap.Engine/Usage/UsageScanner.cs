@@ -92,8 +92,14 @@ internal sealed class UsageScanner
         return rows;
     });
 
-    /// <summary>Matching event documents of the ranges, in time order (ranges must be given in ascending order).</summary>
-    public IEnumerable<BsonDocument> Scan(IReadOnlyList<TickRange> ranges, UsageFilterMatcher matcher, bool descending)
+    /// <summary>One page of a scan: the projected matching documents and the key to continue after.</summary>
+    public sealed record Page<T>(List<T> Items, int Scanned, long LastTicks, long LastPosition);
+
+    /// <summary>
+    /// The matching events of the ranges in time order (ranges must be given in ascending order), each projected as
+    /// it is read: keeping LiteDB documents alive across a page costs far more (GC) than reading them.
+    /// </summary>
+    public IEnumerable<T> Scan<T>(IReadOnlyList<TickRange> ranges, UsageFilterMatcher matcher, bool descending, Func<BsonDocument, T> project)
     {
         var pageSize = FirstPageSize;
         for (var r = 0; r < ranges.Count; r++)
@@ -103,30 +109,25 @@ internal sealed class UsageScanner
             var high = UsageEventDocument.OrderKey(range.End - 1, long.MaxValue);
             while (true)
             {
-                var page = ReadPage(low, high, descending, pageSize);
-                foreach (var doc in page)
+                var size = pageSize;
+                var page = _database.Execute(engine => ReadPage(engine, low, high, descending, size, matcher, project));
+                foreach (var item in page.Items)
                 {
-                    if (matcher.Matches(doc))
-                    {
-                        yield return doc;
-                    }
+                    yield return item;
                 }
 
-                if (page.Count < pageSize)
+                if (page.Scanned < size)
                 {
                     break;
                 }
 
-                var last = page[^1];
-                var ticks = UsageEventDocument.GetLong(last, UsageEventDocument.Ticks);
-                var position = last["_id"].AsInt64;
                 if (descending)
                 {
-                    high = UsageEventDocument.OrderKey(ticks, position - 1);
+                    high = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition - 1);
                 }
                 else
                 {
-                    low = UsageEventDocument.OrderKey(ticks, position + 1);
+                    low = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition + 1);
                 }
 
                 pageSize = Math.Min(pageSize * 2, MaxPageSize);
@@ -134,11 +135,8 @@ internal sealed class UsageScanner
         }
     }
 
-    /// <summary>One page of the time index between two keys (both inclusive).</summary>
-    public List<BsonDocument> ReadPage(byte[] low, byte[] high, bool descending, int limit) =>
-        _database.Execute(engine => ReadPage(engine, low, high, descending, limit));
-
-    public static List<BsonDocument> ReadPage(LiteEngine engine, byte[] low, byte[] high, bool descending, int limit)
+    /// <summary>Reads up to <paramref name="limit"/> events of the time index between two keys (both inclusive).</summary>
+    public static Page<T> ReadPage<T>(LiteEngine engine, byte[] low, byte[] high, bool descending, int limit, UsageFilterMatcher matcher, Func<BsonDocument, T> project)
     {
         var query = new Query
         {
@@ -147,13 +145,22 @@ internal sealed class UsageScanner
             Limit = limit,
         };
         query.Where.Add(BsonExpression.Create("$." + UsageEventDocument.Order + " BETWEEN @0 AND @1", low, high));
-        var page = new List<BsonDocument>(Math.Min(limit, 1024));
+        var items = new List<T>();
+        int scanned = 0;
+        long lastTicks = 0, lastPosition = 0;
         using var reader = engine.Query(UsageSchema.Events, query);
         while (reader.Read())
         {
-            page.Add(reader.Current.AsDocument);
+            var doc = reader.Current.AsDocument;
+            scanned++;
+            lastTicks = UsageEventDocument.TicksOf(doc);
+            lastPosition = UsageEventDocument.PositionOf(doc);
+            if (matcher.Matches(doc))
+            {
+                items.Add(project(doc));
+            }
         }
 
-        return page;
+        return new Page<T>(items, scanned, lastTicks, lastPosition);
     }
 }

@@ -125,10 +125,9 @@ public sealed class UsageStore : IDisposable
             {
                 var (scanned, nextLow, deleted) = _database.Execute(engine =>
                 {
-                    var page = UsageScanner.ReadPage(engine, low, high, descending: false, RemoveChunk);
-                    var next = page.Count == 0 ? low : UsageEventDocument.OrderKey(
-                        UsageEventDocument.GetLong(page[^1], UsageEventDocument.Ticks), page[^1]["_id"].AsInt64 + 1);
-                    return (page.Count, next, UsageWriter.Delete(engine, page.Where(matcher.Matches).ToList()));
+                    var page = UsageScanner.ReadPage(engine, low, high, descending: false, RemoveChunk, matcher, doc => doc);
+                    var next = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition + 1);
+                    return (page.Scanned, next, UsageWriter.Delete(engine, page.Items));
                 });
                 removed += deleted;
                 low = nextLow;
@@ -198,22 +197,27 @@ public sealed class UsageStore : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var matcher = new UsageFilterMatcher(filter ?? UsageFilter.All);
-        var docs = _database.Execute(engine =>
+        return _database.Execute(engine =>
         {
             var query = new Query { OrderBy = BsonExpression.Create("$._id"), Limit = max };
             query.Where.Add(BsonExpression.Create("$._id > @0", position));
-            var page = new List<BsonDocument>();
+            var events = new List<UsageEvent>();
+            var read = 0;
+            var next = position;
             using var reader = engine.Query(UsageSchema.Events, query);
             while (reader.Read())
             {
-                page.Add(reader.Current.AsDocument);
+                var doc = reader.Current.AsDocument;
+                read++;
+                next = UsageEventDocument.PositionOf(doc);
+                if (matcher.Matches(doc))
+                {
+                    events.Add(UsageEventDocument.FromDocument(doc));
+                }
             }
 
-            return page;
+            return new UsageTailPage(events, next, read == max);
         });
-        var next = docs.Count > 0 ? docs[^1]["_id"].AsInt64 : position;
-        var events = docs.Where(matcher.Matches).Select(UsageEventDocument.FromDocument).ToList();
-        return new UsageTailPage(events, next, docs.Count == max);
     }
 
     /// <summary>
@@ -226,9 +230,10 @@ public sealed class UsageStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var matcher = new UsageFilterMatcher((filter ?? UsageFilter.All) with { Since = since });
         var position = GetLastPosition();
-        var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true).Take(max + 1).ToList();
+        var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, doc => (Position: UsageEventDocument.PositionOf(doc), Event: UsageEventDocument.FromDocument(doc)))
+            .Take(max + 1).ToList();
         var hasMore = newest.Count > max;
-        var events = newest.Take(max).Where(d => d["_id"].AsInt64 <= position).Select(UsageEventDocument.FromDocument).Reverse().ToList();
+        var events = newest.Take(max).Where(d => d.Position <= position).Select(d => d.Event).Reverse().ToList();
         return new UsageTailPage(events, position, hasMore);
     }
 
@@ -254,8 +259,8 @@ public sealed class UsageStore : IDisposable
     {
         if (last is { } count)
         {
-            var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true)
-                .Take(count).Select(UsageEventDocument.FromDocument).ToList();
+            var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, UsageEventDocument.FromDocument)
+                .Take(count).ToList();
             if (order == UsageOrder.OldestFirst)
             {
                 newest.Reverse();
@@ -269,9 +274,9 @@ public sealed class UsageStore : IDisposable
             yield break;
         }
 
-        foreach (var doc in _scanner.Scan(_scanner.Plan(matcher), matcher, order == UsageOrder.NewestFirst))
+        foreach (var usageEvent in _scanner.Scan(_scanner.Plan(matcher), matcher, order == UsageOrder.NewestFirst, UsageEventDocument.FromDocument))
         {
-            yield return UsageEventDocument.FromDocument(doc);
+            yield return usageEvent;
         }
     }
 }

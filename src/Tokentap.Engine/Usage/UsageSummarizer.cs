@@ -69,9 +69,8 @@ internal sealed class UsageSummarizer
         }
 
         rawRanges.Sort((a, b) => a.Start.CompareTo(b.Start));
-        foreach (var doc in _scanner.Scan(rawRanges, matcher, descending: false))
+        foreach (var usageEvent in _scanner.Scan(rawRanges, matcher, descending: false, UsageEventDocument.FromDocument))
         {
-            var usageEvent = UsageEventDocument.FromDocument(doc);
             var row = UsageRollupDocument.For(usageEvent);
             var key = KeyOf(usageEvent.Timestamp.Ticks, row, dimensions, byTime, byHour, zone);
             Totals(groups, key).Add(usageEvent);
