@@ -1,16 +1,17 @@
-// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]" or "crash DB PREFIX".
+// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]", "exit DB PREFIX COUNT" or "crash DB PREFIX".
 using System.Globalization;
 using Tokentap.Engine.Usage;
 using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | crash DB PREFIX");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | exit DB PREFIX COUNT | crash DB PREFIX");
     return 2;
 }
 
 var (mode, database, prefix) = (args[0], args[1], args[2]);
-using var store = new UsageStore(database, TimeSpan.FromSeconds(60));
+// Not disposed: the process-exit flush of the "exit" mode still needs it, and process exit releases it.
+var store = new UsageStore(database, TimeSpan.FromSeconds(60));
 switch (mode)
 {
     case "write":
@@ -32,6 +33,20 @@ switch (mode)
         var status = recorder.Status;
         Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} dropped={status.Dropped} failed={status.FailedBatches} error={status.LastError}");
         return complete ? 0 : 1;
+    }
+
+    case "exit":
+    {
+        // Publishes COUNT events and returns from Main at once: only the recorder's process-exit hook writes them.
+        var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var recorder = new UsageRecorder(store, new UsageRecorderOptions { Capacity = count + 1, FlushInterval = TimeSpan.FromMinutes(10), BatchSize = count + 1, MaxBatchSize = count + 1, ExitTimeout = TimeSpan.FromSeconds(30) });
+        for (var i = 0; i < count; i++)
+        {
+            recorder.Publish(TestEvents.Create(prefix, i));
+        }
+
+        Console.WriteLine($"PUBLISHED {recorder.Status.Published} COMMITTED {recorder.Status.Committed}");
+        return 0;
     }
 
     case "crash":

@@ -60,6 +60,18 @@ public sealed class UsageStoreProcessTests : IDisposable
     }
 
     [Fact]
+    public void Process_exit_flushes_what_is_queued()
+    {
+        using var child = ChildProcess.Start("exit", _temp.DatabasePath, "exit", "3000");
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, child.ExitCode);
+
+        // Nothing was written before Main returned (the batch size and interval were out of reach): exit wrote it all.
+        Assert.Contains("PUBLISHED 3000 COMMITTED 0", child.Lines);
+        Assert.Equal(3000, _temp.Store.Count(UsageFilter.All));
+    }
+
+    [Fact]
     public void A_writer_killed_mid_write_leaves_a_readable_file_with_every_committed_batch()
     {
         var committed = new List<(string Prefix, int First, int Last)>();
