@@ -7,12 +7,13 @@ namespace Tokentap.Engine.Usage;
 /// <summary>
 /// Streams event documents through the time index. Each page is read in its own short unit of work, so a reader that
 /// is slow to consume (a pipeline, a paused view) never holds the lock writers need; pages continue after the last
-/// (timestamp, position) key seen. Pages grow from small (a Last 10 costs little) to a few thousand documents.
+/// (timestamp, position) key seen. Pages grow from small (a Last 10 costs little) to about a thousand events: larger
+/// pages keep more mapped events alive at once, and the garbage collector then costs more than the extra page reads.
 /// </summary>
 internal sealed class UsageScanner
 {
     private const int FirstPageSize = 64;
-    private const int MaxPageSize = 4096;
+    private const int MaxPageSize = 1024;
 
     private readonly UsageDatabase _database;
 
