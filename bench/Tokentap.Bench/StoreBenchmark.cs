@@ -1,0 +1,200 @@
+// The "store" scenario: ingest rate, file size, query, summary, retention and tail figures of the usage store.
+using System.Diagnostics;
+using System.Globalization;
+using Tokentap.Engine.Usage;
+
+namespace Tokentap.Bench;
+
+/// <summary>
+/// Fills a fresh store through the recorder (the proxy's path) with N events over D days, then measures reads on it.
+/// Options: --events N (1,000,000), --days D (70, so one week is 10 %), --dir PATH (a temp folder, deleted afterwards
+/// unless --keep).
+/// </summary>
+internal static class StoreBenchmark
+{
+    private static readonly List<(string Name, string Value, string Notes)> Results = [];
+
+    public static int Run(string[] args)
+    {
+        var events = IntOption(args, "--events", 1_000_000);
+        var days = IntOption(args, "--days", 70);
+        var keep = args.Contains("--keep");
+        var folder = StringOption(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "tokentap-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "usage.db");
+        Console.WriteLine($"store benchmark: {events:N0} events over {days} days into {path}");
+        try
+        {
+            using var store = new UsageStore(path, TimeSpan.FromSeconds(60));
+            Ingest(store, events, days);
+            var size = new FileInfo(path).Length;
+            Report("File size", $"{size / 1_048_576.0:N1} MiB", $"{size / (double)events:N0} bytes per event, {size * (1_000_000.0 / events) / 1_048_576.0:N0} MiB per million events");
+            Reads(store, events, days);
+            Tail(store);
+            Retention(store);
+        }
+        finally
+        {
+            if (!keep)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| Measurement | Result | Notes |");
+        Console.WriteLine("| --- | --- | --- |");
+        foreach (var (name, value, notes) in Results)
+        {
+            Console.WriteLine($"| {name} | {value} | {notes} |");
+        }
+
+        return 0;
+    }
+
+    private static void Ingest(UsageStore store, int count, int days)
+    {
+        var generated = BenchEvents.Generate(count, days).ToList();
+        var options = new UsageRecorderOptions { Capacity = 50_000 };
+        using var recorder = new UsageRecorder(store, options);
+        var watch = Stopwatch.StartNew();
+        var publishTicks = 0L;
+        foreach (var e in generated)
+        {
+            // Keep the queue under its capacity so nothing is dropped: this measures what the writer sustains.
+            while (recorder.Status.Pending >= options.Capacity - 1)
+            {
+                Thread.Sleep(1);
+            }
+
+            var before = Stopwatch.GetTimestamp();
+            recorder.Publish(e);
+            publishTicks += Stopwatch.GetTimestamp() - before;
+        }
+
+        if (!recorder.Flush(TimeSpan.FromMinutes(30)))
+        {
+            throw new InvalidOperationException("ingest did not finish");
+        }
+
+        watch.Stop();
+        var status = recorder.Status;
+        if (status.Committed != count || status.Dropped != 0)
+        {
+            throw new InvalidOperationException($"ingest lost events: {status}");
+        }
+
+        Report("Ingest (recorder, default options)", $"{count / watch.Elapsed.TotalSeconds:N0} events/s", $"{count:N0} events in {watch.Elapsed.TotalSeconds:N1} s, {status.Batches:N0} transactions; Publish {Stopwatch.GetElapsedTime(0, publishTicks).TotalMilliseconds * 1000 / count:N2} µs per call");
+    }
+
+    private static void Reads(UsageStore store, int count, int days)
+    {
+        var weekStart = BenchEvents.Start.AddDays(days / 2);
+        var week = new UsageFilter { Since = weekStart, Until = weekStart.AddDays(7) };
+        var rows = 0;
+        Measure("Query one week, newest first (UsageEvent objects)", () => rows = store.Query(week).Count(), () => $"{rows:N0} events ({rows * 100.0 / count:N1} % of the store)");
+        Measure("Query one week, Model = gpt-5*", () => rows = store.Query(week with { Model = ["gpt-5*"] }).Count(), () => $"{rows:N0} events");
+        UsageEvent[] last = [];
+        Measure("Last 10, no filter", () => last = store.Query(UsageFilter.All, last: 10).ToArray(), () => $"{last.Length} events");
+        Measure("Last 10 of a rare model (0.1 % of events)", () => last = store.Query(new UsageFilter { Model = [BenchEvents.RareModel] }, last: 10).ToArray(), () => $"{last.Length} events");
+        IReadOnlyList<UsageSummaryRow> summary = [];
+        Measure("Summary by model, all events", () => summary = store.Summarize(UsageFilter.All, [UsageGroupBy.Model]), () => $"{summary.Count} rows, {summary.Sum(r => r.Requests):N0} events");
+        Measure("Summary by day (UTC), all events", () => summary = store.Summarize(UsageFilter.All, [UsageGroupBy.Day], TimeZoneInfo.Utc), () => $"{summary.Count} rows");
+        Measure("Summary by day, model, app, project (UTC-5)", () => summary = store.Summarize(UsageFilter.All, [UsageGroupBy.Day, UsageGroupBy.Model, UsageGroupBy.App, UsageGroupBy.Project], TimeZoneInfo.CreateCustomTimeZone("UTC-5", TimeSpan.FromHours(-5), "UTC-5", "UTC-5")), () => $"{summary.Count} rows");
+        Measure("Summary by model of one week starting 12:30", () => summary = store.Summarize(week with { Since = weekStart.AddMinutes(750) }, [UsageGroupBy.Model]), () => $"{summary.Sum(r => r.Requests):N0} events; partial edge hours read from events");
+        var india = TimeZoneInfo.CreateCustomTimeZone("UTC+5:30", new TimeSpan(5, 30, 0), "UTC+5:30", "UTC+5:30");
+        Measure("Summary by day in UTC+5:30, one week (no rollups: raw events)", () => summary = store.Summarize(week, [UsageGroupBy.Day], india), () => $"{summary.Count} rows, {summary.Sum(r => r.Requests):N0} events");
+        long counted = 0;
+        Measure("Count, Session = claude-code-* (rollups)", () => counted = store.Count(new UsageFilter { Session = ["claude-code-*"] }), () => $"{counted:N0} events");
+        IReadOnlyList<string> values = [];
+        Measure("Distinct sessions (tab completion)", () => values = store.GetValues(UsageField.Session), () => $"{values.Count:N0} values");
+        Measure("Distinct models (tab completion)", () => values = store.GetValues(UsageField.Model), () => $"{values.Count:N0} values");
+    }
+
+    private static void Tail(UsageStore store)
+    {
+        var position = store.GetLastPosition();
+        const int Calls = 200;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < Calls; i++)
+        {
+            store.ReadAfter(position);
+        }
+
+        Report("Tail: ReadAfter with nothing new", $"{watch.Elapsed.TotalMilliseconds / Calls:N2} ms per call", $"mean of {Calls} calls");
+
+        // End to end: publish in this process, see it through ReadAfter polled every 10 ms by another thread.
+        var latencies = new List<double>();
+        using (var recorder = new UsageRecorder(store))
+        {
+            var start = position;
+            for (var i = 0; i < 20; i++)
+            {
+                var e = new UsageEvent { Timestamp = DateTime.UtcNow, Provider = "bench", RequestId = "tail-" + i };
+                var sent = Stopwatch.GetTimestamp();
+                recorder.Publish(e);
+                while (true)
+                {
+                    var page = store.ReadAfter(start);
+                    if (page.Events.Any(x => x.RequestId == e.RequestId))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                        start = page.Position;
+                        break;
+                    }
+
+                    Thread.Sleep(10);
+                }
+            }
+        }
+
+        latencies.Sort();
+        Report("Tail: Publish to seen by ReadAfter (10 ms polling)", $"median {latencies[latencies.Count / 2]:N0} ms, max {latencies[^1]:N0} ms", "20 events; dominated by the recorder's 200 ms flush interval");
+
+        var burst = store.GetLastPosition();
+        store.Import(BenchEvents.Generate(100, 1, seed: 7).Select((e, i) => { e.RequestId = "burst-" + i; return e; }));
+        UsageTailPage? tail = null;
+        Measure("Tail: ReadAfter returning 100 new events", () => tail = store.ReadAfter(burst), () => $"{tail!.Events.Count} events");
+    }
+
+    private static void Retention(UsageStore store)
+    {
+        var firstDay = BenchEvents.Start.AddDays(1);
+        long count = 0;
+        Measure("Remove -WhatIf: count events before day 2", () => count = store.Remove(firstDay, dryRun: true), () => $"{count:N0} events");
+        Measure("Remove events before day 2", () => count = store.Remove(firstDay), () => $"{count:N0} events removed");
+    }
+
+    private static void Measure(string name, Action action, Func<string> notes)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            if (name.StartsWith("Remove events", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        var value = times.Count == 1 ? $"{times[0]:N0} ms" : $"{times[0]:N0} ms first, {times.Skip(1).Min():N0} ms best of next {times.Count - 1}";
+        Report(name, value, notes());
+    }
+
+    private static void Report(string name, string value, string notes)
+    {
+        Console.WriteLine($"{name}: {value} ({notes})");
+        Results.Add((name, value, notes));
+    }
+
+    private static int IntOption(string[] args, string name, int fallback) =>
+        StringOption(args, name) is { } text ? int.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,12 @@
+// The outcome filter of usage queries: succeeded or failed exchanges.
+namespace Tokentap;
+
+/// <summary>Whether an exchange succeeded, as <see cref="UsageEvent.IsSuccess"/> defines it.</summary>
+public enum UsageStatus
+{
+    /// <summary>2xx or a WebSocket upgrade, and no error.</summary>
+    Success,
+
+    /// <summary>Anything else: an HTTP error, no response, or usage that could not be read completely.</summary>
+    Error,
+}

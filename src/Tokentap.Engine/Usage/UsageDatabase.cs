@@ -1,0 +1,238 @@
+// Opens the LiteDB file for one unit of work under a cross-process lock, and sets a damaged file aside.
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using LiteDB;
+using LiteDB.Engine;
+
+namespace Tokentap.Engine.Usage;
+
+/// <summary>
+/// Every pwsh process (each with its own writer, plus readers) shares one file. LiteDB's direct mode assumes one owner,
+/// so each unit of work takes a named mutex (machine-wide, verified across processes on Linux, released by the kernel
+/// when a holder is killed), opens the engine, works, closes the engine (which checkpoints the log into the data file)
+/// and releases the mutex. The whole unit runs on the calling thread, as the mutex and LiteDB transactions require.
+/// This is LiteDB's own "shared" connection mode, done here so that waiting has a timeout (a busy file is reported and
+/// retried instead of blocking forever) and so a damaged file can be set aside between two units of work.
+/// </summary>
+internal sealed class UsageDatabase : IDisposable
+{
+    // The LiteDB 5 file header: the text at offset 32 followed by the file format version byte 8; pages are 8 KiB.
+    private const int HeaderSignatureOffset = 32;
+    private const byte FileFormatVersion = 8;
+    private const int PageSize = 8192;
+    private static readonly byte[] HeaderSignature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
+
+    private readonly Mutex _mutex;
+    private readonly TimeSpan _lockTimeout;
+
+    public UsageDatabase(string databasePath, TimeSpan lockTimeout)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        _lockTimeout = lockTimeout;
+        _mutex = new Mutex(false, MutexName(DatabasePath));
+    }
+
+    /// <summary>The machine-wide lock name of a database file (case-folded, as LiteDB does for its own shared mode).</summary>
+    internal static string MutexName(string databasePath)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(databasePath).ToLowerInvariant()));
+        return @"Global\tokentap-usage-" + Convert.ToHexString(hash, 0, 16);
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>The last time a damaged file was set aside by this instance.</summary>
+    public UsageStoreRecovery? LastRecovery { get; private set; }
+
+    /// <summary>Raised (on the thread that found the damage) after a damaged file was set aside.</summary>
+    public event Action<UsageStoreRecovery>? Recovered;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open engine while holding the lock. The work may run more than once (after a
+    /// damaged file was replaced), so it must not have effects outside the engine before it returns.
+    /// </summary>
+    public T Execute<T>(Func<LiteEngine, T> work)
+    {
+        Acquire();
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                LiteEngine? engine = null;
+                try
+                {
+                    engine = Open();
+                    var result = work(engine);
+                    var closing = engine;
+                    engine = null;
+                    closing.Dispose();
+                    return result;
+                }
+                catch (Exception ex) when (attempt < 2 && IsDamage(ex))
+                {
+                    DisposeQuietly(engine);
+                    engine = null;
+
+                    // The first failure gets a second look with a freshly opened engine; only a repeated one moves the file.
+                    if (attempt == 1)
+                    {
+                        MoveAside(ex);
+                    }
+                }
+                finally
+                {
+                    DisposeQuietly(engine);
+                }
+            }
+        }
+        finally
+        {
+            _mutex.ReleaseMutex();
+        }
+    }
+
+    public void Dispose() => _mutex.Dispose();
+
+    /// <summary>
+    /// Whether an exception means the file's content is unreadable. Only LiteDB's own damage codes count, and the
+    /// low-level exceptions its readers throw on garbage bytes when LiteDB itself threw them; locks, permissions and
+    /// I/O errors never do (they are retried, never a reason to move a file).
+    /// </summary>
+    internal static bool IsDamage(Exception ex) => ex switch
+    {
+        LiteException lite => lite.ErrorCode is LiteException.INVALID_DATABASE or LiteException.INVALID_DATAFILE_STATE
+            or LiteException.INVALID_FREE_SPACE_PAGE,
+        EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException
+            or FormatException or NullReferenceException => ThrownInsideLiteDb(ex),
+        _ => false,
+    };
+
+    private static bool ThrownInsideLiteDb(Exception ex)
+    {
+        var liteDb = typeof(LiteEngine).Assembly;
+        var runtime = typeof(object).Assembly;
+        foreach (var frame in new StackTrace(ex, false).GetFrames())
+        {
+            var assembly = frame.GetMethod()?.DeclaringType?.Assembly;
+            if (assembly is null || assembly == runtime)
+            {
+                continue;
+            }
+
+            return assembly == liteDb;
+        }
+
+        return false;
+    }
+
+    private static void DisposeQuietly(LiteEngine? engine)
+    {
+        try
+        {
+            engine?.Dispose();
+        }
+        catch (Exception)
+        {
+            // Closing after a failure: the failure itself is what gets reported.
+        }
+    }
+
+    private void Acquire()
+    {
+        bool acquired;
+        try
+        {
+            acquired = _mutex.WaitOne(_lockTimeout);
+        }
+        catch (AbandonedMutexException)
+        {
+            // A holder died (crash, SIGKILL): the mutex is ours now. LiteDB's log recovery handles a half-written transaction.
+            acquired = true;
+        }
+
+        if (!acquired)
+        {
+            throw new UsageStoreBusyException(DatabasePath, _lockTimeout);
+        }
+    }
+
+    private LiteEngine Open()
+    {
+        var folder = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        CheckHeader();
+        var engine = new LiteEngine(new EngineSettings { Filename = DatabasePath });
+        try
+        {
+            UsageSchema.Upgrade(engine, DatabasePath);
+            return engine;
+        }
+        catch
+        {
+            DisposeQuietly(engine);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a file that does not start with a LiteDB 5 header before LiteDB opens it: LiteDB rewrites parts of a
+    /// file it cannot read (it truncated a file of garbage in our tests), and the damaged file must be kept as it was.
+    /// </summary>
+    private void CheckHeader()
+    {
+        var info = new FileInfo(DatabasePath);
+        if (!info.Exists || info.Length == 0)
+        {
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSignatureOffset + HeaderSignature.Length + 1];
+        int read;
+        using (var stream = new FileStream(DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        if (info.Length < PageSize || read < header.Length
+            || !header.Slice(HeaderSignatureOffset, HeaderSignature.Length).SequenceEqual(HeaderSignature)
+            || header[^1] != FileFormatVersion)
+        {
+            throw new LiteException(LiteException.INVALID_DATABASE, "the file does not start with a LiteDB 5 header");
+        }
+    }
+
+    private void MoveAside(Exception damage)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var target = DatabasePath + ".damaged-" + stamp;
+        for (var n = 1; File.Exists(target); n++)
+        {
+            target = DatabasePath + ".damaged-" + stamp + "-" + n;
+        }
+
+        File.Move(DatabasePath, target);
+        var logFile = Path.Combine(
+            Path.GetDirectoryName(DatabasePath) ?? "",
+            Path.GetFileNameWithoutExtension(DatabasePath) + "-log" + Path.GetExtension(DatabasePath));
+        if (File.Exists(logFile))
+        {
+            File.Move(logFile, target + "-log");
+        }
+
+        var recovery = new UsageStoreRecovery(DatabasePath, target, DateTime.UtcNow, damage.GetType().Name + ": " + damage.Message);
+        LastRecovery = recovery;
+        try
+        {
+            Recovered?.Invoke(recovery);
+        }
+        catch (Exception)
+        {
+            // A listener's failure must not undo the recovery; LastRecovery still tells the story.
+        }
+    }
+}

@@ -1,0 +1,367 @@
+// The usage sink the proxy publishes to: a bounded queue drained by one background writer in batches.
+using LiteDB;
+
+namespace Tokentap.Engine.Usage;
+
+/// <summary>
+/// Publish never waits on the disk: events go into a bounded in-memory queue (a full queue drops and counts). One
+/// background thread writes them in batches (when <see cref="UsageRecorderOptions.BatchSize"/> are queued or every
+/// <see cref="UsageRecorderOptions.FlushInterval"/>). A batch counts as committed only after the store returned, that
+/// is after LiteDB has it on disk. Failures never leave the thread: a busy or unavailable database is retried with
+/// backoff while the batch is kept (nothing queued is lost while retrying can help), and the last error is kept in
+/// <see cref="Status"/>. Stop, Dispose and process exit flush what is queued.
+/// </summary>
+public sealed class UsageRecorder : IUsageSink, IDisposable
+{
+    private const int AttemptsBeforeSplit = 3;
+
+    private readonly UsageStore _store;
+    private readonly UsageRecorderOptions _options;
+    private readonly Thread _writer;
+    private readonly object _gate = new();
+    private readonly Queue<UsageEvent> _queue = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
+    private readonly ManualResetEventSlim _stopSignal = new(false);
+    private readonly Action<UsageStoreRecovery> _onRecovered;
+
+    // Guarded by _gate.
+    private long _enqueued;
+    private long _handled;
+    private long _dropped;
+    private bool _stopping;
+    private DateTime _stopDeadline;
+    private string? _lastError;
+    private DateTime? _lastErrorTime;
+
+    // Written by the writer thread only.
+    private long _committed;
+    private long _duplicates;
+    private long _rejected;
+    private long _abandoned;
+    private long _batches;
+    private long _failedBatches;
+    private DateTime? _lastCommitTime;
+
+    public UsageRecorder(UsageStore store, UsageRecorderOptions? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options ?? new UsageRecorderOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchSize, _options.BatchSize);
+        _onRecovered = recovery => RecordError(recovery.Message);
+        _store.Recovered += _onRecovered;
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        _writer = new Thread(Run) { IsBackground = true, Name = "Tokentap usage writer" };
+        _writer.Start();
+    }
+
+    /// <summary>The store events are written to.</summary>
+    public UsageStore Store => _store;
+
+    /// <summary>A snapshot of the counters.</summary>
+    public UsageRecorderStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new UsageRecorderStatus
+                {
+                    Published = _enqueued,
+                    Committed = Interlocked.Read(ref _committed),
+                    Duplicates = Interlocked.Read(ref _duplicates),
+                    Dropped = _dropped,
+                    Rejected = Interlocked.Read(ref _rejected),
+                    Abandoned = Interlocked.Read(ref _abandoned),
+                    Pending = _enqueued - _handled,
+                    Batches = Interlocked.Read(ref _batches),
+                    FailedBatches = Interlocked.Read(ref _failedBatches),
+                    LastError = _lastError,
+                    LastErrorTime = _lastErrorTime,
+                    LastCommitTime = _lastCommitTime,
+                    Running = _writer.IsAlive,
+                };
+            }
+        }
+    }
+
+    /// <summary>Queues one event. Never blocks on I/O and never throws; a full queue or a stopped recorder drops and counts it.</summary>
+    public void Publish(UsageEvent usageEvent)
+    {
+        if (usageEvent is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_stopping || _queue.Count >= _options.Capacity)
+            {
+                _dropped++;
+                return;
+            }
+
+            _queue.Enqueue(usageEvent);
+            _enqueued++;
+            if (_queue.Count == _options.BatchSize)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+    }
+
+    /// <summary>Completes when every event published before the call is handled: on disk, or known a duplicate.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            if (_handled >= _enqueued)
+            {
+                return Task.CompletedTask;
+            }
+
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _flushWaiters.Add((_enqueued, done));
+            Monitor.Pulse(_gate);
+        }
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for <see cref="FlushAsync"/>; false when time ran out.</summary>
+    public bool Flush(TimeSpan timeout) => FlushAsync().Wait(timeout);
+
+    /// <summary>
+    /// Stops accepting events, writes what is queued and ends the writer. Returns true when everything published was
+    /// handled; false when <paramref name="timeout"/> passed first (the rest is counted as abandoned).
+    /// </summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (!_stopping)
+            {
+                _stopping = true;
+                _stopDeadline = DateTime.UtcNow + timeout;
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+
+        _stopSignal.Set();
+        if (Thread.CurrentThread == _writer)
+        {
+            return false;
+        }
+
+        var finished = _writer.Join(timeout + TimeSpan.FromMilliseconds(500));
+        return finished && Interlocked.Read(ref _abandoned) == 0;
+    }
+
+    /// <summary>Stops with the exit timeout and releases the process-exit hook. The store is not disposed.</summary>
+    public void Dispose()
+    {
+        Stop(_options.ExitTimeout);
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        _store.Recovered -= _onRecovered;
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => Stop(_options.ExitTimeout);
+
+    private void Run()
+    {
+        var batch = new List<UsageEvent>(_options.MaxBatchSize);
+        while (true)
+        {
+            try
+            {
+                if (!TakeBatch(batch))
+                {
+                    return;
+                }
+
+                Write(batch, splitOnFailure: true);
+                Handled(batch.Count);
+                batch.Clear();
+            }
+            catch (Exception ex)
+            {
+                // Nothing may escape this thread (it would end the user's pwsh); keep going with the next batch.
+                RecordError("The usage writer failed unexpectedly: " + ex.Message);
+                Interlocked.Add(ref _abandoned, batch.Count);
+                Handled(batch.Count);
+                batch.Clear();
+            }
+        }
+    }
+
+    /// <summary>Waits for work and moves up to MaxBatchSize events into <paramref name="batch"/>; false when stopped.</summary>
+    private bool TakeBatch(List<UsageEvent> batch)
+    {
+        lock (_gate)
+        {
+            var wakeAt = DateTime.UtcNow + _options.FlushInterval;
+            while (!_stopping && _flushWaiters.Count == 0 && _queue.Count < _options.BatchSize)
+            {
+                var left = wakeAt - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                Monitor.Wait(_gate, left);
+            }
+
+            if (_stopping && DateTime.UtcNow >= _stopDeadline && _queue.Count > 0)
+            {
+                Interlocked.Add(ref _abandoned, _queue.Count);
+                _handled += _queue.Count;
+                _queue.Clear();
+                CompleteFlushWaiters();
+            }
+
+            if (_queue.Count == 0)
+            {
+                return !_stopping;
+            }
+
+            while (batch.Count < _options.MaxBatchSize && _queue.Count > 0)
+            {
+                batch.Add(_queue.Dequeue());
+            }
+
+            return true;
+        }
+    }
+
+    private void Write(List<UsageEvent> events, bool splitOnFailure)
+    {
+        var delay = _options.RetryDelay;
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                var result = _store.Write(events);
+                Committed(events, result);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failedBatches);
+                RecordError(ex.Message);
+                if (!IsTransient(ex) && failures + 1 >= AttemptsBeforeSplit)
+                {
+                    if (splitOnFailure && events.Count > 1)
+                    {
+                        // Something in the batch keeps failing: write one by one so only the culprit is refused.
+                        foreach (var single in events)
+                        {
+                            Write([single], splitOnFailure: false);
+                        }
+                    }
+                    else
+                    {
+                        Interlocked.Add(ref _rejected, events.Count);
+                    }
+
+                    return;
+                }
+
+                if (!Backoff(ref delay))
+                {
+                    Interlocked.Add(ref _abandoned, events.Count);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sleeps before the next attempt; false when stopping and the stop deadline has passed.</summary>
+    private bool Backoff(ref TimeSpan delay)
+    {
+        DateTime deadline;
+        bool stopping;
+        lock (_gate)
+        {
+            stopping = _stopping;
+            deadline = _stopDeadline;
+        }
+
+        if (stopping)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            Thread.Sleep(delay < left ? delay : left);
+        }
+        else
+        {
+            _stopSignal.Wait(delay);
+        }
+
+        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+        return true;
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is UsageStoreBusyException or IOException or UnauthorizedAccessException or UsageStoreVersionException
+        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT };
+
+    private void Committed(List<UsageEvent> events, UsageWriteResult result)
+    {
+        Interlocked.Add(ref _committed, result.Inserted);
+        Interlocked.Add(ref _duplicates, result.Duplicates);
+        var number = Interlocked.Increment(ref _batches);
+        lock (_gate)
+        {
+            _lastCommitTime = DateTime.UtcNow;
+        }
+
+        if (_options.Committed is { } callback)
+        {
+            try
+            {
+                callback(new UsageBatchCommit(number, events.ToArray(), result));
+            }
+            catch (Exception ex)
+            {
+                RecordError("A commit listener failed: " + ex.Message);
+            }
+        }
+    }
+
+    private void Handled(int count)
+    {
+        lock (_gate)
+        {
+            _handled += count;
+            CompleteFlushWaiters();
+        }
+    }
+
+    private void CompleteFlushWaiters()
+    {
+        for (var i = _flushWaiters.Count - 1; i >= 0; i--)
+        {
+            if (_flushWaiters[i].Target <= _handled)
+            {
+                _flushWaiters[i].Done.TrySetResult();
+                _flushWaiters.RemoveAt(i);
+            }
+        }
+    }
+
+    private void RecordError(string message)
+    {
+        lock (_gate)
+        {
+            _lastError = message;
+            _lastErrorTime = DateTime.UtcNow;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+// Tuning of the background writer that moves published events into the store.
+namespace Tokentap.Engine.Usage;
+
+/// <summary>Queue size, batching and retry timing of a <see cref="UsageRecorder"/>.</summary>
+public sealed record UsageRecorderOptions
+{
+    /// <summary>Events the queue holds before Publish starts dropping (and counting) them.</summary>
+    public int Capacity { get; init; } = 100_000;
+
+    /// <summary>Queued events that wake the writer before <see cref="FlushInterval"/> has passed.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>
+    /// Most events written in one transaction (a backlog is written in batches of this size). Large batches matter for
+    /// bulk throughput: each insert into the unique-key index touches random index pages, and a bigger transaction
+    /// shares those page writes among more events.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 5000;
+
+    /// <summary>Longest time a published event waits before the writer picks it up.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>First wait after a failed write; doubles on each failure up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between two attempts at a failing write.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long process exit waits for queued events to be written.</summary>
+    public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Called on the writer thread after each batch is committed (on disk). Must be quick; exceptions are caught and
+    /// reported as <see cref="UsageRecorderStatus.LastError"/>.
+    /// </summary>
+    public Action<UsageBatchCommit>? Committed { get; init; }
+}

@@ -1,0 +1,282 @@
+// The usage store: the LiteDB file every pwsh process shares, with queries, summaries, retention, tail and import.
+using LiteDB;
+
+namespace Tokentap.Engine.Usage;
+
+/// <summary>
+/// The durable record of usage events at <see cref="TokentapPaths.DatabasePath"/>. Safe to use from several threads
+/// and several processes at once: every call is one or more short units of work under the database lock. Query
+/// results stream; a slow consumer holds no lock between pages.
+/// </summary>
+public sealed class UsageStore : IDisposable
+{
+    /// <summary>How long a call waits for the lock by default before <see cref="UsageStoreBusyException"/>.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
+    private const int WriteChunk = 1000;
+    private const int RemoveChunk = 2000;
+
+    private readonly UsageDatabase _database;
+    private readonly UsageScanner _scanner;
+    private readonly UsageSummarizer _summarizer;
+
+    /// <summary>Opens (lazily: the file is created on first use) the store at a path.</summary>
+    public UsageStore(string databasePath, TimeSpan? lockTimeout = null)
+    {
+        _database = new UsageDatabase(databasePath, lockTimeout ?? DefaultLockTimeout);
+        _database.Recovered += recovery => Recovered?.Invoke(recovery);
+        _scanner = new UsageScanner(_database);
+        _summarizer = new UsageSummarizer(_scanner);
+    }
+
+    /// <summary>The schema version this engine reads and writes.</summary>
+    public static int SchemaVersion => UsageSchema.CurrentVersion;
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => _database.DatabasePath;
+
+    /// <summary>The last damaged file this instance set aside, if any.</summary>
+    public UsageStoreRecovery? LastRecovery => _database.LastRecovery;
+
+    /// <summary>Raised after a damaged file was set aside and replaced (on the thread that found the damage).</summary>
+    public event Action<UsageStoreRecovery>? Recovered;
+
+    /// <summary>The store for the current environment ($TOKENTAP_HOME or ~/.tokentap).</summary>
+    public static UsageStore Open(TokentapPaths paths) => new(paths.DatabasePath);
+
+    /// <summary>The schema version recorded in the file (creating or migrating it first).</summary>
+    public int ReadSchemaVersion() => _database.Execute(UsageSchema.ReadVersion);
+
+    /// <summary>
+    /// Writes events in one transaction. Events whose <see cref="UsageEvent.UniqueKey"/> is already stored (or repeated
+    /// in the batch) are skipped, so a retried write never counts twice. Returns after LiteDB has the batch on disk.
+    /// </summary>
+    public UsageWriteResult Write(IReadOnlyList<UsageEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events.Count == 0 ? new UsageWriteResult(0, 0, 0, 0) : _database.Execute(engine => UsageWriter.Insert(engine, events));
+    }
+
+    /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>
+    public UsageImportResult Import(IEnumerable<UsageEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        long imported = 0, duplicates = 0;
+        foreach (var chunk in events.Chunk(WriteChunk))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = Write(chunk);
+            imported += result.Inserted;
+            duplicates += result.Duplicates;
+        }
+
+        return new UsageImportResult(imported, duplicates);
+    }
+
+    /// <summary>
+    /// Streams the matching events. With <paramref name="last"/>, only the N most recent matching events, still in
+    /// <paramref name="order"/>. Nothing is read until enumeration starts, and only as far as it goes.
+    /// </summary>
+    public IEnumerable<UsageEvent> Query(UsageFilter filter, UsageOrder order = UsageOrder.NewestFirst, int? last = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (last is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(last), last, "Last must be zero or more.");
+        }
+
+        return QueryIterator(new UsageFilterMatcher(filter), order, last);
+    }
+
+    /// <summary>Totals of the matching events grouped by the given dimensions (none: one row of everything).</summary>
+    /// <param name="filter">The events to add up.</param>
+    /// <param name="groupBy">Any combination of dimensions; Day and Hour use <paramref name="timeZone"/>.</param>
+    /// <param name="timeZone">The zone whose days and hours are used; the local zone when null.</param>
+    public IReadOnlyList<UsageSummaryRow> Summarize(UsageFilter filter, IReadOnlyCollection<UsageGroupBy>? groupBy = null, TimeZoneInfo? timeZone = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return _summarizer.Summarize(filter, groupBy ?? [], timeZone ?? TimeZoneInfo.Local);
+    }
+
+    /// <summary>The number of matching events (from rollups; cheap).</summary>
+    public long Count(UsageFilter filter) => Summarize(filter).Sum(r => r.Requests);
+
+    /// <summary>
+    /// Retention: removes the events strictly before <paramref name="before"/> that also match <paramref name="filter"/>,
+    /// in transactions of 2,000 so writers are not held up. With <paramref name="dryRun"/> only counts them.
+    /// </summary>
+    /// <returns>The number of events removed (or that would be).</returns>
+    public long Remove(DateTime before, UsageFilter? filter = null, bool dryRun = false)
+    {
+        filter ??= UsageFilter.All;
+        var bounded = filter with { Until = filter.Until is { } until && UsageFilterMatcher.ToUtcTicks(until) < UsageFilterMatcher.ToUtcTicks(before) ? until : before };
+        if (dryRun)
+        {
+            return Count(bounded);
+        }
+
+        var matcher = new UsageFilterMatcher(bounded);
+        long removed = 0;
+        foreach (var range in _scanner.Plan(matcher))
+        {
+            var low = UsageEventDocument.OrderKey(range.Start, 0);
+            var high = UsageEventDocument.OrderKey(range.End - 1, long.MaxValue);
+            while (true)
+            {
+                var (scanned, nextLow, deleted) = _database.Execute(engine =>
+                {
+                    var page = UsageScanner.ReadPage(engine, low, high, descending: false, RemoveChunk, matcher, doc => doc);
+                    var next = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition + 1);
+                    return (page.Scanned, next, UsageWriter.Delete(engine, page.Items));
+                });
+                removed += deleted;
+                low = nextLow;
+                if (scanned < RemoveChunk)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (removed > 0)
+        {
+            _database.Execute(engine =>
+            {
+                UsageWriter.RebuildLabels(engine);
+                return true;
+            });
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes (or with <paramref name="dryRun"/> counts) the stored events with these unique keys.</summary>
+    public long Remove(IEnumerable<string> uniqueKeys, bool dryRun = false)
+    {
+        ArgumentNullException.ThrowIfNull(uniqueKeys);
+        long removed = 0;
+        foreach (var chunk in uniqueKeys.Select(UsageEventDocument.StoredKey).Distinct(StringComparer.Ordinal).Chunk(RemoveChunk))
+        {
+            removed += _database.Execute(engine =>
+            {
+                var query = new Query();
+                query.Where.Add(BsonExpression.Create("$." + UsageEventDocument.Key + " IN @0", new BsonArray(chunk.Select(k => new BsonValue(k)))));
+                var found = new List<BsonDocument>();
+                using (var reader = engine.Query(UsageSchema.Events, query))
+                {
+                    while (reader.Read())
+                    {
+                        found.Add(reader.Current.AsDocument);
+                    }
+                }
+
+                return dryRun ? found.Count : UsageWriter.Delete(engine, found);
+            });
+        }
+
+        if (removed > 0 && !dryRun)
+        {
+            _database.Execute(engine =>
+            {
+                UsageWriter.RebuildLabels(engine);
+                return true;
+            });
+        }
+
+        return removed;
+    }
+
+    /// <summary>The position of the newest stored event (0 when empty): where a tail starts.</summary>
+    public long GetLastPosition() => _database.Execute(UsageWriter.LastPosition);
+
+    /// <summary>
+    /// The live tail: events stored after <paramref name="position"/>, oldest first, at most <paramref name="max"/>
+    /// read. The returned position covers every event read, matching the filter or not.
+    /// </summary>
+    public UsageTailPage ReadAfter(long position, UsageFilter? filter = null, int max = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var matcher = new UsageFilterMatcher(filter ?? UsageFilter.All);
+        return _database.Execute(engine =>
+        {
+            var query = new Query { OrderBy = BsonExpression.Create("$._id"), Limit = max };
+            query.Where.Add(BsonExpression.Create("$._id > @0", position));
+            var events = new List<UsageEvent>();
+            var read = 0;
+            var next = position;
+            using var reader = engine.Query(UsageSchema.Events, query);
+            while (reader.Read())
+            {
+                var doc = reader.Current.AsDocument;
+                read++;
+                next = UsageEventDocument.PositionOf(doc);
+                if (matcher.Matches(doc))
+                {
+                    events.Add(UsageEventDocument.FromDocument(doc));
+                }
+            }
+
+            return new UsageTailPage(events, next, read == max);
+        });
+    }
+
+    /// <summary>
+    /// The start of a tail: the newest <paramref name="max"/> events with a timestamp at or after
+    /// <paramref name="since"/> (oldest first) and the current last position to continue from with
+    /// <see cref="ReadAfter"/>. HasMore says older events of the window were left out.
+    /// </summary>
+    public UsageTailPage ReadSince(DateTime since, UsageFilter? filter = null, int max = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var matcher = new UsageFilterMatcher((filter ?? UsageFilter.All) with { Since = since });
+        var position = GetLastPosition();
+        var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, doc => (Position: UsageEventDocument.PositionOf(doc), Event: UsageEventDocument.FromDocument(doc)))
+            .Take(max + 1).ToList();
+        var hasMore = newest.Count > max;
+        var events = newest.Take(max).Where(d => d.Position <= position).Select(d => d.Event).Reverse().ToList();
+        return new UsageTailPage(events, position, hasMore);
+    }
+
+    /// <summary>The distinct values of a label, sorted (for tab completion). Reads a small list, never the events.</summary>
+    public IReadOnlyList<string> GetValues(UsageField field) => _database.Execute(engine =>
+    {
+        var values = new List<string>();
+        var query = new Query();
+        query.Where.Add(BsonExpression.Create("$." + UsageLabelDocument.Field + " = @0", (int)field));
+        using var reader = engine.Query(UsageSchema.Values, query);
+        while (reader.Read())
+        {
+            values.Add(reader.Current[UsageLabelDocument.Value].AsString);
+        }
+
+        values.Sort(StringComparer.OrdinalIgnoreCase);
+        return (IReadOnlyList<string>)values;
+    });
+
+    public void Dispose() => _database.Dispose();
+
+    private IEnumerable<UsageEvent> QueryIterator(UsageFilterMatcher matcher, UsageOrder order, int? last)
+    {
+        if (last is { } count)
+        {
+            var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, UsageEventDocument.FromDocument)
+                .Take(count).ToList();
+            if (order == UsageOrder.OldestFirst)
+            {
+                newest.Reverse();
+            }
+
+            foreach (var usageEvent in newest)
+            {
+                yield return usageEvent;
+            }
+
+            yield break;
+        }
+
+        foreach (var usageEvent in _scanner.Scan(_scanner.Plan(matcher), matcher, order == UsageOrder.NewestFirst, UsageEventDocument.FromDocument))
+        {
+            yield return usageEvent;
+        }
+    }
+}

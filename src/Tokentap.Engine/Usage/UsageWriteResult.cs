@@ -1,0 +1,6 @@
+// The outcome of writing one batch of events.
+namespace Tokentap.Engine.Usage;
+
+/// <summary>What one committed write did: events added, events skipped because their unique key was already stored,
+/// and the store positions given to the added events (0 when none was added).</summary>
+public sealed record UsageWriteResult(int Inserted, int Duplicates, long FirstPosition, long LastPosition);

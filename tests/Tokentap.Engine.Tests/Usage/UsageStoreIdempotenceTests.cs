@@ -1,0 +1,55 @@
+// A retried write or a later import never counts an event twice.
+using Tokentap.Engine.Usage;
+
+namespace Tokentap.Engine.Tests.Usage;
+
+public sealed class UsageStoreIdempotenceTests : IDisposable
+{
+    private readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Writing_the_same_batch_twice_stores_it_once()
+    {
+        var first = _temp.Store.Write(SampleEvents.All);
+        Assert.Equal(new UsageWriteResult(8, 0, 1, 8), first);
+        var again = _temp.Store.Write(SampleEvents.All);
+        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), again);
+        Assert.Equal(8, _temp.Store.Count(UsageFilter.All));
+        Assert.Equal(971, _temp.Store.Summarize(UsageFilter.All).Single().InputTokens);
+    }
+
+    [Fact]
+    public void Duplicates_inside_one_batch_and_across_imports_are_skipped()
+    {
+        var e = SampleEvents.E1;
+        var sameRequest = SampleEvents.E2;
+        sameRequest.RequestId = e.RequestId;
+        Assert.Equal(new UsageWriteResult(1, 1, 1, 1), _temp.Store.Write([e, sameRequest]));
+        var import = _temp.Store.Import(SampleEvents.All.Concat(SampleEvents.All));
+        Assert.Equal(new UsageImportResult(7, 9), import);
+        Assert.Equal(8, _temp.Store.Query(UsageFilter.All).Count());
+    }
+
+    [Fact]
+    public void The_unique_key_prefers_request_id_then_message_id_then_event_id()
+    {
+        var byMessage = new UsageEvent { Timestamp = DateTime.UnixEpoch, MessageId = "msg_1" };
+        var sameMessageNewId = new UsageEvent { Timestamp = DateTime.UnixEpoch.AddSeconds(1), MessageId = "msg_1" };
+        var byId = new UsageEvent { Timestamp = DateTime.UnixEpoch };
+        var sameId = new UsageEvent { Id = byId.Id, Timestamp = DateTime.UnixEpoch };
+        Assert.Equal(2, _temp.Store.Write([byMessage, byId]).Inserted);
+        Assert.Equal(new UsageWriteResult(0, 2, 0, 0), _temp.Store.Write([sameMessageNewId, sameId]));
+    }
+
+    [Fact]
+    public void Positions_keep_growing_across_batches()
+    {
+        var a = _temp.Store.Write([SampleEvents.E1, SampleEvents.E2]);
+        var b = _temp.Store.Write([SampleEvents.E2, SampleEvents.E3]);
+        Assert.Equal((1L, 2L), (a.FirstPosition, a.LastPosition));
+        Assert.Equal((3L, 3L), (b.FirstPosition, b.LastPosition));
+        Assert.Equal(3, _temp.Store.GetLastPosition());
+    }
+}

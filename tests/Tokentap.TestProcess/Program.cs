@@ -1,0 +1,82 @@
+// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]", "exit DB PREFIX COUNT" or "crash DB PREFIX".
+using System.Globalization;
+using Tokentap.Engine.Usage;
+using Tokentap.TestProcess;
+
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | exit DB PREFIX COUNT | crash DB PREFIX");
+    return 2;
+}
+
+var (mode, database, prefix) = (args[0], args[1], args[2]);
+// Not disposed: the process-exit flush of the "exit" mode still needs it, and process exit releases it.
+var store = new UsageStore(database, TimeSpan.FromSeconds(60));
+switch (mode)
+{
+    case "write":
+    {
+        // Publishes COUNT events (optionally paced), then stops the recorder, which flushes everything.
+        var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var delay = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+        var recorder = new UsageRecorder(store, new UsageRecorderOptions { Capacity = count + 1 });
+        for (var i = 0; i < count; i++)
+        {
+            recorder.Publish(TestEvents.Create(prefix, i));
+            if (delay > 0)
+            {
+                Thread.Sleep(delay);
+            }
+        }
+
+        var complete = recorder.Stop(TimeSpan.FromSeconds(100));
+        var status = recorder.Status;
+        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} dropped={status.Dropped} failed={status.FailedBatches} error={status.LastError}");
+        return complete ? 0 : 1;
+    }
+
+    case "exit":
+    {
+        // Publishes COUNT events and returns from Main at once: only the recorder's process-exit hook writes them.
+        var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var recorder = new UsageRecorder(store, new UsageRecorderOptions { Capacity = count + 1, FlushInterval = TimeSpan.FromMinutes(10), BatchSize = count + 1, MaxBatchSize = count + 1, ExitTimeout = TimeSpan.FromSeconds(30) });
+        for (var i = 0; i < count; i++)
+        {
+            recorder.Publish(TestEvents.Create(prefix, i));
+        }
+
+        Console.WriteLine($"PUBLISHED {recorder.Status.Published} COMMITTED {recorder.Status.Committed}");
+        return 0;
+    }
+
+    case "crash":
+    {
+        // Writes until killed. After each commit, prints the first and last index and the count of the batch: the
+        // parent kills this process mid-write and checks every reported batch is in the file.
+        var recorder = new UsageRecorder(store, new UsageRecorderOptions
+        {
+            Capacity = 10_000,
+            Committed = commit =>
+            {
+                var indexes = commit.Events.Select(TestEvents.IndexOf).ToArray();
+                Console.Out.WriteLine($"COMMIT {commit.BatchNumber} {indexes.Min()} {indexes.Max()} {indexes.Length}");
+                Console.Out.Flush();
+            },
+        });
+        for (var i = 0; i < int.MaxValue; i++)
+        {
+            while (recorder.Status.Pending > 5_000)
+            {
+                Thread.Sleep(1);
+            }
+
+            recorder.Publish(TestEvents.Create(prefix, i));
+        }
+
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("unknown mode " + mode);
+        return 2;
+}
