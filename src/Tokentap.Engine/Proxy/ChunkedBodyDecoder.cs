@@ -34,6 +34,7 @@ internal sealed class ChunkedBodyDecoder
         DataLineFeed,
         TrailerLineStart,
         TrailerLine,
+        TrailerLineFeed,
         TrailerEndLineFeed,
         Done,
     }
@@ -193,11 +194,24 @@ internal sealed class ChunkedBodyDecoder
                         return i;
                     }
 
-                    if (b == '\n')
+                    if (b == '\r')
+                    {
+                        _state = State.TrailerLineFeed;
+                    }
+                    else if (b == '\n')
                     {
                         _state = State.TrailerLineStart;
                     }
 
+                    break;
+
+                case State.TrailerLineFeed:
+                    if (b != '\n')
+                    {
+                        return Fail(out error, "a bare CR in a trailer field");
+                    }
+
+                    _state = State.TrailerLineStart;
                     break;
 
                 case State.TrailerEndLineFeed:

@@ -206,10 +206,17 @@ internal sealed class TapPump
             else if (encoding.Equals("deflate", StringComparison.OrdinalIgnoreCase))
             {
                 // HTTP's "deflate" is zlib-wrapped (RFC 9110 8.4.1.2), but some servers send raw deflate; the zlib header tells.
-                var first = await source.PeekFirstTwoBytesAsync().ConfigureAwait(false);
-                decoder = first is { } two && (two[0] & 0x0F) == 8 && ((two[0] << 8) | two[1]) % 31 == 0
-                    ? new ZLibStream(source, CompressionMode.Decompress)
-                    : new DeflateStream(source, CompressionMode.Decompress);
+                var first = new byte[2];
+                var got = 0;
+                int n;
+                while (got < 2 && (n = await source.ReadAsync(first.AsMemory(got)).ConfigureAwait(false)) > 0)
+                {
+                    got += n;
+                }
+
+                var zlib = got == 2 && (first[0] & 0x0F) == 8 && ((first[0] << 8) | first[1]) % 31 == 0;
+                var input = new PrefixedStream(first.AsMemory(0, got), source, ownsInner: false);
+                decoder = zlib ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress);
             }
             else
             {
@@ -390,17 +397,6 @@ internal sealed class TapPump
         {
             get => throw new NotSupportedException();
             set => throw new NotSupportedException();
-        }
-
-        /// <summary>The first two body bytes, without consuming them; null when the body is shorter.</summary>
-        public async ValueTask<byte[]?> PeekFirstTwoBytesAsync()
-        {
-            if (!await EnsureCurrentAsync().ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            return _length - _offset >= 2 ? new[] { _current![_offset], _current[_offset + 1] } : null;
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
