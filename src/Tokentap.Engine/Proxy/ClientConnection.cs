@@ -14,6 +14,7 @@ namespace Tokentap.Engine.Proxy;
 internal sealed class ClientConnection
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ClientRejectionWindow = TimeSpan.FromSeconds(2);
     private const byte TlsHandshakeRecord = 0x16;
 
     private readonly ProxyContext _context;
@@ -60,6 +61,11 @@ internal sealed class ClientConnection
             var startedUtc = DateTime.UtcNow;
             if (error.IsError)
             {
+                if (head is not null && (tunnel is null ? Route(head) : TunnelRequestTarget(tunnel, head)) is { Observed: true } refused)
+                {
+                    _forwarder.RecordRefusal(head, refused, error, startedTimestamp, startedUtc);
+                }
+
                 var where = tunnel is null ? string.Empty : $" in the tunnel to {tunnel.Authority}";
                 _context.Statistics.Record(ProxyFailureKind.MalformedRequest, $"refused a request{where}: {error.StatusCode} {error.Message}");
                 await ProxyResponses.TryWriteErrorAsync(stream, error.StatusCode, error.Message, close: true, _context.Abort).ConfigureAwait(false);
@@ -83,9 +89,10 @@ internal sealed class ClientConnection
                 return;
             }
 
-            var target = tunnel is null ? await RouteAsync(stream, head).ConfigureAwait(false) : TunnelRequestTarget(tunnel, head);
+            var target = tunnel is null ? Route(head) : TunnelRequestTarget(tunnel, head);
             if (target is null)
             {
+                await RefuseAsync(stream, 400, $"unsupported request target form: {Truncate(head.Target)}").ConfigureAwait(false);
                 return;
             }
 
@@ -109,8 +116,11 @@ internal sealed class ClientConnection
         }
     }
 
-    /// <summary>Resolves a request on the outer connection: absolute-form (plain proxy) or origin-form (base URL).</summary>
-    private async Task<ExchangeTarget?> RouteAsync(Stream stream, HttpRequestHead head)
+    /// <summary>
+    /// Resolves a request on the outer connection: absolute-form (plain proxy) or origin-form (base URL; an unknown
+    /// prefix gives a target with an empty host, answered with help). Null for any other target form.
+    /// </summary>
+    private ExchangeTarget? Route(HttpRequestHead head)
     {
         if (head.Target.StartsWith('/'))
         {
@@ -129,7 +139,6 @@ internal sealed class ClientConnection
             return new ExchangeTarget(uri.Scheme, host, uri.Port, uri.PathAndQuery, ProxyRoute.PlainHttp, observed);
         }
 
-        await RefuseAsync(stream, 400, $"unsupported request target form: {Truncate(head.Target)}").ConfigureAwait(false);
         return null;
     }
 
@@ -214,7 +223,27 @@ internal sealed class ClientConnection
         }
 
         using var innerInput = new ClientInput(ssl);
-        await ServeAsync(ssl, innerInput, new ExchangeTarget("https", host, port, "/", ProxyRoute.Connect, Observed: true)).ConfigureAwait(false);
+        var handshakeDone = Stopwatch.GetTimestamp();
+        string? rejection = null;
+        try
+        {
+            await ServeAsync(ssl, innerInput, new ExchangeTarget("https", host, port, "/", ProxyRoute.Connect, Observed: true)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (innerInput.BytesReceived == 0 && ex is AuthenticationException or IOException)
+        {
+            rejection = ex.Message;
+        }
+
+        // With TLS 1.3 the server side of the handshake ends before the client checks the certificate, so a client that
+        // does not trust the leaf shows up afterwards: its alert breaks the first read, or (.NET clients) it just closes
+        // at once without a request. An unused connection closed later is not counted.
+        if (innerInput.BytesReceived == 0 && !_context.IsStopping
+            && (rejection is not null || Stopwatch.GetElapsedTime(handshakeDone) < ClientRejectionWindow))
+        {
+            statistics.Record(
+                ProxyFailureKind.ClientTls,
+                $"the client closed the TLS connection for {host} right after the handshake without a request{(rejection is null ? string.Empty : $" ({rejection})")}; does the client trust the Tokentap CA?");
+        }
     }
 
     private async Task TunnelAsync(Stream stream, ClientInput input, string host, int port)

@@ -32,6 +32,9 @@ internal sealed class ClientInput : IDisposable
 
     public int BufferedCount => _end - _start;
 
+    /// <summary>Bytes received from the client so far.</summary>
+    public long BytesReceived { get; private set; }
+
     /// <summary>True once the client closed its side.</summary>
     public bool IsEndOfStream => _eof && _start == _end;
 
@@ -212,6 +215,7 @@ internal sealed class ClientInput : IDisposable
         }
 
         _end += n;
+        BytesReceived += n;
         return true;
     }
 
@@ -248,6 +252,7 @@ internal sealed class ClientInput : IDisposable
         }
 
         _end += n;
+        BytesReceived += n;
         return true;
     }
 

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 
 namespace Tokentap.Engine.Proxy;
@@ -20,6 +21,8 @@ internal sealed class ExchangeForwarder
 
     /// <summary>Room before a chunk for its chunked-coding size line (8 hex digits + CRLF).</summary>
     private const int ChunkPrefix = 10;
+
+    private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
 
     private readonly ProxyContext _context;
 
@@ -42,25 +45,16 @@ internal sealed class ExchangeForwarder
         statistics.ExchangeStarted(target.Observed);
         var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
 
-        if (head.ExpectsContinue && head.BodyFraming != RequestBodyFraming.None)
+        // The go-ahead is only given for a body that will be accepted; an oversized one is refused (413) unread.
+        var bodyTooLarge = head.BodyFraming == RequestBodyFraming.ContentLength && head.ContentLength > options.MaxRequestBodyBytes;
+        if (head.ExpectsContinue && head.BodyFraming != RequestBodyFraming.None && !bodyTooLarge)
         {
             await client.WriteAsync(ProxyResponses.Continue, abort).ConfigureAwait(false);
         }
 
         var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
         var isUpgrade = head.IsWebSocketUpgrade;
-        var request = new ExchangeRequest(body ?? Array.Empty<byte>())
-        {
-            Host = target.Host,
-            Port = target.Port,
-            Method = head.Method,
-            PathAndQuery = target.PathAndQuery,
-            Headers = head.Headers,
-            Route = target.Route,
-            IsWebSocketUpgrade = isUpgrade,
-            StartedUtc = startedUtc,
-            Tags = options.Tags,
-        };
+        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc);
 
         var pump = target.Observed ? BeginObserving(request, label) : null;
         if (bodyError.IsError)
@@ -112,6 +106,37 @@ internal sealed class ExchangeForwarder
             return await RelayResponseAsync(client, response, framing, keepAlive, pump, label, startedTimestamp, ttfbMs, clientGone, exchange.Token).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Records a request refused before forwarding (a framing error such as 501) on an observed route, so the observer
+    /// still gets an exchange with the status the proxy answered.
+    /// </summary>
+    public void RecordRefusal(HttpRequestHead head, ExchangeTarget target, HttpParseError error, long startedTimestamp, DateTime startedUtc)
+    {
+        var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
+        _context.Statistics.ExchangeStarted(observed: true);
+        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc);
+        BeginObserving(request, label)?.Complete(new ExchangeCompletion
+        {
+            DurationMs = ElapsedMs(startedTimestamp),
+            ProxyStatusCode = error.StatusCode,
+            UpstreamError = "request refused: " + error.Message,
+        });
+    }
+
+    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc) =>
+        new(body)
+        {
+            Host = target.Host,
+            Port = target.Port,
+            Method = head.Method,
+            PathAndQuery = target.PathAndQuery,
+            Headers = head.Headers,
+            Route = target.Route,
+            IsWebSocketUpgrade = head.IsWebSocketUpgrade,
+            StartedUtc = startedUtc,
+            Tags = _context.Options.Tags,
+        };
 
     private TapPump? BeginObserving(ExchangeRequest request, string label)
     {
@@ -394,7 +419,7 @@ internal sealed class ExchangeForwarder
             }
 
             if (!clientAborted && upstreamError is null && chunked
-                && !await TryWriteClientAsync(client, "0\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false))
+                && !await TryWriteClientAsync(client, LastChunk, cancellationToken).ConfigureAwait(false))
             {
                 clientAborted = true;
             }
@@ -487,6 +512,7 @@ internal sealed class ExchangeForwarder
         return false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> TryWriteClientAsync(Stream client, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         try

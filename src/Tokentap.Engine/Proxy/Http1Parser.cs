@@ -70,7 +70,10 @@ internal static class Http1Parser
         return -1;
     }
 
-    /// <summary>Parses a complete request head (as delimited by <see cref="FindHeadEnd"/>).</summary>
+    /// <summary>
+    /// Parses a complete request head (as delimited by <see cref="FindHeadEnd"/>). On a body-framing error (400, 501)
+    /// the head is returned together with the error; on any other error the head is null.
+    /// </summary>
     public static HttpRequestHead? ParseRequestHead(ReadOnlySpan<byte> head, out HttpParseError error)
     {
         var rest = head[SkipLeadingEmptyLines(head)..];
@@ -90,11 +93,8 @@ internal static class Http1Parser
             return null;
         }
 
-        if (!TryGetFraming(headers, out var framing, out var contentLength, out error))
-        {
-            return null;
-        }
-
+        // A framing error still returns the head, so the refusal can be recorded against its host and path.
+        TryGetFraming(headers, out var framing, out var contentLength, out error);
         return new HttpRequestHead
         {
             Method = method,

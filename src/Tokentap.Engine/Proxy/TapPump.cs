@@ -1,6 +1,7 @@
 // Carries one exchange's response copy from the client path to its tap: bounded, pooled, decoded on the tap's side.
 using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Tokentap.Engine.Proxy;
@@ -164,6 +165,7 @@ internal sealed class TapPump
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TapItem?> NextAsync()
     {
         if (_stashed is { } stashed)

@@ -41,6 +41,25 @@ public sealed class ProxyCurlTests
     }
 
     [Fact]
+    public async Task Curl_without_the_tokentap_ca_fails_and_the_proxy_records_why()
+    {
+        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        var environment = new Dictionary<string, string> { ["HTTPS_PROXY"] = proxy.ProxyUri.ToString() };
+
+        var (exitCode, _, error) = await CurlProcess.RunAsync(environment, "--cacert", _env.TestCa.PemPath, "https://api.anthropic.com/v1/models");
+
+        Assert.True(exitCode == 60, $"curl exited {exitCode}: {error}");
+        for (var i = 0; i < 100 && proxy.Statistics.Failures(Tokentap.Engine.Proxy.ProxyFailureKind.ClientTls) == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        var failure = Assert.Single(proxy.Statistics.RecentFailures);
+        Assert.Contains("does the client trust the Tokentap CA?", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("api.anthropic.com", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Curl_through_the_proxy_to_an_unintercepted_host_sees_the_real_certificate()
     {
         _env.Upstream.Map("GET", "/curl-blind", MockResponses.Json("{\"blind\":true}"));

@@ -162,6 +162,37 @@ public sealed class ProxyErrorTests
     }
 
     [Fact]
+    public async Task Unknown_transfer_coding_on_an_intercepted_route_gets_501_and_is_still_recorded()
+    {
+        var observer = new RecordingObserver();
+        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
+
+        await raw.SendAsync("POST /openai/v1/responses HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n");
+        var response = await raw.ReadResponseAsync();
+
+        Assert.Equal(501, response!.StatusCode);
+        var exchange = await observer.NextCompletedAsync();
+        Assert.Equal("api.openai.com", exchange.Request.Host);
+        Assert.Equal(501, exchange.Completion!.ProxyStatusCode);
+        Assert.Contains("transfer coding 'br'", exchange.Completion.UpstreamError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_trust_the_tokentap_ca_is_recorded_as_a_tls_failure()
+    {
+        var observer = new RecordingObserver();
+        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        using var client = TestClients.Create(proxy.ProxyUri, new[] { _env.TestCa.Certificate });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("https://api.anthropic.com/v1/models"));
+
+        await WaitUntilAsync(() => proxy.Statistics.Failures(ProxyFailureKind.ClientTls) == 1);
+        Assert.Contains("trust the Tokentap CA", proxy.Statistics.RecentFailures.Single().Message, StringComparison.Ordinal);
+        Assert.Empty(observer.Exchanges);
+    }
+
+    [Fact]
     public async Task Client_that_disconnects_mid_stream_cancels_the_upstream_and_the_exchange_says_so()
     {
         var feed = new MockChunkFeed();
@@ -212,6 +243,15 @@ public sealed class ProxyErrorTests
         Assert.False(exchange.Completion.ClientAborted);
         Assert.Equal("data: partial\n\n", exchange.BodyText);
         Assert.Equal(1, proxy.Statistics.Failures(ProxyFailureKind.UpstreamCut));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     private static int FreePort()
