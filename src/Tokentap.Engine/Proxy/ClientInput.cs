@@ -35,9 +35,6 @@ internal sealed class ClientInput : IDisposable
     /// <summary>Bytes received from the client so far.</summary>
     public long BytesReceived { get; private set; }
 
-    /// <summary>True once the client closed its side.</summary>
-    public bool IsEndOfStream => _eof && _start == _end;
-
     /// <summary>Marks buffered bytes as consumed.</summary>
     public void Consume(int count)
     {

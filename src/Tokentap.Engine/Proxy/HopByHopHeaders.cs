@@ -17,9 +17,6 @@ internal static class HopByHopHeaders
         "Upgrade",
     };
 
-    /// <summary>True for a field that is always hop-by-hop.</summary>
-    public static bool IsFixedHopByHop(string name) => Fixed.Contains(name);
-
     /// <summary>
     /// True when a field must not be forwarded: a fixed hop-by-hop field or one the Connection field lists.
     /// For WebSocket upgrades Upgrade is end-to-end in effect (the proxy re-adds Connection: Upgrade itself).

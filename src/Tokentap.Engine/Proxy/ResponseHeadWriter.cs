@@ -27,7 +27,7 @@ internal static class ResponseHeadWriter
         var position = 0;
         var statusCode = (int)response.StatusCode;
         Append(ref buffer, ref position, reserveAfter, "HTTP/1.1 ");
-        Append(ref buffer, ref position, reserveAfter, StatusText(statusCode));
+        Append(ref buffer, ref position, reserveAfter, statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Append(ref buffer, ref position, reserveAfter, " ");
         Append(ref buffer, ref position, reserveAfter, response.ReasonPhrase ?? ProxyResponses.ReasonPhrase(statusCode));
         Append(ref buffer, ref position, reserveAfter, "\r\n");
@@ -96,13 +96,6 @@ internal static class ResponseHeadWriter
             collect?.Add(name, value);
         }
     }
-
-    private static string StatusText(int statusCode) => statusCode switch
-    {
-        200 => "200",
-        101 => "101",
-        _ => statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     private static void Append(ref byte[] buffer, ref int position, int reserveAfter, string text)
     {

@@ -211,12 +211,9 @@ internal sealed class UpstreamClient : IDisposable
             throw new ArgumentException($"'{extraRootsPemPath}' holds no PEM certificate.", nameof(extraRootsPemPath));
         }
 
-        trust.AddRange(SystemRootCertificatesForTrust());
+        trust.AddRange(Certificates.SystemRootCertificates.Load().ToArray());
         return trust;
     }
-
-    private static X509Certificate2[] SystemRootCertificatesForTrust() =>
-        Certificates.SystemRootCertificates.Load().ToArray();
 
     private SslClientAuthenticationOptions CreateSslOptions(string? targetHost)
     {
