@@ -1,0 +1,384 @@
+// The per-user Tokentap root CA: created or loaded from disk, confined by name constraints, issuing cached leaves.
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Tokentap.Engine.Proxy;
+
+namespace Tokentap.Engine.Certificates;
+
+/// <summary>
+/// The root certificate authority the proxy signs its per-host leaf certificates with. Its key is ECDSA P-256 and
+/// lives in ca.key.pem readable by the owner only; its certificate carries critical Name Constraints that permit
+/// only the intercepted host names and exclude every IP address, so the key cannot vouch for any other site even
+/// if it leaks. One instance may serve several proxy listeners at once; it is thread-safe.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    public const string CertificateFileName = "ca.pem";
+    public const string KeyFileName = "ca.key.pem";
+    public const string BundleFileName = "ca-bundle.pem";
+
+    /// <summary>How long a freshly created or re-issued CA is valid.</summary>
+    public static readonly TimeSpan CaValidity = TimeSpan.FromDays(3652);
+
+    /// <summary>How long a leaf certificate is valid; leaves are re-issued a day before they expire.</summary>
+    public static readonly TimeSpan LeafValidity = TimeSpan.FromDays(7);
+
+    private static readonly TimeSpan LeafRenewBefore = TimeSpan.FromDays(1);
+    private static readonly TimeSpan CaRenewBefore = TimeSpan.FromDays(30);
+    private static readonly TimeSpan BackdateBy = TimeSpan.FromHours(1);
+
+    private readonly X509Certificate2 _signer;
+    private readonly ECDsa _key;
+    private readonly X509Certificate2Collection _chainExtras;
+    private readonly X509AuthorityKeyIdentifierExtension _authorityKeyId;
+    private readonly ConcurrentDictionary<string, Lazy<LeafEntry>> _leaves = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+    private int _disposed;
+
+    private CertificateAuthority(string directory, X509Certificate2 signer, ECDsa key, string certificatePem, IReadOnlyList<string> subtrees, TimeProvider time)
+    {
+        Directory = directory;
+        _signer = signer;
+        _key = key;
+        _time = time;
+        CertificatePem = certificatePem;
+        Certificate = X509Certificate2.CreateFromPem(certificatePem);
+        PermittedSubtrees = subtrees;
+        PermittedPatterns = subtrees.Select(NameConstraints.ToPattern).ToArray();
+        _chainExtras = new X509Certificate2Collection(Certificate);
+        _authorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromCertificate(signer, includeKeyIdentifier: true, includeIssuerAndSerial: false);
+    }
+
+    /// <summary>The folder holding the CA files.</summary>
+    public string Directory { get; }
+
+    /// <summary>The CA certificate (PEM), the file users and trust stores import.</summary>
+    public string CertificatePath => Path.Combine(Directory, CertificateFileName);
+
+    /// <summary>The CA private key (PKCS#8 PEM, owner-only).</summary>
+    public string KeyPath => Path.Combine(Directory, KeyFileName);
+
+    /// <summary>System roots plus the Tokentap CA (PEM), for SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, CODEX_CA_CERTIFICATE.</summary>
+    public string BundlePath => Path.Combine(Directory, BundleFileName);
+
+    /// <summary>The CA certificate without its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The CA certificate as PEM text.</summary>
+    public string CertificatePem { get; }
+
+    /// <summary>SHA-1 thumbprint in upper-case hex, as Windows certificate stores and Get-ChildItem Cert:\ show it.</summary>
+    public string Thumbprint => Certificate.Thumbprint;
+
+    public DateTimeOffset NotBefore => Certificate.NotBefore.ToUniversalTime();
+
+    public DateTimeOffset NotAfter => Certificate.NotAfter.ToUniversalTime();
+
+    /// <summary>The host patterns the name constraints permit (api.openai.com, *.openai.azure.com).</summary>
+    public IReadOnlyList<string> PermittedPatterns { get; }
+
+    /// <summary>The dNSName subtrees of the name constraints (api.openai.com, .openai.azure.com).</summary>
+    internal IReadOnlyList<string> PermittedSubtrees { get; }
+
+    /// <summary>Opens the CA in the Tokentap data folder; see <see cref="Open(string, IEnumerable{string}, TimeProvider?)"/>.</summary>
+    public static CertificateAuthorityOpenResult Open(TokentapPaths paths, IEnumerable<string> interceptPatterns) =>
+        Open(paths.CaDirectory, interceptPatterns);
+
+    /// <summary>
+    /// Loads the CA from <paramref name="directory"/>, creating it on first use. When the existing CA does not permit
+    /// every intercept pattern (or expires within 30 days) it is re-issued with the same key and the union of old and
+    /// new names, and the result says so: clients that trusted the old certificate must trust the new one.
+    /// The bundle file is rewritten whenever it does not end with the current CA certificate.
+    /// </summary>
+    public static CertificateAuthorityOpenResult Open(string directory, IEnumerable<string> interceptPatterns, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(interceptPatterns);
+        time ??= TimeProvider.System;
+        directory = Path.GetFullPath(directory);
+        var wanted = interceptPatterns.Select(InterceptHostList.NormalizePattern).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0)
+        {
+            throw new ArgumentException("At least one intercept host is needed.", nameof(interceptPatterns));
+        }
+
+        OwnerOnlyFile.EnsureDirectory(directory);
+        var certificatePath = Path.Combine(directory, CertificateFileName);
+        var keyPath = Path.Combine(directory, KeyFileName);
+
+        ExistingCa? existing = null;
+        string? unreadable = null;
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        {
+            try
+            {
+                existing = ExistingCa.Load(certificatePath, keyPath);
+            }
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException or IOException or InvalidOperationException)
+            {
+                unreadable = ex.Message;
+            }
+        }
+
+        CertificateAuthority authority;
+        CertificateAuthorityState state;
+        IReadOnlyList<string> added = Array.Empty<string>();
+        string? previousThumbprint = null;
+        string message;
+        if (existing is not null)
+        {
+            var missing = wanted.Where(p => !existing.Subtrees.Any(s => NameConstraints.SubtreeCoversPattern(s, p))).ToList();
+            var expiring = existing.Certificate.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime < CaRenewBefore;
+            if (missing.Count == 0 && !expiring)
+            {
+                authority = new CertificateAuthority(directory, existing.Certificate, existing.Key, existing.Pem, existing.Subtrees, time);
+                state = CertificateAuthorityState.Loaded;
+                message = $"Loaded the Tokentap certificate authority from {certificatePath}.";
+            }
+            else
+            {
+                previousThumbprint = existing.Certificate.Thumbprint;
+                var subtrees = existing.Subtrees.Concat(missing.Select(NameConstraints.ToSubtree)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                var subject = existing.Certificate.SubjectName;
+                var key = existing.Key;
+                var oldNotAfter = existing.Certificate.NotAfter.ToUniversalTime();
+                existing.Certificate.Dispose();
+                authority = Issue(directory, subject, key, subtrees, time, writeKey: false);
+                state = CertificateAuthorityState.Reissued;
+                added = missing;
+                var why = missing.Count > 0
+                    ? $"to also permit {string.Join(", ", missing)}"
+                    : $"because it expires on {oldNotAfter:yyyy-MM-dd}";
+                message = $"The Tokentap certificate authority was re-issued {why}. Anything that trusted the previous certificate " +
+                          $"(thumbprint {previousThumbprint}) must now trust {certificatePath} (thumbprint {authority.Thumbprint}).";
+            }
+        }
+        else
+        {
+            var subject = BuildSubject();
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            authority = Issue(directory, subject, key, wanted.Select(NameConstraints.ToSubtree).ToList(), time, writeKey: true);
+            state = unreadable is null ? CertificateAuthorityState.Created : CertificateAuthorityState.Replaced;
+            added = wanted;
+            message = unreadable is null
+                ? $"Created the Tokentap certificate authority at {certificatePath}."
+                : $"The Tokentap certificate authority in {directory} could not be read ({unreadable}); a new one was created at " +
+                  $"{certificatePath} and must be trusted again.";
+        }
+
+        authority.EnsureBundle();
+        return new CertificateAuthorityOpenResult(authority, state, added, previousThumbprint, message);
+    }
+
+    /// <summary>True when the name constraints permit a leaf for this host.</summary>
+    public bool Permits(string host) => PermittedSubtrees.Any(s => NameConstraints.SubtreePermits(s, host.TrimEnd('.')));
+
+    /// <summary>True when the name constraints permit every name the pattern can match.</summary>
+    public bool Covers(string pattern)
+    {
+        var normalized = InterceptHostList.NormalizePattern(pattern);
+        return PermittedSubtrees.Any(s => NameConstraints.SubtreeCoversPattern(s, normalized));
+    }
+
+    /// <summary>
+    /// The TLS server identity for an intercepted host: a cached leaf (ECDSA P-256, SAN = host, serverAuth) with the
+    /// CA as chain, issued on first use and again shortly before it expires.
+    /// </summary>
+    public SslStreamCertificateContext GetServerContext(string host)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        host = host.TrimEnd('.').ToLowerInvariant();
+        if (!Permits(host))
+        {
+            throw new InvalidOperationException($"The Tokentap certificate authority is not permitted to issue a certificate for '{host}'.");
+        }
+
+        var now = _time.GetUtcNow();
+        while (true)
+        {
+            var lazy = _leaves.GetOrAdd(host, h => new Lazy<LeafEntry>(() => CreateLeafEntry(h), LazyThreadSafetyMode.ExecutionAndPublication));
+            var entry = lazy.Value;
+            if (entry.NotAfter - now > LeafRenewBefore)
+            {
+                return entry.Context;
+            }
+
+            // Superseded leaves are not disposed: a handshake may still be using them; the GC reclaims them.
+            _leaves.TryRemove(new KeyValuePair<string, Lazy<LeafEntry>>(host, lazy));
+        }
+    }
+
+    /// <summary>
+    /// Issues a leaf for any DNS name, ignoring the name constraints (tests use it to prove clients reject such leaves).
+    /// The certificate carries its private key.
+    /// </summary>
+    internal X509Certificate2 IssueLeaf(string host, string? ipAddress = null)
+    {
+        var now = _time.GetUtcNow();
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(host);
+        var request = new CertificateRequest(subject.Build(), leafKey, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(host);
+        if (ipAddress is not null)
+        {
+            san.AddIpAddress(System.Net.IPAddress.Parse(ipAddress));
+        }
+
+        request.CertificateExtensions.Add(san.Build(critical: false));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, critical: false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(_authorityKeyId);
+        var notAfter = now + LeafValidity;
+        if (notAfter > NotAfter)
+        {
+            notAfter = NotAfter;
+        }
+
+        using var issued = request.Create(_signer, now - BackdateBy, notAfter, NewSerial());
+        var withKey = issued.CopyWithPrivateKey(leafKey);
+        if (!OperatingSystem.IsWindows())
+        {
+            return withKey;
+        }
+
+        // SChannel cannot use an ephemeral key; a PKCS#12 round trip gives the key a home it can use.
+        using (withKey)
+        {
+#pragma warning disable SYSLIB0057 // X509CertificateLoader is not in net8.0; this constructor is the net8.0 way.
+            return new X509Certificate2(withKey.Export(X509ContentType.Pkcs12), (string?)null, X509KeyStorageFlags.Exportable);
+#pragma warning restore SYSLIB0057
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var lazy in _leaves.Values)
+        {
+            if (lazy.IsValueCreated)
+            {
+                lazy.Value.Certificate.Dispose();
+            }
+        }
+
+        _leaves.Clear();
+        Certificate.Dispose();
+        _signer.Dispose();
+        _key.Dispose();
+    }
+
+    /// <summary>Writes the bundle (system roots + this CA) unless it already ends with this CA's certificate.</summary>
+    internal void EnsureBundle()
+    {
+        var pem = NormalizePem(CertificatePem);
+        if (File.Exists(BundlePath))
+        {
+            var current = File.ReadAllText(BundlePath);
+            if (current.EndsWith(pem, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        OwnerOnlyFile.WritePublic(BundlePath, SystemRootCertificates.ExportPem() + pem);
+    }
+
+    private static CertificateAuthority Issue(string directory, X500DistinguishedName subject, ECDsa key, List<string> subtrees, TimeProvider time, bool writeKey)
+    {
+        var now = time.GetUtcNow();
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(NameConstraints.Build(subtrees));
+        using var selfSigned = request.CreateSelfSigned(now - TimeSpan.FromDays(1), now + CaValidity);
+        var pem = NormalizePem(selfSigned.ExportCertificatePem());
+        if (writeKey)
+        {
+            OwnerOnlyFile.WriteSecret(Path.Combine(directory, KeyFileName), key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        OwnerOnlyFile.WritePublic(Path.Combine(directory, CertificateFileName), pem);
+        using var publicOnly = X509Certificate2.CreateFromPem(pem);
+        var signer = publicOnly.CopyWithPrivateKey(key);
+        return new CertificateAuthority(directory, signer, key, pem, subtrees, time);
+    }
+
+    private LeafEntry CreateLeafEntry(string host)
+    {
+        var leaf = IssueLeaf(host);
+        var context = SslStreamCertificateContext.Create(leaf, _chainExtras, offline: true);
+        return new LeafEntry(leaf, context, leaf.NotAfter.ToUniversalTime());
+    }
+
+    private static X500DistinguishedName BuildSubject()
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddOrganizationName("Tokentap");
+        builder.AddOrganizationalUnitName(Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
+        builder.AddCommonName($"Tokentap local CA ({Environment.UserName}@{Environment.MachineName})");
+        return builder.Build();
+    }
+
+    private static byte[] NewSerial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        serial[0] |= 0x01;
+        return serial;
+    }
+
+    private static string NormalizePem(string pem) => pem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n";
+
+    private sealed record LeafEntry(X509Certificate2 Certificate, SslStreamCertificateContext Context, DateTimeOffset NotAfter);
+
+    /// <summary>A CA read from disk.</summary>
+    private sealed class ExistingCa
+    {
+        private ExistingCa(X509Certificate2 certificate, ECDsa key, string pem, IReadOnlyList<string> subtrees)
+        {
+            Certificate = certificate;
+            Key = key;
+            Pem = pem;
+            Subtrees = subtrees;
+        }
+
+        public X509Certificate2 Certificate { get; }
+
+        public ECDsa Key { get; }
+
+        public string Pem { get; }
+
+        public IReadOnlyList<string> Subtrees { get; }
+
+        public static ExistingCa Load(string certificatePath, string keyPath)
+        {
+            var pem = NormalizePem(File.ReadAllText(certificatePath));
+            var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(File.ReadAllText(keyPath));
+                using var publicOnly = X509Certificate2.CreateFromPem(pem);
+                var constraints = NameConstraints.Read(publicOnly)
+                    ?? throw new CryptographicException("the certificate has no name constraints");
+                var certificate = publicOnly.CopyWithPrivateKey(key);
+                return new ExistingCa(certificate, key, pem, constraints.PermittedDnsNames);
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
+            }
+        }
+    }
+}

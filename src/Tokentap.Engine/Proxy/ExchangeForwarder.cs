@@ -1,0 +1,596 @@
+// One request/response exchange: read the body, let the observer see (and maybe rewrite) it, forward it upstream,
+// stream the response to the client as it arrives, and give the observer a copy; WebSocket upgrades are relayed.
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+
+namespace Tokentap.Engine.Proxy;
+
+/// <summary>
+/// Forwards one exchange. The client path is: read upstream chunk, write it to the client, then post a copy to the
+/// exchange's tap pump; nothing on that path waits for the observer, logs, or allocates per chunk.
+/// </summary>
+internal sealed class ExchangeForwarder
+{
+    /// <summary>Bytes read from upstream per chunk.</summary>
+    private const int ChunkSize = 16 * 1024;
+
+    /// <summary>Room before a chunk for its chunked-coding size line (8 hex digits + CRLF).</summary>
+    private const int ChunkPrefix = 10;
+
+    private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
+
+    private readonly ProxyContext _context;
+
+    public ExchangeForwarder(ProxyContext context) => _context = context;
+
+    private enum ResponseFraming
+    {
+        None,
+        ContentLength,
+        Chunked,
+        CloseDelimited,
+    }
+
+    /// <summary>Runs the exchange; returns true when the client connection may serve another request.</summary>
+    public async Task<bool> ForwardAsync(Stream client, ClientInput input, HttpRequestHead head, ExchangeTarget target, long startedTimestamp, DateTime startedUtc)
+    {
+        var options = _context.Options;
+        var statistics = _context.Statistics;
+        var abort = _context.Abort;
+        statistics.ExchangeStarted(target.Observed);
+        var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
+
+        // The go-ahead is only given for a body that will be accepted; an oversized one is refused (413) unread.
+        var bodyTooLarge = head.BodyFraming == RequestBodyFraming.ContentLength && head.ContentLength > options.MaxRequestBodyBytes;
+        if (head.ExpectsContinue && head.BodyFraming != RequestBodyFraming.None && !bodyTooLarge)
+        {
+            await client.WriteAsync(ProxyResponses.Continue, abort).ConfigureAwait(false);
+        }
+
+        var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
+        var isUpgrade = head.IsWebSocketUpgrade;
+        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc);
+
+        var pump = target.Observed ? BeginObserving(request, label) : null;
+        if (bodyError.IsError)
+        {
+            statistics.Record(ProxyFailureKind.MalformedRequest, $"{label}: {bodyError.StatusCode} {bodyError.Message}");
+            await ProxyResponses.TryWriteErrorAsync(client, bodyError.StatusCode, bodyError.Message, close: true, abort).ConfigureAwait(false);
+            pump?.Complete(new ExchangeCompletion
+            {
+                DurationMs = ElapsedMs(startedTimestamp),
+                ProxyStatusCode = bodyError.StatusCode,
+                UpstreamError = "request refused: " + bodyError.Message,
+            });
+            return false;
+        }
+
+        var uri = _context.Upstream.ResolveTarget(target.Scheme, target.Host, target.Port, target.PathAndQuery);
+        using var message = BuildUpstreamRequest(head, request.Body, uri, target.Observed, isUpgrade);
+
+        using var clientGone = new CancellationTokenSource();
+        using var exchange = CancellationTokenSource.CreateLinkedTokenSource(abort, clientGone.Token);
+        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(exchange.Token);
+        headersTimeout.CancelAfter(options.UpstreamResponseHeadersTimeout);
+        if (!isUpgrade)
+        {
+            input.WatchForClientGone(clientGone);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _context.Upstream.Invoker.SendAsync(message, headersTimeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or AuthenticationException or SocketException)
+        {
+            return await FailBeforeResponseAsync(client, ex, target, uri, label, pump, startedTimestamp, clientGone, headersTimeout).ConfigureAwait(false);
+        }
+
+        using (response)
+        {
+            var ttfbMs = ElapsedMs(startedTimestamp);
+            var statusCode = (int)response.StatusCode;
+            if (isUpgrade && statusCode == 101)
+            {
+                return await RelayUpgradeAsync(client, input, response, pump, startedTimestamp, ttfbMs, exchange.Token).ConfigureAwait(false);
+            }
+
+            var framing = ChooseFraming(head, response);
+            var keepAlive = head.KeepAlive && framing != ResponseFraming.CloseDelimited && !_context.IsStopping;
+            return await RelayResponseAsync(client, response, framing, keepAlive, pump, label, startedTimestamp, ttfbMs, clientGone, exchange.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Records a request refused before forwarding (a framing error such as 501) on an observed route, so the observer
+    /// still gets an exchange with the status the proxy answered.
+    /// </summary>
+    public void RecordRefusal(HttpRequestHead head, ExchangeTarget target, HttpParseError error, long startedTimestamp, DateTime startedUtc)
+    {
+        var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
+        _context.Statistics.ExchangeStarted(observed: true);
+        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc);
+        BeginObserving(request, label)?.Complete(new ExchangeCompletion
+        {
+            DurationMs = ElapsedMs(startedTimestamp),
+            ProxyStatusCode = error.StatusCode,
+            UpstreamError = "request refused: " + error.Message,
+        });
+    }
+
+    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc) =>
+        new(body)
+        {
+            Host = target.Host,
+            Port = target.Port,
+            Method = head.Method,
+            PathAndQuery = target.PathAndQuery,
+            Headers = head.Headers,
+            Route = target.Route,
+            IsWebSocketUpgrade = head.IsWebSocketUpgrade,
+            StartedUtc = startedUtc,
+            Tags = _context.Options.Tags,
+        };
+
+    private TapPump? BeginObserving(ExchangeRequest request, string label)
+    {
+        var observer = _context.Options.Observer;
+        if (observer is null)
+        {
+            return null;
+        }
+
+        IExchangeTap? tap;
+        try
+        {
+            tap = observer.BeginExchange(request);
+        }
+        catch (Exception ex)
+        {
+            _context.Statistics.Record(ProxyFailureKind.ObserverException, $"{label}: BeginExchange threw {ex.GetType().Name}: {ex.Message}");
+            return null;
+        }
+
+        if (tap is null)
+        {
+            return null;
+        }
+
+        var pump = new TapPump(tap, _context.Statistics, _context.Options.ObserverBacklogBytes, label);
+        _context.Track(pump.Completion);
+        return pump;
+    }
+
+    private static HttpRequestMessage BuildUpstreamRequest(HttpRequestHead head, ReadOnlyMemory<byte> body, Uri uri, bool observed, bool isUpgrade)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(head.Method), uri)
+        {
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        string? connection = null;
+        foreach (var (name, value) in head.Headers)
+        {
+            if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            {
+                connection = connection is null ? value : connection + "," + value;
+            }
+        }
+
+        List<KeyValuePair<string, string>>? contentHeaders = null;
+        foreach (var (name, value) in head.Headers)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || HopByHopHeaders.IsHopByHop(name, connection, keepUpgrade: isUpgrade))
+            {
+                continue;
+            }
+
+            var forwarded = value;
+            if (observed && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                forwarded = AcceptEncodingFilter.Narrow(value);
+                if (forwarded is null)
+                {
+                    continue;
+                }
+            }
+
+            // Without a negotiated extension (permessage-deflate) the frames stay uncompressed, so the observer can read
+            // them; clients treat the extension as optional and carry on without it.
+            if (observed && isUpgrade && name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(name, forwarded))
+            {
+                (contentHeaders ??= new List<KeyValuePair<string, string>>()).Add(new(name, forwarded));
+            }
+        }
+
+        if (isUpgrade)
+        {
+            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        }
+
+        if (!body.IsEmpty || head.BodyFraming != RequestBodyFraming.None || contentHeaders is not null)
+        {
+            var content = new ReadOnlyMemoryContent(body);
+            if (contentHeaders is not null)
+            {
+                foreach (var (name, value) in contentHeaders)
+                {
+                    content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            message.Content = content;
+        }
+
+        return message;
+    }
+
+    private async Task<bool> FailBeforeResponseAsync(
+        Stream client,
+        Exception exception,
+        ExchangeTarget target,
+        Uri uri,
+        string label,
+        TapPump? pump,
+        long startedTimestamp,
+        CancellationTokenSource clientGone,
+        CancellationTokenSource headersTimeout)
+    {
+        var statistics = _context.Statistics;
+        var via = uri.Host.Equals(target.Host, StringComparison.OrdinalIgnoreCase) ? string.Empty : $" (via {uri.GetLeftPart(UriPartial.Authority)})";
+        int status;
+        string error;
+        if (clientGone.IsCancellationRequested)
+        {
+            statistics.Count(ProxyFailureKind.ClientAborted);
+            pump?.Complete(new ExchangeCompletion { DurationMs = ElapsedMs(startedTimestamp), ClientAborted = true, UpstreamError = "the client went away before the response started" });
+            return false;
+        }
+
+        if (_context.Abort.IsCancellationRequested)
+        {
+            status = 503;
+            error = "the proxy stopped before the upstream answered";
+            statistics.Record(ProxyFailureKind.UpstreamCut, $"{label}: {error}");
+        }
+        else if (exception is OperationCanceledException && headersTimeout.IsCancellationRequested)
+        {
+            status = 504;
+            var seconds = _context.Options.UpstreamResponseHeadersTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            error = $"{target.Authority}{via} sent no response headers within {seconds} s";
+            statistics.Record(ProxyFailureKind.UpstreamTimeout, $"{label}: {error}");
+        }
+        else if (FindInner<AuthenticationException>(exception) is not null)
+        {
+            status = 502;
+            var reason = _context.Upstream.TakeCertificateRejection(uri.IdnHost)
+                ?? FindInner<AuthenticationException>(exception)!.Message;
+            error = $"the certificate of {target.Authority}{via} was rejected: {reason}; nothing was sent";
+            statistics.Record(ProxyFailureKind.UpstreamCertificate, $"{label}: {error}");
+        }
+        else
+        {
+            status = 502;
+            error = $"could not reach {target.Authority}{via}: {DescribeConnectFailure(exception)}";
+            statistics.Record(ProxyFailureKind.UpstreamUnreachable, $"{label}: {error}");
+        }
+
+        var written = await ProxyResponses.TryWriteErrorAsync(client, status, error, close: _context.IsStopping, _context.Abort).ConfigureAwait(false);
+        pump?.Complete(new ExchangeCompletion { DurationMs = ElapsedMs(startedTimestamp), ProxyStatusCode = status, UpstreamError = error });
+        return written && !_context.IsStopping;
+    }
+
+    private static ResponseFraming ChooseFraming(HttpRequestHead head, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (head.Method == "HEAD" || status is 204 or 304 || status < 200)
+        {
+            return ResponseFraming.None;
+        }
+
+        if (response.Content.Headers.NonValidated.TryGetValues("Content-Length", out _) && response.Headers.TransferEncodingChunked != true)
+        {
+            return ResponseFraming.ContentLength;
+        }
+
+        return head.MinorVersion >= 1 ? ResponseFraming.Chunked : ResponseFraming.CloseDelimited;
+    }
+
+    private async Task<bool> RelayResponseAsync(
+        Stream client,
+        HttpResponseMessage response,
+        ResponseFraming framing,
+        bool keepAlive,
+        TapPump? pump,
+        string label,
+        long startedTimestamp,
+        double ttfbMs,
+        CancellationTokenSource clientGone,
+        CancellationToken cancellationToken)
+    {
+        var collect = pump is null ? null : new HeaderList();
+        var chunked = framing == ResponseFraming.Chunked;
+        var buffer = ArrayPool<byte>.Shared.Rent(4096 + ChunkPrefix + ChunkSize + 2);
+        long responseBytes = 0;
+        string? upstreamError = null;
+        var clientAborted = false;
+        try
+        {
+            var headLength = ResponseHeadWriter.Write(ref buffer, ChunkPrefix + ChunkSize + 2, response, chunked, close: !keepAlive, keepUpgrade: false, collect);
+            if (pump is not null)
+            {
+                var encoding = response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var values) ? string.Join(",", values) : null;
+                pump.PostHead(new ExchangeResponseHead { StatusCode = (int)response.StatusCode, Headers = collect!, TimeToFirstByteMs = ttfbMs }, encoding);
+            }
+
+            Stream? body = null;
+            if (framing != ResponseFraming.None)
+            {
+                body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // A small fixed-length body usually arrives with its head: send both in one write (one TLS record).
+            var contentLength = framing == ResponseFraming.ContentLength ? response.Content.Headers.ContentLength ?? -1 : -1;
+            var pendingHead = contentLength is > 0 and <= ChunkSize;
+            if (!pendingHead)
+            {
+                if (!await TryWriteClientAsync(client, buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false))
+                {
+                    clientAborted = true;
+                }
+            }
+
+            while (body is not null && !clientAborted)
+            {
+                var dataOffset = pendingHead ? headLength : ChunkPrefix;
+                int n;
+                try
+                {
+                    n = await body.ReadAsync(buffer.AsMemory(dataOffset, ChunkSize), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+                {
+                    if (clientGone.IsCancellationRequested)
+                    {
+                        clientAborted = true;
+                    }
+                    else
+                    {
+                        upstreamError = _context.Abort.IsCancellationRequested
+                            ? "cut: the proxy stopped during the response"
+                            : $"the upstream connection broke mid-response: {ex.Message}";
+                    }
+
+                    break;
+                }
+
+                if (n == 0)
+                {
+                    if (pendingHead && !await TryWriteClientAsync(client, buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false))
+                    {
+                        clientAborted = true;
+                    }
+
+                    pendingHead = false;
+                    break;
+                }
+
+                responseBytes += n;
+                Memory<byte> outgoing;
+                if (pendingHead)
+                {
+                    outgoing = buffer.AsMemory(0, headLength + n);
+                    pendingHead = false;
+                }
+                else if (chunked)
+                {
+                    var start = WriteChunkPrefix(buffer, n);
+                    buffer[ChunkPrefix + n] = (byte)'\r';
+                    buffer[ChunkPrefix + n + 1] = (byte)'\n';
+                    outgoing = buffer.AsMemory(start, ChunkPrefix - start + n + 2);
+                }
+                else
+                {
+                    outgoing = buffer.AsMemory(ChunkPrefix, n);
+                }
+
+                if (!await TryWriteClientAsync(client, outgoing, cancellationToken).ConfigureAwait(false))
+                {
+                    clientAborted = true;
+                    break;
+                }
+
+                pump?.PostBody(buffer.AsSpan(dataOffset, n));
+            }
+
+            if (!clientAborted && upstreamError is null && chunked
+                && !await TryWriteClientAsync(client, LastChunk, cancellationToken).ConfigureAwait(false))
+            {
+                clientAborted = true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (clientGone.IsCancellationRequested)
+            {
+                clientAborted = true;
+            }
+            else
+            {
+                upstreamError ??= _context.Abort.IsCancellationRequested
+                    ? "cut: the proxy stopped during the response"
+                    : $"the upstream response failed: {ex.Message}";
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (clientAborted)
+        {
+            _context.Statistics.Count(ProxyFailureKind.ClientAborted);
+        }
+        else if (upstreamError is not null)
+        {
+            _context.Statistics.Record(ProxyFailureKind.UpstreamCut, $"{label}: {upstreamError}");
+        }
+
+        pump?.Complete(new ExchangeCompletion
+        {
+            DurationMs = ElapsedMs(startedTimestamp),
+            ClientAborted = clientAborted,
+            UpstreamError = upstreamError,
+            ResponseBytes = responseBytes,
+        });
+        return keepAlive && !clientAborted && upstreamError is null;
+    }
+
+    private async Task<bool> RelayUpgradeAsync(
+        Stream client,
+        ClientInput input,
+        HttpResponseMessage response,
+        TapPump? pump,
+        long startedTimestamp,
+        double ttfbMs,
+        CancellationToken cancellationToken)
+    {
+        var collect = pump is null ? null : new HeaderList();
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        long serverToClient = 0;
+        string? upstreamError = null;
+        try
+        {
+            var headLength = ResponseHeadWriter.Write(ref buffer, 0, response, chunked: false, close: false, keepUpgrade: true, collect);
+            pump?.PostHead(new ExchangeResponseHead { StatusCode = 101, Headers = collect!, TimeToFirstByteMs = ttfbMs }, null);
+            var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await client.WriteAsync(buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
+            if (input.BufferedCount > 0)
+            {
+                // Frames the client sent right behind its upgrade request.
+                await upstream.WriteAsync(input.BufferedMemory, cancellationToken).ConfigureAwait(false);
+                pump?.PostWebSocket(WebSocketMessageDirection.ClientToServer, input.Buffered);
+                input.Consume(input.BufferedCount);
+            }
+
+            (_, serverToClient) = await BidirectionalRelay.RunAsync(client, upstream, pump, cancellationToken).ConfigureAwait(false);
+            if (_context.Abort.IsCancellationRequested)
+            {
+                upstreamError = "cut: the proxy stopped during the WebSocket session";
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            upstreamError = $"the WebSocket relay failed: {ex.Message}";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        pump?.Complete(new ExchangeCompletion
+        {
+            DurationMs = ElapsedMs(startedTimestamp),
+            UpstreamError = upstreamError,
+            ResponseBytes = serverToClient,
+        });
+        return false;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> TryWriteClientAsync(Stream client, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes "hex-size CRLF" so that it ends right before the data; returns where it starts.</summary>
+    private static int WriteChunkPrefix(byte[] buffer, int size)
+    {
+        var position = ChunkPrefix - 2;
+        buffer[position] = (byte)'\r';
+        buffer[position + 1] = (byte)'\n';
+        do
+        {
+            var digit = size & 0xF;
+            buffer[--position] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+            size >>= 4;
+        }
+        while (size != 0);
+
+        return position;
+    }
+
+    private static string DescribeConnectFailure(Exception exception)
+    {
+        if (FindInner<SocketException>(exception) is { } socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host name not found",
+                SocketError.TimedOut => "connection timed out",
+                SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
+                _ => socket.Message,
+            };
+        }
+
+        if (exception is OperationCanceledException)
+        {
+            return "connection timed out";
+        }
+
+        var innermost = exception;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return innermost.Message;
+    }
+
+    private static T? FindInner<T>(Exception exception)
+        where T : Exception
+    {
+        for (var e = (Exception?)exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static string TrimForLabel(string pathAndQuery)
+    {
+        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? pathAndQuery : pathAndQuery[..query];
+        return path.Length > 120 ? path[..120] : path;
+    }
+
+    private static double ElapsedMs(long startedTimestamp) => Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+}
