@@ -40,6 +40,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        ModuleState.Shutdown();
         lock (Gate)
         {
             if (s_hooked)

@@ -1,0 +1,112 @@
+// Process-wide module state: the engine runtime for the current TOKENTAP_HOME and the Start-Tokentap session.
+using Tokentap.Engine;
+using Tokentap.Engine.Session;
+
+namespace Tokentap.PowerShell;
+
+/// <summary>
+/// The proxy lives here, not in a runspace, so Stop-, Get- and Remove-Module reach it from any command. Stop,
+/// Remove-Module and process exit all end in <see cref="Shutdown"/>.
+/// </summary>
+internal static class ModuleState
+{
+    private static readonly object Gate = new();
+    private static TokentapRuntime? s_runtime;
+    private static ActiveSession? s_session;
+    private static bool s_exitHooked;
+
+    /// <summary>The runtime for $TOKENTAP_HOME; reopened when the variable changed and nothing is running.</summary>
+    public static TokentapRuntime Runtime
+    {
+        get
+        {
+            lock (Gate)
+            {
+                var paths = TokentapPaths.FromEnvironment();
+                if (s_runtime is not null && s_runtime.Paths.Home != paths.Home && s_session is null && s_runtime.Listeners.Count == 0)
+                {
+                    s_runtime.Dispose();
+                    s_runtime = null;
+                }
+
+                if (s_runtime is null)
+                {
+                    s_runtime = new TokentapRuntime(paths);
+                    if (!s_exitHooked)
+                    {
+                        AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+                        s_exitHooked = true;
+                    }
+                }
+
+                return s_runtime;
+            }
+        }
+    }
+
+    /// <summary>The Start-Tokentap session, or null.</summary>
+    public static ActiveSession? Session
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return s_session;
+            }
+        }
+    }
+
+    /// <summary>Records the running session.</summary>
+    public static void SetSession(ActiveSession session)
+    {
+        lock (Gate)
+        {
+            s_session = session;
+        }
+    }
+
+    /// <summary>Stops the session: listener stopped, events flushed, environment restored. Returns it, or null.</summary>
+    public static ActiveSession? EndSession()
+    {
+        ActiveSession? session;
+        lock (Gate)
+        {
+            session = s_session;
+            s_session = null;
+        }
+
+        if (session is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            session.Listener.StopAsync().GetAwaiter().GetResult();
+            s_runtime?.FlushAsync().Wait(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            session.Environment?.Restore();
+        }
+
+        return session;
+    }
+
+    /// <summary>The one shutdown path: end the session and close the runtime (flushing the store).</summary>
+    public static void Shutdown()
+    {
+        try
+        {
+            EndSession();
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                s_runtime?.Dispose();
+                s_runtime = null;
+            }
+        }
+    }
+}
