@@ -15,9 +15,19 @@
     TypesToProcess       = @('Tokentap.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Start-Tokentap'
+        'Stop-Tokentap'
+        'Get-Tokentap'
+        'Invoke-TokentapCommand'
+        'Get-TokentapEnvironment'
+        'Get-TokenUsage'
+        'Get-TokenUsageSummary'
+        'Remove-TokenUsage'
+        'Measure-TokenCount'
+        'Install-TokentapCertificate'
+        'Uninstall-TokentapCertificate'
         'Enable-TokentapAutoStart'
         'Disable-TokentapAutoStart'
-        'Measure-TokenCount'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -6,12 +6,12 @@ namespace Tokentap.PowerShell;
 /// <summary>One Start-Tokentap session.</summary>
 internal sealed class ActiveSession
 {
-    public ActiveSession(ProxyListener listener, string name, EnvironmentBackup? environment, Uri? upstreamProxy)
+    public ActiveSession(ProxyListener listener, ListenerRequest request, string name, EnvironmentBackup? environment)
     {
         Listener = listener;
+        Request = request;
         Name = name;
         Environment = environment;
-        UpstreamProxy = upstreamProxy;
     }
 
     public ProxyListener Listener { get; }
@@ -21,5 +21,6 @@ internal sealed class ActiveSession
     /// <summary>What Start-Tokentap changed in the environment; null with -NoEnvironment.</summary>
     public EnvironmentBackup? Environment { get; }
 
-    public Uri? UpstreamProxy { get; }
+    /// <summary>What the listener was started with; Invoke-TokentapCommand's run listeners reuse it.</summary>
+    public ListenerRequest Request { get; }
 }

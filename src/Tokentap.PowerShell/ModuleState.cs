@@ -44,6 +44,18 @@ internal static class ModuleState
         }
     }
 
+    /// <summary>The runtime if one is open, without opening one.</summary>
+    public static TokentapRuntime? OpenRuntime
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return s_runtime;
+            }
+        }
+    }
+
     /// <summary>The Start-Tokentap session, or null.</summary>
     public static ActiveSession? Session
     {

@@ -129,6 +129,9 @@ public sealed class PriceTable
         }
     }
 
+    /// <summary>The models seen so far that have no known price.</summary>
+    public IReadOnlyList<string> UnpricedModels => _warnedModels.Keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
+
     /// <summary>Takes the warnings queued since the last call (override file problems, models without a price).</summary>
     public IReadOnlyList<string> DrainWarnings()
     {

@@ -157,6 +157,10 @@ public sealed class TokentapRuntime : IDisposable
         }
     }
 
+    /// <summary>Models seen in this process without a known price.</summary>
+    public IReadOnlyList<string> UnpricedModels() =>
+        _prices.IsValueCreated ? _prices.Value.UnpricedModels : Array.Empty<string>();
+
     /// <summary>Failures counted since start: proxy failures of every kind, observer failures and failed batches.</summary>
     public long FailureCount()
     {

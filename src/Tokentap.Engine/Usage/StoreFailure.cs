@@ -1,0 +1,27 @@
+// Classifies exceptions from the usage store, so callers outside the engine never need LiteDB's types.
+namespace Tokentap.Engine.Usage;
+
+/// <summary>The kinds of failure reading or writing the usage database.</summary>
+public enum StoreFailureKind
+{
+    Busy,
+    NewerVersion,
+    AccessDenied,
+    Unavailable,
+    Damaged,
+}
+
+/// <summary>Classification of store exceptions.</summary>
+public static class StoreFailure
+{
+    /// <summary>The kind of store failure, or null when the exception is not one.</summary>
+    public static StoreFailureKind? Classify(Exception exception) => exception switch
+    {
+        UsageStoreBusyException => StoreFailureKind.Busy,
+        UsageStoreVersionException => StoreFailureKind.NewerVersion,
+        UnauthorizedAccessException => StoreFailureKind.AccessDenied,
+        IOException => StoreFailureKind.Unavailable,
+        LiteDB.LiteException => StoreFailureKind.Damaged,
+        _ => null,
+    };
+}

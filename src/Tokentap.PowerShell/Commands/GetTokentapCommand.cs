@@ -1,0 +1,15 @@
+// Get-Tokentap: whether the proxy runs in this session, where, and what it has captured.
+using System.Management.Automation;
+
+namespace Tokentap.PowerShell.Commands;
+
+[Cmdlet(VerbsCommon.Get, "Tokentap")]
+[OutputType(typeof(TokentapStatus))]
+public sealed class GetTokentapCommand : TokentapCmdlet
+{
+    protected override void EndProcessing()
+    {
+        WriteObject(StatusReader.Read());
+        WriteEngineNotices();
+    }
+}

@@ -1,0 +1,52 @@
+// Builds the TokentapStatus users see from the module state and the engine runtime.
+using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Proxy;
+
+namespace Tokentap.PowerShell;
+
+/// <summary>Maps the running session and runtime to <see cref="TokentapStatus"/>.</summary>
+internal static class StatusReader
+{
+    public static TokentapStatus Read()
+    {
+        var runtime = ModuleState.Runtime;
+        var session = ModuleState.Session;
+        var caDirectory = runtime.Paths.CaDirectory;
+        var common = new TokentapStatus
+        {
+            CaCertificatePath = Path.Combine(caDirectory, CertificateAuthority.CertificateFileName),
+            BundlePath = Path.Combine(caDirectory, CertificateAuthority.BundleFileName),
+            DatabasePath = runtime.Paths.DatabasePath,
+            InterceptHosts = InterceptHostList.Default.Patterns,
+        };
+        if (session is null)
+        {
+            return common;
+        }
+
+        var listener = session.Listener;
+        var recorder = runtime.Recorder?.Status;
+        return new TokentapStatus
+        {
+            Running = listener.IsRunning,
+            Port = listener.Port,
+            ProxyUrl = listener.ProxyUrl,
+            Session = session.Name,
+            StartTime = listener.StartedUtc.ToLocalTime(),
+            Uptime = DateTime.UtcNow - listener.StartedUtc,
+            EventsCaptured = runtime.CapturedEvents(session.Name),
+            EventsPending = recorder?.Pending ?? 0,
+            EventsDropped = (recorder?.Dropped ?? 0) + (recorder?.Abandoned ?? 0),
+            Requests = listener.Server.Statistics.Exchanges + listener.Server.Statistics.Tunnels,
+            Failures = runtime.FailureCount(),
+            RecentErrors = runtime.RecentErrors(),
+            UnpricedModels = runtime.UnpricedModels(),
+            InterceptHosts = listener.Server.Options.InterceptHosts.Patterns,
+            CaCertificatePath = listener.Authority.Authority.CertificatePath,
+            BundlePath = listener.Authority.Authority.BundlePath,
+            DatabasePath = runtime.Paths.DatabasePath,
+            UpstreamProxy = session.Request.UpstreamProxy?.ToString(),
+            EnvironmentApplied = session.Environment is not null,
+        };
+    }
+}
