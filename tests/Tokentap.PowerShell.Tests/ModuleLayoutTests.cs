@@ -75,4 +75,31 @@ public sealed class ModuleLayoutTests(ModuleFixture module)
         var contracts = AssemblyLoadContext.Default.Assemblies.Single(a => a.GetName().Name == "Tokentap.Contracts");
         Assert.Equal(Path.Combine(module.ModuleDirectory, "Tokentap.Contracts.dll"), contracts.Location);
     }
+
+    [Fact]
+    public void Using_the_store_loads_the_modules_own_LiteDB_5_beside_the_conflicting_one()
+    {
+        module.Run("$null = Get-TokenUsage -Last 1").ThrowIfFailed();
+
+        var liteDbs = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "LiteDB").ToList();
+        var ours = Assert.Single(liteDbs, a => AssemblyLoadContext.GetLoadContext(a)!.Name == "Tokentap");
+        Assert.Equal(new Version(5, 0, 20, 0), ours.GetName().Version);
+        Assert.Equal(Path.Combine(module.ModuleDirectory, "deps", "LiteDB.dll"), ours.Location);
+        Assert.Contains(liteDbs, a => a.GetName().Version == new Version(4, 1, 4, 0) && AssemblyLoadContext.GetLoadContext(a) == AssemblyLoadContext.Default);
+        var engine = AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "Tokentap.Engine");
+        Assert.Equal("Tokentap", AssemblyLoadContext.GetLoadContext(engine)!.Name);
+    }
+
+    [Fact]
+    public void The_cmdlet_assembly_references_only_the_framework_powershell_contracts_and_engine()
+    {
+        var cmdlets = AssemblyLoadContext.Default.Assemblies.Single(a => a.GetName().Name == "Tokentap.PowerShell");
+
+        var unexpected = cmdlets.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => !n.StartsWith("System", StringComparison.Ordinal) && n is not "netstandard" and not "Tokentap.Contracts" and not "Tokentap.Engine")
+            .ToList();
+
+        Assert.Empty(unexpected);
+    }
 }
