@@ -225,8 +225,12 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
         {
             var second = module.Run("Start-Tokentap -Port 0 -PassThru").Single<TokentapStatus>();
             Curl(AnthropicSse, """{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[]}""");
-            module.Run("$null = Get-TokenUsage -Last 1").ThrowIfFailed();
+            // The event is published once the tap has read the whole response, just after curl has it: poll briefly.
             var status = module.Run("Get-Tokentap").Single<TokentapStatus>();
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); status.EventsCaptured == 0 && DateTime.UtcNow < deadline; Thread.Sleep(20))
+            {
+                status = module.Run("Get-Tokentap").Single<TokentapStatus>();
+            }
 
             Assert.Equal(first.Port, second.Port);
             Assert.True(status.Running);

