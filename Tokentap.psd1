@@ -24,6 +24,8 @@
         'Get-TokenUsageSummary'
         'Remove-TokenUsage'
         'Measure-TokenCount'
+        'Get-TokentapPrice'
+        'Import-TokentapPrice'
         'Install-TokentapCertificate'
         'Uninstall-TokentapCertificate'
         'Enable-TokentapAutoStart'

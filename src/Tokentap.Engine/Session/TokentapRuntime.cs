@@ -19,7 +19,7 @@ public sealed class TokentapRuntime : IDisposable
     private const int MaxNotices = 100;
     private readonly object _gate = new();
     private readonly Lazy<UsageStore> _store;
-    private readonly Lazy<PriceTable> _prices;
+    private Lazy<PriceTable> _prices;
     private readonly UsageRecorderOptions? _recorderOptions;
     private readonly List<ProxyListener> _listeners = new();
     private readonly Queue<string> _notices = new();
@@ -113,6 +113,24 @@ public sealed class TokentapRuntime : IDisposable
             }
 
             return listener;
+        }
+    }
+
+    /// <summary>
+    /// Reads prices.json again. Returns false when a listener's observer already holds the old table (the running
+    /// proxy keeps it until it is restarted); true when the new prices apply from now on.
+    /// </summary>
+    public bool ReloadPrices()
+    {
+        lock (_gate)
+        {
+            if (_observer is not null)
+            {
+                return false;
+            }
+
+            _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
+            return true;
         }
     }
 
