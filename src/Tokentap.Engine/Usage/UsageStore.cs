@@ -150,12 +150,15 @@ public sealed class UsageStore : IDisposable
         return removed;
     }
 
-    /// <summary>Removes (or with <paramref name="dryRun"/> counts) the stored events with these unique keys.</summary>
-    public long Remove(IEnumerable<string> uniqueKeys, bool dryRun = false)
+    /// <summary>
+    /// Removes (or with <paramref name="dryRun"/> counts) the stored copies of these events (matched by unique key and
+    /// day, as Get-TokenUsage returned them).
+    /// </summary>
+    public long Remove(IEnumerable<UsageEvent> events, bool dryRun = false)
     {
-        ArgumentNullException.ThrowIfNull(uniqueKeys);
+        ArgumentNullException.ThrowIfNull(events);
         long removed = 0;
-        foreach (var chunk in uniqueKeys.Select(UsageEventDocument.StoredKey).Distinct(StringComparer.Ordinal).Chunk(RemoveChunk))
+        foreach (var chunk in events.Select(UsageEventDocument.StoredKey).Distinct(StringComparer.Ordinal).Chunk(RemoveChunk))
         {
             removed += _database.Execute(engine =>
             {

@@ -19,7 +19,7 @@ internal static class UsageWriter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var usageEvent in events)
         {
-            var key = UsageEventDocument.StoredKey(usageEvent.UniqueKey);
+            var key = UsageEventDocument.StoredKey(usageEvent);
             if (seen.Add(key))
             {
                 keys.Add(key);

@@ -10,7 +10,7 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
 {
     private const string FilterSet = "Filter";
     private const string InputSet = "InputObject";
-    private readonly List<string> _keys = new();
+    private readonly List<UsageEvent> _events = new();
 
     /// <summary>Remove events before this time.</summary>
     [Parameter(ParameterSetName = FilterSet, Mandatory = true, Position = 0)]
@@ -58,7 +58,7 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
     {
         if (ParameterSetName == InputSet)
         {
-            _keys.AddRange(InputObject.Select(e => e.UniqueKey));
+            _events.AddRange(InputObject);
         }
     }
 
@@ -70,10 +70,9 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
             var store = runtime.Store;
             if (ParameterSetName == InputSet)
             {
-                var keys = _keys.Distinct(StringComparer.Ordinal).ToList();
-                if (keys.Count > 0 && ShouldProcess(runtime.Paths.DatabasePath, $"Remove {keys.Count:N0} usage events"))
+                if (_events.Count > 0 && ShouldProcess(runtime.Paths.DatabasePath, $"Remove {_events.Count:N0} usage events"))
                 {
-                    WriteVerbose($"Removed {store.Remove(keys):N0} usage events.");
+                    WriteVerbose($"Removed {store.Remove(_events):N0} usage events.");
                 }
 
                 return;

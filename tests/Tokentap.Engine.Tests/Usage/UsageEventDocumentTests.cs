@@ -89,7 +89,7 @@ public sealed class UsageEventDocumentTests : IDisposable
         Assert.Equal(longId, stored.RequestId);
         Assert.Equal("m", stored.MessageId);
         Assert.Equal(first.Id, stored.Id);
-        Assert.Equal(1, _temp.Store.Remove([first.UniqueKey]));
+        Assert.Equal(1, _temp.Store.Remove([first]));
     }
 
     internal static void AssertSameEvent(UsageEvent expected, UsageEvent actual)

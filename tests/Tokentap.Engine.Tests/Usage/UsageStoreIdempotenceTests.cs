@@ -52,4 +52,16 @@ public sealed class UsageStoreIdempotenceTests : IDisposable
         Assert.Equal((3L, 3L), (b.FirstPosition, b.LastPosition));
         Assert.Equal(3, _temp.Store.GetLastPosition());
     }
+
+    [Fact]
+    public void The_key_is_scoped_to_the_events_utc_day()
+    {
+        var morning = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 0, 0, 1, DateTimeKind.Utc), RequestId = "req_same" };
+        var evening = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 23, 59, 59, DateTimeKind.Utc), RequestId = "req_same" };
+        var nextDay = new UsageEvent { Timestamp = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc), RequestId = "req_same" };
+
+        Assert.Equal(new UsageWriteResult(1, 1, 1, 1), _temp.Store.Write([morning, evening]));
+        Assert.Equal(1, _temp.Store.Write([nextDay]).Inserted);
+        Assert.Equal(1, _temp.Store.Remove([evening], dryRun: true));
+    }
 }

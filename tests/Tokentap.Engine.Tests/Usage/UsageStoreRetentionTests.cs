@@ -54,8 +54,8 @@ public sealed class UsageStoreRetentionTests : IDisposable
     [Fact]
     public void Removing_by_unique_key_takes_events_out_of_rollups()
     {
-        Assert.Equal(2, _temp.Store.Remove([SampleEvents.E7.UniqueKey, SampleEvents.E1.UniqueKey, "req:unknown"], dryRun: true));
-        Assert.Equal(2, _temp.Store.Remove([SampleEvents.E7.UniqueKey, SampleEvents.E1.UniqueKey, "req:unknown"]));
+        Assert.Equal(2, _temp.Store.Remove([SampleEvents.E7, SampleEvents.E1, new UsageEvent { RequestId = "unknown", Timestamp = SampleEvents.E1.Timestamp }], dryRun: true));
+        Assert.Equal(2, _temp.Store.Remove([SampleEvents.E7, SampleEvents.E1, new UsageEvent { RequestId = "unknown", Timestamp = SampleEvents.E1.Timestamp }]));
         var sonnet = Assert.Single(_temp.Store.Summarize(new UsageFilter { Model = ["claude-sonnet-4-5"] }));
         Assert.Equal(1, sonnet.Requests);
         Assert.Equal(6, _temp.Store.Count(UsageFilter.All));
