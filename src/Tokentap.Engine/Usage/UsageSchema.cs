@@ -12,7 +12,7 @@ namespace Tokentap.Engine.Usage;
 internal static class UsageSchema
 {
     /// <summary>The version this engine writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public const string Events = "events";
     public const string Rollups = "rollups";
@@ -23,6 +23,7 @@ internal static class UsageSchema
     private static readonly Action<LiteEngine>[] Steps =
     [
         CreateVersion1,
+        ScopeKeysToDay,
     ];
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
@@ -49,5 +50,29 @@ internal static class UsageSchema
         engine.EnsureIndex(Events, "time", BsonExpression.Create("$." + UsageEventDocument.Order), unique: true);
         engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
         engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
+    }
+
+    /// <summary>Version 2: unique keys carry the event's UTC day in front (see UsageEventDocument.StoredKey).</summary>
+    private static void ScopeKeysToDay(LiteEngine engine)
+    {
+        var changed = new List<BsonDocument>();
+        using (var reader = engine.Query(Events, new Query()))
+        {
+            while (reader.Read())
+            {
+                var document = reader.Current.AsDocument;
+                var key = UsageEventDocument.StoredKey(UsageEventDocument.FromDocument(document));
+                if (document[UsageEventDocument.Key].AsString != key)
+                {
+                    document[UsageEventDocument.Key] = key;
+                    changed.Add(document);
+                }
+            }
+        }
+
+        foreach (var chunk in changed.Chunk(1000))
+        {
+            engine.Update(Events, chunk);
+        }
     }
 }

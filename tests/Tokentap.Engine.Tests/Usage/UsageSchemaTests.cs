@@ -14,11 +14,11 @@ public sealed class UsageSchemaTests : IDisposable
     [Fact]
     public void A_new_file_gets_the_current_version_and_its_indexes()
     {
-        Assert.Equal(1, UsageStore.SchemaVersion);
+        Assert.Equal(2, UsageStore.SchemaVersion);
         Assert.Equal(UsageStore.SchemaVersion, _temp.Store.ReadSchemaVersion());
         _temp.Store.Dispose();
         using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
-        Assert.Equal(1, engine.Pragma("USER_VERSION").AsInt32);
+        Assert.Equal(2, engine.Pragma("USER_VERSION").AsInt32);
         var indexes = new List<string>();
         using (var reader = engine.Query("$indexes", new Query()))
         {
@@ -42,8 +42,34 @@ public sealed class UsageSchemaTests : IDisposable
             engine.Insert("unrelated", [new BsonDocument { ["x"] = 1 }], BsonAutoId.Int64);
         }
 
-        Assert.Equal(1, _temp.Store.ReadSchemaVersion());
+        Assert.Equal(2, _temp.Store.ReadSchemaVersion());
         Assert.Equal(8, _temp.Store.Write(SampleEvents.All).Inserted);
+    }
+
+    [Fact]
+    public void A_version_1_file_gets_day_scoped_keys_and_still_deduplicates()
+    {
+        _temp.Store.Write(SampleEvents.All);
+        using (var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath }))
+        {
+            var documents = new List<BsonDocument>();
+            using (var reader = engine.Query("events", new Query()))
+            {
+                while (reader.Read())
+                {
+                    var document = reader.Current.AsDocument;
+                    document["k"] = document["k"].AsString[9..];
+                    documents.Add(document);
+                }
+            }
+
+            engine.Update("events", documents);
+            engine.Pragma("USER_VERSION", 1);
+        }
+
+        Assert.Equal(2, _temp.Store.ReadSchemaVersion());
+        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), _temp.Store.Write(SampleEvents.All));
+        Assert.Equal(8, _temp.Store.Count(UsageFilter.All));
     }
 
     [Fact]
