@@ -1,5 +1,6 @@
 // Runs one native command with extra environment variables, its console left attached so TUIs work.
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Tokentap.Engine.Session;
 
@@ -41,6 +42,20 @@ public sealed class ChildCommand : IDisposable
     /// <summary>The exit code, once exited.</summary>
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// Asks the child to stop the way Ctrl+C does (SIGINT on Unix). A child that shares the terminal usually got the
+    /// signal already; one started from a host without a terminal did not. Returns false where there is no such signal.
+    /// </summary>
+    public bool Interrupt()
+    {
+        if (OperatingSystem.IsWindows() || _process.HasExited)
+        {
+            return false;
+        }
+
+        return SendSignal(_process.Id, SignalInterrupt) == 0;
+    }
+
     /// <summary>Ends the child and its descendants (after Ctrl+C, when it did not exit by itself).</summary>
     public void Kill()
     {
@@ -55,4 +70,9 @@ public sealed class ChildCommand : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    private const int SignalInterrupt = 2;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int processId, int signal);
 }

@@ -10,7 +10,7 @@ namespace Tokentap.PowerShell.Commands;
 [OutputType(typeof(TokentapSessionReport))]
 public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
 {
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
     private readonly ManualResetEventSlim _stopping = new();
 
     /// <summary>The native command: claude, codex, gemini, aider, node, curl, or a path.</summary>
@@ -89,15 +89,20 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
 
     protected override void StopProcessing() => _stopping.Set();
 
-    /// <summary>Waits for the child; after Ctrl+C gives it time to exit on its own (it got the signal too), then ends it.</summary>
+    /// <summary>Waits for the child; on Ctrl+C interrupts it, gives it time to exit on its own, then ends it.</summary>
     private int WaitForChild(ChildCommand child)
     {
         while (!child.WaitForExit(TimeSpan.FromMilliseconds(200)))
         {
-            if (_stopping.IsSet && !child.WaitForExit(StopGrace))
+            if (_stopping.IsSet)
             {
-                child.Kill();
-                child.WaitForExit(TimeSpan.FromSeconds(5));
+                child.Interrupt();
+                if (!child.WaitForExit(StopGrace))
+                {
+                    child.Kill();
+                    child.WaitForExit(TimeSpan.FromSeconds(5));
+                }
+
                 break;
             }
         }
