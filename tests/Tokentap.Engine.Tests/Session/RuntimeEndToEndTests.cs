@@ -141,6 +141,29 @@ public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFix
         Assert.Equal(0.005034m, events[0].Cost);
     }
 
+    [Fact]
+    public async Task An_unknown_model_gets_a_null_cost_and_one_notice()
+    {
+        const string body = """{"id":"chatcmpl-unpriced","object":"chat.completion","model":"unpriced-model-zzz","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
+        e2e.Upstream.Map("POST", "/v1/chat/completions", MockResponses.Json(body, 200, ("x-request-id", "req_unpriced_1")));
+        e2e.Runtime.DrainNotices();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await e2e.Client.PostAsync("https://api.openai.com/v1/chat/completions", new StringContent("""{"model":"unpriced-model-zzz","messages":[]}""", Encoding.UTF8, "application/json"));
+            await response.Content.ReadAsByteArrayAsync();
+        }
+
+        var recorded = await PollAsync(() => e2e.Runtime.Store.Query(new UsageFilter { Model = new[] { "unpriced-model-zzz" } }).ToList(), 1);
+        var notices = e2e.Runtime.DrainNotices();
+
+        Assert.Null(Assert.Single(recorded).Cost);
+        Assert.Equal(10, recorded[0].InputTokens);
+        Assert.Single(notices, n => n.Contains("No price known for model 'unpriced-model-zzz'", StringComparison.Ordinal));
+        Assert.Contains("unpriced-model-zzz", e2e.Runtime.UnpricedModels());
+        Assert.Empty(e2e.Runtime.DrainNotices());
+    }
+
     /// <summary>The tap records after the client has its last byte, so wait (with a deadline) for the commit.</summary>
     private async Task<List<UsageEvent>> PollAsync(Func<List<UsageEvent>> read, int count)
     {
