@@ -37,6 +37,41 @@ public sealed class LifecycleTests(ModuleFixture module)
         Assert.False(module.Run("Get-Tokentap").Single<TokentapStatus>().Running);
     }
 
+    [Fact]
+    public void After_Stop_no_listener_thread_or_database_handle_of_ours_is_left()
+    {
+        var status = module.Run("Start-Tokentap -Port 0 -NoEnvironment -PassThru").Single<TokentapStatus>();
+        module.Run("$null = Get-TokenUsage -Last 1").ThrowIfFailed();
+        Assert.Contains(ThreadNames(), n => n.StartsWith("Tokentap", StringComparison.Ordinal));
+
+        module.Run("$null = Stop-Tokentap").ThrowIfFailed();
+
+        Assert.DoesNotContain(ThreadNames(), n => n.StartsWith("Tokentap", StringComparison.Ordinal));
+        Assert.DoesNotContain(OpenFiles(), f => f.StartsWith(module.Home, StringComparison.Ordinal));
+        Assert.Throws<System.Net.Sockets.SocketException>(() => new System.Net.Sockets.TcpClient("127.0.0.1", status.Port).Dispose());
+    }
+
+    private static List<string> ThreadNames() =>
+        Directory.GetDirectories("/proc/self/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).ToList();
+
+    private static List<string> OpenFiles()
+    {
+        var files = new List<string>();
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                files.Add(new FileInfo(fd).LinkTarget ?? "");
+            }
+            catch (IOException)
+            {
+                // Closed between listing and reading.
+            }
+        }
+
+        return files;
+    }
+
     private static Process WaitForChild(string name, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -257,14 +257,31 @@ public sealed class TokentapRuntime : IDisposable
         return store;
     }
 
+    /// <summary>
+    /// Called when a listener has stopped. The last one to stop also stops recording: the recorder flushes and its
+    /// writer thread ends, so a stopped Tokentap leaves no thread of its own behind. The next listener starts anew.
+    /// </summary>
     private void Forget(ProxyListener listener)
     {
+        UsageRecorder? idle = null;
         lock (_gate)
         {
             _listeners.Remove(listener);
+            if (_listeners.Count == 0 && !_disposed)
+            {
+                idle = _recorder;
+                _recorder = null;
+                _observer = null;
+                _sink = null;
+            }
         }
 
         listener.Authority.Authority.Dispose();
+        if (idle is not null)
+        {
+            idle.Stop(TimeSpan.FromSeconds(10));
+            idle.Dispose();
+        }
     }
 
     private void AddNotice(string message)
