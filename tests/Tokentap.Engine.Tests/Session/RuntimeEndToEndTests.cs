@@ -96,7 +96,7 @@ public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFix
             {
                 if (direction == Tokentap.Engine.Proxy.WebSocketMessageDirection.ClientToServer)
                 {
-                    await socket.ReceiveAsync(buffer, context.Aborted);
+                    await ReceiveMessageAsync(socket, buffer, context.Aborted);
                 }
                 else
                 {
@@ -123,8 +123,8 @@ public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFix
             }
             else
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                Assert.Equal(payload, buffer[..result.Count]);
+                var length = await ReceiveMessageAsync(socket, buffer, CancellationToken.None);
+                Assert.Equal(payload, buffer[..length]);
                 received++;
             }
         }
@@ -162,6 +162,21 @@ public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFix
         Assert.Single(notices, n => n.Contains("No price known for model 'unpriced-model-zzz'", StringComparison.Ordinal));
         Assert.Contains("unpriced-model-zzz", e2e.Runtime.UnpricedModels());
         Assert.Empty(e2e.Runtime.DrainNotices());
+    }
+
+    /// <summary>One whole message: a relay may deliver a frame's payload in several reads.</summary>
+    private static async Task<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return length;
+            }
+        }
     }
 
     /// <summary>The tap records after the client has its last byte, so wait (with a deadline) for the commit.</summary>
