@@ -47,7 +47,7 @@ public sealed class HelpTests(ModuleFixture module)
     {
         var real = module.Run("(Get-Command -Name $args[0]).Parameters.Keys", cmdlet).ThrowIfFailed().Output
             .Select(o => (string)o.BaseObject).Where(p => !CommonParameters.Contains(p)).Order().ToList();
-        var documented = module.Run("@((Get-Help -Name $args[0] -Full).parameters.parameter) | ForEach-Object { $_.name }", cmdlet).ThrowIfFailed().Output
+        var documented = module.Run("@((Get-Help -Name $args[0] -Full).parameters.parameter) | Where-Object { $_ } | ForEach-Object { $_.name }", cmdlet).ThrowIfFailed().Output
             .Select(o => (string)o.BaseObject).Order().ToList();
 
         Assert.Equal(real, documented);
