@@ -409,6 +409,21 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
     }
 
     [Fact]
+    public void Model_app_and_session_tab_complete_from_the_store()
+    {
+        var session = Start();
+        Curl(AnthropicSse, """{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[]}""");
+        Stop();
+
+        string[] Complete(string line) => module.Run("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object { $_.CompletionText }", line)
+            .ThrowIfFailed().Output.Select(o => (string)o.BaseObject).ToArray();
+
+        Assert.Equal(new[] { MockProviders.AnthropicModel }, Complete("Get-TokenUsage -Model claude-sonnet-4-5-2"));
+        Assert.Contains("curl", Complete("Get-TokenUsageSummary -App cu"));
+        Assert.Contains(session, Complete("Remove-TokenUsage -Before 1/1/2030 -Session " + session[..10]));
+    }
+
+    [Fact]
     public void Get_Help_Start_Tokentap_Examples_works()
     {
         var examples = module.Run("(Get-Help Start-Tokentap -Examples).examples.example | ForEach-Object { $_.code }").ThrowIfFailed();
