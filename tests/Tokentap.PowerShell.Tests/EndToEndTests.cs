@@ -409,6 +409,50 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
     }
 
     [Fact]
+    public void A_model_without_a_price_has_a_null_cost_and_the_next_command_warns_once()
+    {
+        // The notice is drained by whichever cmdlet runs first after the event was priced, so collect every warning.
+        var warnings = new List<string>();
+        var session = Start();
+        try
+        {
+            Curl("https://api.openai.com/v1/chat/completions", """{"model":"unpriced-e2e-model","messages":[]}""");
+            TokentapStatus status;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            do
+            {
+                var run = module.Run("Get-Tokentap");
+                warnings.AddRange(run.Warnings);
+                status = run.Single<TokentapStatus>();
+            }
+            while (status.EventsCaptured == 0 && DateTime.UtcNow < deadline && Sleep());
+
+            Assert.Contains("unpriced-e2e-model", status.UnpricedModels);
+        }
+        finally
+        {
+            var stop = module.Run("if ((Get-Tokentap).Running) { $null = Stop-Tokentap }");
+            stop.ThrowIfFailed();
+            warnings.AddRange(stop.Warnings);
+        }
+
+        var all = module.Run("Get-TokenUsage -Session $args[0]", session);
+        warnings.AddRange(all.Warnings);
+        var again = module.Run("Get-TokenUsage -Session $args[0]", session);
+
+        var usage = Assert.Single(all.Objects<UsageEvent>());
+        Assert.Equal(("unpriced-e2e-model", 200L, (decimal?)null), (usage.Model, usage.InputTokens, usage.Cost));
+        Assert.Single(warnings, w => w.Contains("No price known for model 'unpriced-e2e-model'", StringComparison.Ordinal));
+        Assert.Empty(again.Warnings);
+
+        static bool Sleep()
+        {
+            Thread.Sleep(20);
+            return true;
+        }
+    }
+
+    [Fact]
     public void Model_app_and_session_tab_complete_from_the_store()
     {
         var session = Start();

@@ -150,6 +150,9 @@ public sealed class MockProviders : IAsyncDisposable
     private async Task ChatAsync(MockContext context)
     {
         var body = Body(context);
+        // A request for a model named unpriced-* is answered as that model, for tests of models without a price.
+        var requested = body?["model"]?.GetValue<string>();
+        var model = requested is not null && requested.StartsWith("unpriced-", StringComparison.Ordinal) ? requested : ChatModel;
         var id = "chatcmpl-mock" + NextId();
         context.Header("x-request-id", "req_mock_chat_" + id);
         var usage = new JsonObject
@@ -167,7 +170,7 @@ public sealed class MockProviders : IAsyncDisposable
                 ["id"] = id,
                 ["object"] = "chat.completion",
                 ["created"] = 1763850000,
-                ["model"] = ChatModel,
+                ["model"] = model,
                 ["choices"] = new JsonArray(new JsonObject
                 {
                     ["index"] = 0,
