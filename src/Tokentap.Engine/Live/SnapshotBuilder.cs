@@ -37,6 +37,7 @@ public sealed class SnapshotBuilder
     private readonly long _sinceTicks;
     private readonly int _recentCount;
     private TokenUsageWindow _window;
+    private TokenUsageWindow _loadedWindow;
     private bool _loaded;
     private long _position;
     private WindowTotals? _totals;
@@ -83,7 +84,10 @@ public sealed class SnapshotBuilder
         }
     }
 
-    /// <summary>The state at the last <see cref="Refresh"/>.</summary>
+    /// <summary>True once a <see cref="Refresh"/> has loaded a window.</summary>
+    public bool HasSnapshot => _totals is not null;
+
+    /// <summary>The state at the last successful <see cref="Refresh"/>.</summary>
     public TokenUsageSnapshot Snapshot => _snapshot ??= Build();
 
     /// <summary>
@@ -229,6 +233,7 @@ public sealed class SnapshotBuilder
         _recent = recent;
         _limits = limits;
         _lastFailure = lastFailure;
+        _loadedWindow = _window;
         _loaded = true;
         return true;
     }
@@ -381,7 +386,7 @@ public sealed class SnapshotBuilder
         return new TokenUsageSnapshot
         {
             Time = _now,
-            Window = _window,
+            Window = _loadedWindow,
             WindowStart = new DateTime(_totals.StartTicks, DateTimeKind.Utc),
             ProxyState = _proxy is null ? TokentapProxyState.NotRunning : _proxy.IsThisProcess ? TokentapProxyState.RunningHere : TokentapProxyState.RunningElsewhere,
             ProxyPort = _proxy?.Port ?? 0,
