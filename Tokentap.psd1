@@ -18,6 +18,7 @@
         'Enable-TokentapAutoStart'
         'Disable-TokentapAutoStart'
         'Measure-TokenCount'
+        'Watch-TokenUsage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

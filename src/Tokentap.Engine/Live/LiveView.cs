@@ -39,14 +39,22 @@ public sealed class LiveView
     /// <summary>Snapshot refreshes done so far (readable from any thread).</summary>
     public int Refreshes => Volatile.Read(ref _refreshes);
 
-    /// <summary>A console for the real terminal: ANSI, colours (none with NO_COLOR) and Unicode as detected.</summary>
-    public static IAnsiConsole CreateTerminalConsole() => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>
+    /// Shows the view on the process's terminal (ANSI, colours and Unicode as detected; no colour with NO_COLOR) until
+    /// the user quits or the token is cancelled. Callers outside the engine's load context use this rather than the
+    /// constructor, so they never touch a Spectre.Console type.
+    /// </summary>
+    public static void RunOnTerminal(SnapshotBuilder builder, LiveViewOptions options, CancellationToken cancellationToken)
     {
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
-        Interactive = InteractionSupport.Yes,
-        Out = new AnsiConsoleOutput(Console.Out),
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        new LiveView(builder, console, options).Run(cancellationToken);
+    }
 
     /// <summary>Shows the view until the user quits or <paramref name="cancellationToken"/> is cancelled.</summary>
     public void Run(CancellationToken cancellationToken)
