@@ -1,11 +1,12 @@
 // Watch-TokenUsage in a real terminal (tmux) through the script host: the screen, a request stored by another process
 // showing within a second, and q or Ctrl+C leaving the terminal as it was (main screen back, cursor shown).
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace Tokentap.PowerShell.Tests;
 
 [Collection(ModuleCollection.Name)]
-public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module) : IDisposable
+public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module, ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(20);
     private readonly string _home = Directory.CreateTempSubdirectory("tt-watch-terminal-").FullName;
@@ -27,6 +28,7 @@ public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module) :
         // Stored by another process, as a proxy in another shell would.
         TestPrograms.Seed(Path.Combine(_home, "usage.db"), [Event("tmux-probe", 0.5m)]);
         var shown = tmux.WaitForScreen(s => s.Contains("tmux-probe", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        output.WriteLine($"The new request showed {shown.TotalMilliseconds:0} ms after the other process stored it.");
         Assert.True(shown < TimeSpan.FromSeconds(1), $"the new request took {shown.TotalMilliseconds:0} ms to show");
         Assert.Contains("Requests 2 ", tmux.Capture(), StringComparison.Ordinal);
 

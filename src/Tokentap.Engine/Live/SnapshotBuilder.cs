@@ -7,7 +7,7 @@ namespace Tokentap.Engine.Live;
 
 /// <summary>
 /// The live view's numbers for one filter and window. The first <see cref="Refresh"/> loads the window (hourly
-/// rollups for whole hours older than the last hour, events for the rest); every later one reads only the events
+/// rollups for the whole hours before the current one, events for the rest); every later one reads only the events
 /// stored since the previous read (<see cref="UsageStore.ReadAfter"/>), adds them to running totals per step and
 /// model, and drops the steps the window slid past. Snapshots computed this way equal a fresh load at the same moment.
 /// Not thread-safe: one caller refreshes and reads snapshots.
@@ -147,24 +147,26 @@ public sealed class SnapshotBuilder
     }
 
     /// <summary>
-    /// Loads the window as of one store position. Whole hours before the last full hour come from rollups; everything
-    /// after (and the recent half hour) from events read with that position. When events stamped within the rolled-up
+    /// Loads the window as of one store position. Whole hours before the current hour come from rollups; the current
+    /// hour (and the recent half hour) from events read with that position. When events stamped within the rolled-up
     /// hours were stored while the rollups were read, the rollups may or may not hold them, so the attempt is refused.
     /// </summary>
     private bool TryLoad(DateTime now, WindowSpan span, bool useRollups, CancellationToken cancellationToken)
     {
         var windowStart = WindowStart(span);
         var recentStart = RecentStart(now);
-        var split = useRollups ? Math.Max(windowStart, now.Ticks - now.Ticks % TimeSpan.TicksPerHour - TimeSpan.TicksPerHour) : windowStart;
+        var split = useRollups ? Math.Max(windowStart, now.Ticks - now.Ticks % TimeSpan.TicksPerHour) : windowStart;
         var readStart = Math.Min(split, recentStart);
         var totals = new WindowTotals(span, windowStart);
 
         var before = _store.GetLastPosition();
+        var hours = new RolledUpHours();
         if (split > windowStart)
         {
             foreach (var row in _store.Summarize(Between(windowStart, split), StepGroups, TimeZoneInfo.Utc))
             {
                 totals.Add(row);
+                hours.Add(row);
             }
         }
 
@@ -199,19 +201,20 @@ public sealed class SnapshotBuilder
             }
         }
 
-        if (split > windowStart)
+        // Newest first: the events read (all newer than the rolled-up hours), then as many older ones as are missing.
+        // The rollups say which hours hold them, so only those hours are searched.
+        var inWindow = read.Events.Where(e => e.Timestamp.Ticks >= windowStart).Reverse().ToList();
+        newest.AddNewestFirst(inWindow);
+        var missing = _recentCount - inWindow.Count;
+        if (missing > 0 && hours.StartOfNewest(missing) is { } from)
         {
-            // Newest first across the whole window; events stored after the read come again from the tail and are
-            // recognised by their Id.
-            newest.AddNewestFirst(_store.Query(Between(windowStart, null), UsageOrder.NewestFirst, _recentCount));
-            if (lastFailure is null && _filter.Status != UsageStatus.Success)
-            {
-                lastFailure = _store.Query(Between(windowStart, null) with { Status = UsageStatus.Error }, UsageOrder.NewestFirst, 1).FirstOrDefault();
-            }
+            newest.AddNewestFirst(_store.Query(Between(from, split), UsageOrder.NewestFirst, missing));
         }
-        else
+
+        if (lastFailure is null && hours.NewestWithErrors is { } errorHour)
         {
-            newest.AddNewestFirst(read.Events.Where(e => e.Timestamp.Ticks >= windowStart).Reverse());
+            var failed = Between(errorHour, errorHour + TimeSpan.TicksPerHour) with { Status = UsageStatus.Error };
+            lastFailure = _store.Query(failed, UsageOrder.NewestFirst, 1).FirstOrDefault();
         }
 
         if (!limits.Complete && readStart > limitStart)
