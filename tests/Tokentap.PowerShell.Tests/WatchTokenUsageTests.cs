@@ -97,6 +97,18 @@ public sealed class WatchTokenUsageTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public void A_downstream_command_that_has_enough_ends_the_stream()
+    {
+        TestPrograms.Seed(Database, Events());
+        var watch = Stopwatch.StartNew();
+
+        var result = module.Run("Watch-TokenUsage -Window 1h -Project $args[0] | ForEach-Object { $_.Requests; break }", _project);
+
+        Assert.Equal([4L], result.ThrowIfFailed().Objects<long>());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void Parameters_are_pinned()
     {
         var parameters = module.Run("(Get-Command Watch-TokenUsage).Parameters.Keys").ThrowIfFailed().Output

@@ -222,7 +222,7 @@ public static class SnapshotRenderer
             .Add("St", rightAligned: true, priority: 75);
         if (s.RecentRequests.Count == 0)
         {
-            return new Rows(table.Build(width, Header), new LineText().Add("Waiting for requests…", Dim));
+            return s.Requests == 0 ? new Rows(table.Build(width, Header), new LineText().Add("Waiting for requests…", Dim)) : table.Build(width, Header);
         }
 
         foreach (var e in s.RecentRequests.Take(rows))

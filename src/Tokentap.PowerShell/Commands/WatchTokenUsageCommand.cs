@@ -98,13 +98,10 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
         string? lastFailure = null;
         for (var first = true; first || !_stop.Token.WaitHandle.WaitOne(interval); first = false)
         {
+            bool changed;
             try
             {
-                if (builder.Refresh(_stop.Token) || first)
-                {
-                    WriteObject(builder.Snapshot);
-                }
-
+                changed = builder.Refresh(_stop.Token);
                 lastFailure = null;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -114,6 +111,7 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
             catch (Exception ex) when (first)
             {
                 ThrowTerminating(ex, "StoreReadFailed", ErrorCategory.ReadError, ModuleState.Runtime.Paths.DatabasePath);
+                return;
             }
             catch (Exception ex)
             {
@@ -123,6 +121,14 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
                     WriteError(ex, "StoreReadFailed", ErrorCategory.ReadError, ModuleState.Runtime.Paths.DatabasePath);
                     lastFailure = ex.Message;
                 }
+
+                continue;
+            }
+
+            // Outside the try: a downstream Select-Object -First or break stops this loop through WriteObject.
+            if (changed || first)
+            {
+                WriteObject(builder.Snapshot);
             }
 
             if (Once)
