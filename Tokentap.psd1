@@ -23,6 +23,7 @@
         'Get-TokenUsage'
         'Get-TokenUsageSummary'
         'Remove-TokenUsage'
+        'Watch-TokenUsage'
         'Measure-TokenCount'
         'Get-TokentapPrice'
         'Import-TokentapPrice'

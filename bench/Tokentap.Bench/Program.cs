@@ -4,6 +4,7 @@ using Tokentap.Bench;
 var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["store"] = StoreBenchmark.Run,
+    ["live"] = LiveBenchmark.Run,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

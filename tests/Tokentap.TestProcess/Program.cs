@@ -1,11 +1,14 @@
-// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]", "exit DB PREFIX COUNT" or "crash DB PREFIX".
+// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]", "exit DB PREFIX COUNT", "crash DB PREFIX"
+// or "seed DB FILE".
 using System.Globalization;
+using System.Text.Json;
+using Tokentap;
 using Tokentap.Engine.Usage;
 using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | exit DB PREFIX COUNT | crash DB PREFIX");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE");
     return 2;
 }
 
@@ -74,6 +77,17 @@ switch (mode)
         }
 
         return 0;
+    }
+
+    case "seed":
+    {
+        // Writes the events of a JSON file (a UsageEvent array) in one transaction: what another process's proxy
+        // would store, for tests of readers (module cmdlets, the live view) that must not load the engine themselves.
+        var events = JsonSerializer.Deserialize<UsageEvent[]>(File.ReadAllText(prefix)) ?? [];
+        var result = store.Write(events);
+        Console.WriteLine($"SEEDED {result.Inserted}");
+        store.Dispose();
+        return result.Inserted == events.Length ? 0 : 1;
     }
 
     default:

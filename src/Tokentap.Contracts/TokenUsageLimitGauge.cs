@@ -1,0 +1,27 @@
+// A subscription limit (Claude Pro/Max unified 5-hour or 7-day window) as the latest Anthropic response reported it.
+namespace Tokentap;
+
+/// <summary>
+/// The utilization of one unified limit from the anthropic-ratelimit-unified-5h-* or -7d-* headers of the newest
+/// response that carried them.
+/// </summary>
+public sealed class TokenUsageLimitGauge
+{
+    /// <summary>"5h" or "7d".</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The fraction of the limit used (0.42 = 42 %).</summary>
+    public double Utilization { get; init; }
+
+    /// <summary>When the limit's window resets; null when the response did not say.</summary>
+    public DateTimeOffset? ResetsAt { get; init; }
+
+    /// <summary>The header's status: allowed, allowed_warning or rejected.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>When the request that reported it started, in UTC.</summary>
+    public DateTime ObservedAt { get; init; }
+
+    /// <summary>True when the reset time has passed since: the utilization is out of date until the next response.</summary>
+    public bool Expired { get; init; }
+}

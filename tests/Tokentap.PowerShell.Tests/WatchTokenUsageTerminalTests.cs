@@ -1,0 +1,95 @@
+// Watch-TokenUsage in a real terminal (tmux) through the script host: the screen, a request stored by another process
+// showing within a second, and q or Ctrl+C leaving the terminal as it was (main screen back, cursor shown).
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace Tokentap.PowerShell.Tests;
+
+[Collection(ModuleCollection.Name)]
+public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module, ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(20);
+    private readonly string _home = Directory.CreateTempSubdirectory("tt-watch-terminal-").FullName;
+    private readonly DateTime _now = DateTime.UtcNow;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    [Fact]
+    public void A_new_request_shows_within_a_second_and_q_restores_the_terminal()
+    {
+        TestPrograms.Seed(Path.Combine(_home, "usage.db"), [Event("first-agent", 0.0123m)]);
+        using var tmux = Start(noColor: true);
+        tmux.WaitForScreen(s => s.Contains("first-agent", StringComparison.Ordinal), Startup);
+        Assert.Equal("1", tmux.Flag("alternate_on"));
+        Assert.Equal("0", tmux.Flag("cursor_flag"));
+        Assert.Contains("Requests 1 ", tmux.Capture(), StringComparison.Ordinal);
+        Assert.DoesNotMatch(Colours(), tmux.Capture(escapes: true));
+
+        // Stored by another process, as a proxy in another shell would.
+        TestPrograms.Seed(Path.Combine(_home, "usage.db"), [Event("tmux-probe", 0.5m)]);
+        var shown = tmux.WaitForScreen(s => s.Contains("tmux-probe", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        output.WriteLine($"The new request showed {shown.TotalMilliseconds:0} ms after the other process stored it.");
+        Assert.True(shown < TimeSpan.FromSeconds(1), $"the new request took {shown.TotalMilliseconds:0} ms to show");
+        Assert.Contains("Requests 2 ", tmux.Capture(), StringComparison.Ordinal);
+
+        tmux.SendKeys("q");
+
+        AssertRestored(tmux, exitCode: 0);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_the_view_and_restores_the_terminal()
+    {
+        TestPrograms.Seed(Path.Combine(_home, "usage.db"), [Event("first-agent", 0.0123m)]);
+        using var tmux = Start(noColor: false);
+        tmux.WaitForScreen(s => s.Contains("first-agent", StringComparison.Ordinal), Startup);
+        Assert.Matches(Colours(), tmux.Capture(escapes: true));
+
+        tmux.SendKeys("C-c");
+
+        AssertRestored(tmux, exitCode: 130);
+    }
+
+    private TmuxSession Start(bool noColor)
+    {
+        var command = $"'{TestPrograms.Dotnet}' '{TestPrograms.ScriptHost}' '{module.ManifestPath}' 'Watch-TokenUsage -Window 1h -RefreshSeconds 0.5'; echo HOST-EXIT-$?; sleep 60";
+        var environment = new Dictionary<string, string> { ["TOKENTAP_HOME"] = _home };
+        if (noColor)
+        {
+            environment["NO_COLOR"] = "1";
+        }
+
+        return new TmuxSession(100, 30, command, environment);
+    }
+
+    private static void AssertRestored(TmuxSession tmux, int exitCode)
+    {
+        var screen = "";
+        tmux.WaitForScreen(s => (screen = s).Contains("HOST-EXIT-", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains($"HOST-EXIT-{exitCode}", screen, StringComparison.Ordinal);
+        Assert.Equal("0", tmux.Flag("alternate_on"));
+        Assert.Equal("1", tmux.Flag("cursor_flag"));
+        // The view lived only on the alternate screen: the shell's screen holds none of it.
+        Assert.DoesNotContain("Requests", screen, StringComparison.Ordinal);
+    }
+
+    private UsageEvent Event(string app, decimal cost) => new()
+    {
+        Timestamp = _now,
+        Provider = "anthropic",
+        Host = "api.anthropic.com",
+        Endpoint = "messages",
+        Model = "claude-sonnet-4-5",
+        InputTokens = 120,
+        CacheReadTokens = 4000,
+        OutputTokens = 80,
+        Cost = cost,
+        StatusCode = 200,
+        DurationMs = 900,
+        App = app,
+        RequestId = "terminal-" + app + "-" + Guid.NewGuid().ToString("N"),
+    };
+
+    [GeneratedRegex("\u001b\\[([0-9;]*;)?(3[0-7]|38|9[0-7])(;[0-9]+)*m")]
+    private static partial Regex Colours();
+}
