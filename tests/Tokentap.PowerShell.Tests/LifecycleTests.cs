@@ -41,18 +41,38 @@ public sealed class LifecycleTests(ModuleFixture module)
     public void After_Stop_no_listener_thread_or_database_handle_of_ours_is_left()
     {
         var status = module.Run("Start-Tokentap -Port 0 -NoEnvironment -PassThru").Single<TokentapStatus>();
-        module.Run("$null = Get-TokenUsage -Last 1").ThrowIfFailed();
-        Assert.Contains(ThreadNames(), n => n.StartsWith("Tokentap", StringComparison.Ordinal));
-
-        module.Run("$null = Stop-Tokentap").ThrowIfFailed();
+        try
+        {
+            module.Run("$null = Get-TokenUsage -Last 1").ThrowIfFailed();
+            Assert.Contains(ThreadNames(), n => n.StartsWith("Tokentap", StringComparison.Ordinal));
+        }
+        finally
+        {
+            module.Run("$null = Stop-Tokentap").ThrowIfFailed();
+        }
 
         Assert.DoesNotContain(ThreadNames(), n => n.StartsWith("Tokentap", StringComparison.Ordinal));
         Assert.DoesNotContain(OpenFiles(), f => f.StartsWith(module.Home, StringComparison.Ordinal));
         Assert.Throws<System.Net.Sockets.SocketException>(() => new System.Net.Sockets.TcpClient("127.0.0.1", status.Port).Dispose());
     }
 
-    private static List<string> ThreadNames() =>
-        Directory.GetDirectories("/proc/self/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).ToList();
+    private static List<string> ThreadNames()
+    {
+        var names = new List<string>();
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                names.Add(File.ReadAllText(Path.Combine(task, "comm")).Trim());
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return names;
+    }
 
     private static List<string> OpenFiles()
     {
