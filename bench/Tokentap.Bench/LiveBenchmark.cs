@@ -17,14 +17,15 @@ namespace Tokentap.Bench;
 /// </summary>
 internal static class LiveBenchmark
 {
-    private static readonly List<(string Name, string Value, string Notes)> Results = [];
+    /// <summary>Every figure of the last run, in order (read by the "all" scenario for the report).</summary>
+    internal static readonly List<(string Name, string Value, string Notes)> Results = [];
 
     public static int Run(string[] args)
     {
-        var events = IntOption(args, "--events", 1_000_000);
-        var days = IntOption(args, "--days", 70);
+        var events = BenchOptions.Int(args, "--events", 1_000_000);
+        var days = BenchOptions.Int(args, "--days", 70);
         var keep = args.Contains("--keep");
-        var given = StringOption(args, "--dir");
+        var given = BenchOptions.String(args, "--dir");
         var folder = given ?? Path.Combine(Path.GetTempPath(), "tokentap-live-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "usage.db");
@@ -175,15 +176,6 @@ internal static class LiveBenchmark
     {
         Console.WriteLine($"{name}: {value} ({notes})");
         Results.Add((name, value, notes));
-    }
-
-    private static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } text ? int.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>A clock fixed near the end of the generated data (in UTC unless told), moved only by the benchmark.</summary>

@@ -3,9 +3,24 @@ using Tokentap.Bench;
 
 var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["all"] = AllBenchmarks.Run,
+    ["proxy"] = ProxyBenchmark.Run,
     ["store"] = StoreBenchmark.Run,
     ["live"] = LiveBenchmark.Run,
+    ["coldstart"] = ColdStartBenchmark.Run,
 };
+
+// Child processes the scenarios start; not scenarios of their own.
+var children = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
+{
+    ["tokentap-host"] = TokentapHost.Run,
+    ["coldstart-child"] = ColdStartBenchmark.RunChild,
+};
+
+if (args.Length > 0 && children.TryGetValue(args[0], out var child))
+{
+    return child(args[1..]);
+}
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

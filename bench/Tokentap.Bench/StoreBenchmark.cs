@@ -8,25 +8,36 @@ namespace Tokentap.Bench;
 /// <summary>
 /// Fills a fresh store through the recorder (the proxy's path) with N events over D days, then measures reads on it.
 /// Options: --events N (1,000,000), --days D (70, so one week is 10 %), --dir PATH (a temp folder, deleted afterwards
-/// unless --keep).
+/// unless --keep; a kept store found there is measured again without filling).
 /// </summary>
 internal static class StoreBenchmark
 {
-    private static readonly List<(string Name, string Value, string Notes)> Results = [];
+    /// <summary>Every figure of the last run, in order (read by the "all" scenario for the report).</summary>
+    internal static readonly List<(string Name, string Value, string Notes)> Results = [];
 
     public static int Run(string[] args)
     {
-        var events = IntOption(args, "--events", 1_000_000);
-        var days = IntOption(args, "--days", 70);
+        var events = BenchOptions.Int(args, "--events", 1_000_000);
+        var days = BenchOptions.Int(args, "--days", 70);
         var keep = args.Contains("--keep");
-        var folder = StringOption(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "tokentap-bench-" + Guid.NewGuid().ToString("N"));
+        var folder = BenchOptions.String(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "tokentap-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "usage.db");
         Console.WriteLine($"store benchmark: {events:N0} events over {days} days into {path}");
         try
         {
             using var store = new UsageStore(path, TimeSpan.FromSeconds(60));
-            Ingest(store, events, days);
+            if (store.GetLastPosition() == 0)
+            {
+                Ingest(store, events, days);
+            }
+            else
+            {
+                // A kept store from an earlier run (--dir, --keep): measure its reads again without filling it.
+                events = (int)store.Count(UsageFilter.All);
+                Console.WriteLine($"store benchmark: reusing the {events:N0} events in {path}");
+            }
+
             var size = new FileInfo(path).Length;
             Report("File size", $"{size / 1_048_576.0:N1} MiB", $"{size / (double)events:N0} bytes per event, {size * (1_000_000.0 / events) / 1_048_576.0:N0} MiB per million events");
             Reads(store, events, days);
@@ -187,14 +198,5 @@ internal static class StoreBenchmark
     {
         Console.WriteLine($"{name}: {value} ({notes})");
         Results.Add((name, value, notes));
-    }
-
-    private static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } text ? int.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

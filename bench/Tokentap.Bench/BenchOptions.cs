@@ -1,0 +1,49 @@
+// Command-line options shared by the benchmark scenarios.
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+
+namespace Tokentap.Bench;
+
+internal static class BenchOptions
+{
+    public static int Int(string[] args, string name, int fallback) =>
+        String(args, name) is { } value ? int.Parse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
+
+    public static string? String(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    /// <summary>The repository root: the nearest folder up from this program that holds Tokentap.sln.</summary>
+    public static string RepoRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Tokentap.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the benchmarks from the repository (no Tokentap.sln above " + AppContext.BaseDirectory + ")");
+    }
+
+    /// <summary>How to run this benchmark program again, as a child process, with the given arguments.</summary>
+    public static ProcessStartInfo Self(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+}

@@ -1,0 +1,39 @@
+// "tokentap-host": the child process the proxy benchmarks measure. Runs Tokentap's engine exactly as Start-Tokentap
+// does (runtime, listener, recorder into a LiteDB store), with api.anthropic.com routed to the benchmark upstream.
+using Tokentap.Engine;
+using Tokentap.Engine.Session;
+
+namespace Tokentap.Bench;
+
+internal static class TokentapHost
+{
+    /// <summary>
+    /// Arguments: home folder, upstream port, upstream CA PEM. Prints "LISTENING port ca.pem"; then reads commands on
+    /// standard input: "count" flushes the recorder and prints "EVENTS n"; end of input stops the proxy.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        var paths = new TokentapPaths(args[0]);
+        Directory.CreateDirectory(paths.Home);
+        using var runtime = new TokentapRuntime(paths);
+        var listener = runtime.StartListenerAsync(new ListenerRequest
+        {
+            Port = 0,
+            UpstreamOverrides = new Dictionary<string, Uri> { ["api.anthropic.com"] = new Uri("https://127.0.0.1:" + args[1]) },
+            UpstreamCaFile = args[2],
+            Tags = new Engine.Proxy.ExchangeTags("bench", "bench", "bench"),
+        }).GetAwaiter().GetResult();
+        Console.WriteLine($"LISTENING {listener.Port} {Path.Combine(paths.CaDirectory, "ca.pem")}");
+        while (Console.ReadLine() is { } command)
+        {
+            if (command == "count")
+            {
+                runtime.FlushAsync().GetAwaiter().GetResult();
+                Console.WriteLine($"EVENTS {runtime.Store.Count(Engine.Usage.UsageFilter.All)}");
+            }
+        }
+
+        listener.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+}
