@@ -72,6 +72,10 @@ internal static class UsageEventDocument
         return day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "|" + uniqueKey;
     }
 
+    /// <summary>The unique key without its "yyyyMMdd|" day prefix (schema 1 keys have none).</summary>
+    public static ReadOnlySpan<char> KeyBody(string storedKey) =>
+        storedKey.Length > 9 && storedKey[8] == '|' && !storedKey.AsSpan(0, 8).ContainsAnyExceptInRange('0', '9') ? storedKey.AsSpan(9) : storedKey.AsSpan();
+
     /// <summary>UTC ticks of an event timestamp; a Local timestamp is converted, an Unspecified one taken as UTC.</summary>
     public static long UtcTicks(DateTime timestamp) =>
         timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime().Ticks : timestamp.Ticks;
@@ -96,9 +100,11 @@ internal static class UsageEventDocument
             [Success] = usageEvent.IsSuccess,
         };
 
-        var keyHoldsRequestId = storedKey.StartsWith("req:", StringComparison.Ordinal);
-        var keyHoldsMessageId = storedKey.StartsWith("msg:", StringComparison.Ordinal);
-        var keyHoldsEventId = storedKey.StartsWith("id:", StringComparison.Ordinal);
+        // An id the key already holds is not stored a second time (FromDocument reads it back from the key).
+        var keyBody = KeyBody(storedKey);
+        var keyHoldsRequestId = keyBody.StartsWith("req:", StringComparison.Ordinal);
+        var keyHoldsMessageId = keyBody.StartsWith("msg:", StringComparison.Ordinal);
+        var keyHoldsEventId = keyBody.StartsWith("id:", StringComparison.Ordinal);
         if (!keyHoldsEventId)
         {
             doc[EventId] = usageEvent.Id;
@@ -217,16 +223,17 @@ internal static class UsageEventDocument
             }
         }
 
-        if (storedKey.StartsWith("req:", StringComparison.Ordinal))
+        var keyBody = KeyBody(storedKey);
+        if (keyBody.StartsWith("req:", StringComparison.Ordinal))
         {
-            usageEvent.RequestId = storedKey[4..];
+            usageEvent.RequestId = keyBody[4..].ToString();
         }
-        else if (storedKey.StartsWith("msg:", StringComparison.Ordinal))
+        else if (keyBody.StartsWith("msg:", StringComparison.Ordinal))
         {
-            usageEvent.MessageId = storedKey[4..];
+            usageEvent.MessageId = keyBody[4..].ToString();
         }
 
-        if (storedKey.StartsWith("id:", StringComparison.Ordinal) && Guid.TryParseExact(storedKey.AsSpan(3), "N", out var keyId))
+        if (keyBody.StartsWith("id:", StringComparison.Ordinal) && Guid.TryParseExact(keyBody[3..], "N", out var keyId))
         {
             usageEvent.Id = keyId;
         }
