@@ -53,6 +53,47 @@ public sealed class CertificateTrustCommandTests(ModuleFixture module)
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_user_who_is_not_root_is_told_the_commands_to_run_and_nothing_changes()
+    {
+        // For real: PowerShell in its own process (the script host) as a user who is not root. Under root (CI) the
+        // host runs as nobody through setpriv; otherwise as this user.
+        var home = Directory.CreateTempSubdirectory("tokentap-notroot-").FullName;
+        try
+        {
+            File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
+            const string Script = """
+                try { $null = Install-TokentapCertificate -Confirm:$false -ErrorAction Stop; 'INSTALLED' }
+                catch { 'ID=' + $_.FullyQualifiedErrorId; 'CATEGORY=' + $_.CategoryInfo.Category; 'MESSAGE=' + $_.Exception.Message }
+                """;
+            string[] host = [TestPrograms.Dotnet, TestPrograms.ScriptHost, module.ManifestPath, Script];
+            var command = IsRoot() ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. host] : host;
+            var anchorsBefore = Directory.GetFiles("/usr/local/share/ca-certificates", "tokentap-*");
+
+            var result = ChildProcess.Run(command[0], command[1..], new Dictionary<string, string?>
+            {
+                ["HOME"] = home,
+                ["TOKENTAP_HOME"] = Path.Combine(home, ".tokentap"),
+                ["DOTNET_CLI_HOME"] = home,
+            });
+
+            // The host's exit code is 1 here: the caught error still counts as one the pipeline had.
+            Assert.True(result.Stdout.Contains("ID=", StringComparison.Ordinal), $"{result.ExitCode}: {result.Stdout} {result.Stderr}");
+            var caPath = Path.Combine(home, ".tokentap", "ca", "ca.pem");
+            Assert.Contains("ID=ElevationRequired,Tokentap.PowerShell.Commands.InstallTokentapCertificateCommand", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains("CATEGORY=PermissionDenied", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"sudo install -m 0644 '{caPath}'", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains("sudo update-ca-certificates", result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("INSTALLED", result.Stdout, StringComparison.Ordinal);
+            Assert.Equal(anchorsBefore, Directory.GetFiles("/usr/local/share/ca-certificates", "tokentap-*"));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public void CurrentUser_scope_on_linux_is_refused_with_an_explanation()
     {
         var result = module.Run("Install-TokentapCertificate -Scope CurrentUser -Confirm:$false");
