@@ -124,6 +124,8 @@ internal static class StoreBenchmark
 
     private static void Tail(UsageStore store)
     {
+        // Ids of their own per run: a kept store already holds the previous run's tail events.
+        var run = Guid.NewGuid().ToString("N")[..8];
         var position = store.GetLastPosition();
         const int Calls = 200;
         var watch = Stopwatch.StartNew();
@@ -141,7 +143,7 @@ internal static class StoreBenchmark
             var start = position;
             for (var i = 0; i < 20; i++)
             {
-                var e = new UsageEvent { Timestamp = DateTime.UtcNow, Provider = "bench", RequestId = "tail-" + i };
+                var e = new UsageEvent { Timestamp = DateTime.UtcNow, Provider = "bench", RequestId = $"tail-{run}-{i}" };
                 var sent = Stopwatch.GetTimestamp();
                 recorder.Publish(e);
                 while (true)
@@ -163,7 +165,7 @@ internal static class StoreBenchmark
         Report("Tail: Publish to seen by ReadAfter (10 ms polling)", $"median {latencies[latencies.Count / 2]:N0} ms, max {latencies[^1]:N0} ms", "20 events; dominated by the recorder's 200 ms flush interval");
 
         var burst = store.GetLastPosition();
-        store.Import(BenchEvents.Generate(100, 1, seed: 7).Select((e, i) => { e.RequestId = "burst-" + i; return e; }));
+        store.Import(BenchEvents.Generate(100, 1, seed: 7).Select((e, i) => { e.RequestId = $"burst-{run}-{i}"; return e; }));
         UsageTailPage? tail = null;
         Measure("Tail: ReadAfter returning 100 new events", () => tail = store.ReadAfter(burst), () => $"{tail!.Events.Count} events");
     }
