@@ -1,4 +1,6 @@
 // Realistic synthetic usage events for the store benchmark: agent sessions across providers, models and projects.
+using Tokentap.Engine.Usage;
+
 namespace Tokentap.Bench;
 
 /// <summary>
@@ -14,6 +16,37 @@ internal static class BenchEvents
     public const string RareModel = "claude-opus-4-1-20250805";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>
+    /// Fills the store with <see cref="Generate"/>'s events through the recorder (the proxy's path), keeping its queue
+    /// under capacity so nothing is dropped: this measures what the writer sustains. Returns the recorder's final
+    /// status and the total time spent in Publish.
+    /// </summary>
+    public static (UsageRecorderStatus Status, TimeSpan Publishing) Fill(UsageStore store, int count, int days)
+    {
+        var generated = Generate(count, days).ToList();
+        var options = new UsageRecorderOptions { Capacity = 50_000 };
+        using var recorder = new UsageRecorder(store, options);
+        var publishTicks = 0L;
+        foreach (var e in generated)
+        {
+            while (recorder.Status.Pending >= options.Capacity - 1)
+            {
+                Thread.Sleep(1);
+            }
+
+            var before = System.Diagnostics.Stopwatch.GetTimestamp();
+            recorder.Publish(e);
+            publishTicks += System.Diagnostics.Stopwatch.GetTimestamp() - before;
+        }
+
+        if (!recorder.Flush(TimeSpan.FromMinutes(30)) || recorder.Status.Committed != count || recorder.Status.Dropped != 0)
+        {
+            throw new InvalidOperationException($"filling the store lost events: {recorder.Status}");
+        }
+
+        return (recorder.Status, System.Diagnostics.Stopwatch.GetElapsedTime(0, publishTicks));
+    }
 
     public static IEnumerable<UsageEvent> Generate(int count, int days, int seed = 42)
     {

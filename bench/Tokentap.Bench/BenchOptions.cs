@@ -46,4 +46,15 @@ internal static class BenchOptions
 
         return start;
     }
+
+    /// <summary>A scenario's figures as a markdown table.</summary>
+    public static IEnumerable<string> Table(IEnumerable<(string Name, string Value, string Notes)> rows)
+    {
+        yield return "| Measurement | Result | Notes |";
+        yield return "| --- | --- | --- |";
+        foreach (var (name, value, notes) in rows)
+        {
+            yield return $"| {name} | {value} | {notes} |";
+        }
+    }
 }

@@ -35,7 +35,7 @@ internal static class LiveBenchmark
             if (store.GetLastPosition() == 0)
             {
                 Console.WriteLine($"live benchmark: filling {path} with {events:N0} events over {days} days");
-                Fill(store, events, days);
+                BenchEvents.Fill(store, events, days);
             }
 
             var stored = store.Count(UsageFilter.All);
@@ -52,34 +52,12 @@ internal static class LiveBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Measurement | Result | Notes |");
-        Console.WriteLine("| --- | --- | --- |");
-        foreach (var (name, value, notes) in Results)
+        foreach (var line in BenchOptions.Table(Results))
         {
-            Console.WriteLine($"| {name} | {value} | {notes} |");
+            Console.WriteLine(line);
         }
 
         return 0;
-    }
-
-    private static void Fill(UsageStore store, int count, int days)
-    {
-        var options = new UsageRecorderOptions { Capacity = 50_000 };
-        using var recorder = new UsageRecorder(store, options);
-        foreach (var e in BenchEvents.Generate(count, days))
-        {
-            while (recorder.Status.Pending >= options.Capacity - 1)
-            {
-                Thread.Sleep(1);
-            }
-
-            recorder.Publish(e);
-        }
-
-        if (!recorder.Flush(TimeSpan.FromMinutes(30)) || recorder.Status.Dropped != 0)
-        {
-            throw new InvalidOperationException($"filling the store failed: {recorder.Status}");
-        }
     }
 
     private static void Measure(UsageStore store, TokentapPaths paths, BenchClock clock, long stored)
