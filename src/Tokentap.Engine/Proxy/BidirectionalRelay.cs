@@ -74,9 +74,19 @@ internal static class BidirectionalRelay
                     break;
                 }
 
+                // Client bytes are tapped before they go upstream, so the parser has a request before any answer to
+                // it; server bytes reach the client first and are tapped after (the tap's post never blocks).
+                if (direction == WebSocketMessageDirection.ClientToServer)
+                {
+                    tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, n), stop.Token).ConfigureAwait(false);
                 total += n;
-                tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
+                if (direction == WebSocketMessageDirection.ServerToClient)
+                {
+                    tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)

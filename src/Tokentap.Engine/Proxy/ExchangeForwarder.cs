@@ -482,9 +482,9 @@ internal sealed class ExchangeForwarder
             await client.WriteAsync(buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
             if (input.BufferedCount > 0)
             {
-                // Frames the client sent right behind its upgrade request.
-                await upstream.WriteAsync(input.BufferedMemory, cancellationToken).ConfigureAwait(false);
+                // Frames the client sent right behind its upgrade request (tapped first, as the relay does).
                 pump?.PostWebSocket(WebSocketMessageDirection.ClientToServer, input.Buffered);
+                await upstream.WriteAsync(input.BufferedMemory, cancellationToken).ConfigureAwait(false);
                 input.Consume(input.BufferedCount);
             }
 
