@@ -1,4 +1,4 @@
-// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS]", "exit DB PREFIX COUNT", "crash DB PREFIX"
+// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS [GO_FILE]]", "exit DB PREFIX COUNT", "crash DB PREFIX"
 // or "seed DB FILE".
 using System.Globalization;
 using System.Text.Json;
@@ -8,7 +8,7 @@ using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE");
     return 2;
 }
 
@@ -23,6 +23,16 @@ switch (mode)
         var count = int.Parse(args[3], CultureInfo.InvariantCulture);
         var delay = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
         var recorder = new UsageRecorder(store, new UsageRecorderOptions { Capacity = count + 1 });
+        if (args.Length > 5)
+        {
+            // A start line shared with other writers: say READY, then wait for the test to create GO_FILE.
+            Console.WriteLine("READY");
+            for (var waited = 0; !File.Exists(args[5]) && waited < 60_000; waited += 5)
+            {
+                Thread.Sleep(5);
+            }
+        }
+
         for (var i = 0; i < count; i++)
         {
             recorder.Publish(TestEvents.Create(prefix, i));

@@ -14,8 +14,18 @@ public sealed class UsageStoreProcessTests : IDisposable
     public void Two_processes_write_20000_events_each_while_this_one_tails_none_lost_none_duplicated()
     {
         const int PerProcess = 20_000;
-        using var a = ChildProcess.Start("write", _temp.DatabasePath, "a", PerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var b = ChildProcess.Start("write", _temp.DatabasePath, "b", PerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var count = PerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var go = _temp.DatabasePath + ".go";
+        using var a = ChildProcess.Start("write", _temp.DatabasePath, "a", count, "0", go);
+        using var b = ChildProcess.Start("write", _temp.DatabasePath, "b", count, "0", go);
+
+        // Both start writing at the same moment, however late either process came up on a loaded machine.
+        for (var ready = DateTime.UtcNow.AddSeconds(60); !(a.Lines.Contains("READY") && b.Lines.Contains("READY")); Thread.Sleep(5))
+        {
+            Assert.True(DateTime.UtcNow < ready, "the writers did not start: " + string.Join("\n", a.Lines.Concat(b.Lines)));
+        }
+
+        File.WriteAllText(go, "");
 
         // Tail while they write: every event exactly once, positions strictly increasing.
         var seen = new List<UsageEvent>(2 * PerProcess);
