@@ -74,19 +74,12 @@ internal static class BidirectionalRelay
                     break;
                 }
 
-                // Client bytes are tapped before they go upstream, so the parser has a request before any answer to
-                // it; server bytes reach the client first and are tapped after (the tap's post never blocks).
-                if (direction == WebSocketMessageDirection.ClientToServer)
-                {
-                    tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
-                }
-
+                // Tapped before they are written on, in both directions: the other side cannot react to bytes before
+                // it has them, so the parser sees every message after the ones that prompted it. The post copies into
+                // the tap's queue and never waits for the parser, so the relay is not slowed.
+                tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
                 await to.WriteAsync(buffer.AsMemory(0, n), stop.Token).ConfigureAwait(false);
                 total += n;
-                if (direction == WebSocketMessageDirection.ServerToClient)
-                {
-                    tap?.PostWebSocket(direction, buffer.AsSpan(0, n));
-                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)

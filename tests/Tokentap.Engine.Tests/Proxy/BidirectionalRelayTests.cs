@@ -1,4 +1,4 @@
-// The WebSocket relay's tap keeps wire order: a client message reaches the parser before the server's answer to it.
+// The WebSocket relay's tap keeps causal order: the parser sees each message after the ones that prompted it.
 using System.Text;
 using Tokentap.Engine.Proxy;
 
@@ -7,10 +7,11 @@ namespace Tokentap.Engine.Tests.Proxy;
 public sealed class BidirectionalRelayTests
 {
     [Fact]
-    public async Task A_client_message_is_tapped_before_the_server_can_answer_it()
+    public async Task The_parser_sees_messages_in_the_order_they_caused_each_other()
     {
-        // The upstream answers inside the write of the request and holds that write until the answer has been
-        // relayed: a relay that tapped client bytes only after writing them would hand the parser the answer first.
+        // A fast upstream answers while the request is still being written, and a fast client sends its next message
+        // while the answer is still being written to it. A relay that tapped bytes only after writing them would hand
+        // the parser an answer before its request, or the next request before the answer that prompted it.
         var observer = new RecordingObserver();
         var exchange = (RecordedExchange)observer.BeginExchange(new ExchangeRequest(ReadOnlyMemory<byte>.Empty)
         {
@@ -25,17 +26,22 @@ public sealed class BidirectionalRelayTests
         })!;
         var pump = new TapPump(exchange, new ProxyStatistics(), 1 << 20, "GET api.openai.com:443/v1/responses");
         pump.PostHead(new ExchangeResponseHead { StatusCode = 101, Headers = new HeaderList(), TimeToFirstByteMs = 1 }, null);
-        var server = new AnsweringServer(ServerFrame("response.completed"));
-        var client = new OneMessageClient(ClientFrame("response.create"), server.AnswerRelayed);
+        var server = new FastServer(ServerFrame("response.completed 1"));
+        var client = new FastClient(ClientFrame("response.create 1"), ClientFrame("response.create 2"), server);
 
         await BidirectionalRelay.RunAsync(client, server, pump, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         pump.Complete(new ExchangeCompletion { DurationMs = 1 });
         await exchange.Completed.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(
-            [(WebSocketMessageDirection.ClientToServer, "response.create"), (WebSocketMessageDirection.ServerToClient, "response.completed")],
+            [
+                (WebSocketMessageDirection.ClientToServer, "response.create 1"),
+                (WebSocketMessageDirection.ServerToClient, "response.completed 1"),
+                (WebSocketMessageDirection.ClientToServer, "response.create 2"),
+            ],
             exchange.Messages.Select(m => (m.Direction, Encoding.UTF8.GetString(m.Payload))));
-        Assert.Equal(ServerFrame("response.completed"), client.Received.ToArray());
+        Assert.Equal(ServerFrame("response.completed 1"), client.Received.ToArray());
+        Assert.Equal([.. ClientFrame("response.create 1"), .. ClientFrame("response.create 2")], server.Received.ToArray());
     }
 
     private static byte[] ServerFrame(string text)
@@ -51,47 +57,65 @@ public sealed class BidirectionalRelayTests
         return [0x81, (byte)(0x80 | text.Length), .. mask, .. payload];
     }
 
-    /// <summary>The client: sends one frame, then ends its side once the server's answer has come back through.</summary>
-    private sealed class OneMessageClient(byte[] frame, Task answerRelayed) : DuplexStream
+    /// <summary>The client: sends its second message as soon as the answer starts arriving, then ends its side.</summary>
+    private sealed class FastClient(byte[] first, byte[] second, FastServer server) : DuplexStream
     {
-        private bool _sent;
+        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
 
         public MemoryStream Received { get; } = new();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (!_sent)
+            switch (_reads++)
             {
-                _sent = true;
-                frame.CopyTo(buffer);
-                return frame.Length;
+                case 0:
+                    first.CopyTo(buffer);
+                    return first.Length;
+                case 1:
+                    await _answered.Task.WaitAsync(cancellationToken);
+                    second.CopyTo(buffer);
+                    return second.Length;
+                default:
+                    await server.SecondReceived.WaitAsync(cancellationToken);
+                    return 0;
             }
-
-            await answerRelayed.WaitAsync(cancellationToken);
-            return 0;
         }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Received.Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>The upstream: answers during the write of the request, and returns from that write only later.</summary>
-    private sealed class AnsweringServer(byte[] answer) : DuplexStream
-    {
-        private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _relayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private bool _answered;
-
-        public Task AnswerRelayed => _relayed.Task;
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            _requested.TrySetResult();
-            await _relayed.Task.WaitAsync(cancellationToken);
+            // The answer's write returns only after the second message has gone upstream.
+            Received.Write(buffer.Span);
+            _answered.TrySetResult();
+            await server.SecondReceived.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>The upstream: answers as soon as the first request starts arriving; that write returns 100 ms later.</summary>
+    private sealed class FastServer(byte[] answer) : DuplexStream
+    {
+        private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _answered;
+
+        public MemoryStream Received { get; } = new();
+
+        public Task SecondReceived => _second.Task;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var first = Received.Length == 0;
+            Received.Write(buffer.Span);
+            if (first)
+            {
+                _requested.TrySetResult();
+                await Task.Delay(100, cancellationToken);
+            }
+            else
+            {
+                _second.TrySetResult();
+            }
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -104,8 +128,6 @@ public sealed class BidirectionalRelayTests
                 return answer.Length;
             }
 
-            // The next read begins once the answer was written to the client and tapped.
-            _relayed.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
         }
