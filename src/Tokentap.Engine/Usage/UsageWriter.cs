@@ -27,10 +27,24 @@ internal static class UsageWriter
             }
         }
 
+        // Nearly every batch holds only new events: insert it straight away and let the unique key index object.
+        // Only a batch that meets a stored key (a retried write, an import) is written again, skipping what is there.
+        try
+        {
+            return InsertTransaction(engine, events.Count, keys, fresh, skipStored: false);
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return InsertTransaction(engine, events.Count, keys, fresh, skipStored: true);
+        }
+    }
+
+    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<string> keys, List<UsageEvent> fresh, bool skipStored)
+    {
         engine.BeginTrans();
         try
         {
-            var stored = ExistingKeys(engine, keys);
+            var stored = skipStored ? ExistingKeys(engine, keys) : [];
             var position = LastPosition(engine);
             var first = position + 1;
             var documents = new List<BsonDocument>(fresh.Count);
@@ -54,7 +68,7 @@ internal static class UsageWriter
             engine.Commit();
             return new UsageWriteResult(
                 documents.Count,
-                events.Count - documents.Count,
+                offered - documents.Count,
                 documents.Count > 0 ? first : 0,
                 documents.Count > 0 ? position : 0);
         }
