@@ -1,5 +1,4 @@
 // What every connection of one listener shares: options, counters, the upstream client, and the stop signals.
-using System.Collections.Concurrent;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -8,8 +7,7 @@ internal sealed class ProxyContext : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly ConcurrentDictionary<long, Task> _background = new();
-    private long _nextId;
+    private readonly TaskSet _background = new();
 
     public ProxyContext(ProxyOptions options, ProxyStatistics statistics)
     {
@@ -36,30 +34,14 @@ internal sealed class ProxyContext : IDisposable
     public bool IsStopping => _stopping.IsCancellationRequested;
 
     /// <summary>Tap workers still delivering; stopping waits for them (bounded).</summary>
-    public ICollection<Task> BackgroundTasks => _background.Values;
+    public ICollection<Task> BackgroundTasks => _background.Running;
 
     public void BeginStopping() => _stopping.Cancel();
 
     public void AbortAll() => _abort.Cancel();
 
     /// <summary>Keeps a background task in view until it ends.</summary>
-    public void Track(Task task)
-    {
-        var id = Interlocked.Increment(ref _nextId);
-        _background[id] = task;
-        _ = task.ContinueWith(
-            static (_, state) =>
-            {
-                var entry = (BackgroundEntry)state!;
-                entry.Map.TryRemove(entry.Id, out Task? _);
-            },
-            new BackgroundEntry(_background, id),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private sealed record BackgroundEntry(ConcurrentDictionary<long, Task> Map, long Id);
+    public void Track(Task task) => _background.Add(task);
 
     public void Dispose()
     {

@@ -1,5 +1,4 @@
 // The proxy listener: binds loopback only, accepts connections, and stops cleanly (drain, then cut, then release).
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -16,12 +15,11 @@ public sealed class ProxyServer : IAsyncDisposable
     private static readonly TimeSpan CutWait = TimeSpan.FromSeconds(5);
 
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly TaskSet _connections = new();
     private readonly List<Socket> _listeners = new();
     private readonly List<Task> _acceptLoops = new();
     private ProxyContext? _context;
     private Task? _stopTask;
-    private long _nextConnectionId;
 
     public ProxyServer(ProxyOptions options)
     {
@@ -182,20 +180,8 @@ public sealed class ProxyServer : IAsyncDisposable
                 }
 
                 client.NoDelay = true;
-                var id = Interlocked.Increment(ref _nextConnectionId);
                 var connection = new ClientConnection(context, client);
-                var task = Task.Run(connection.RunAsync);
-                _connections[id] = task;
-                _ = task.ContinueWith(
-                    static (_, state) =>
-                    {
-                        var entry = (ConnectionEntry)state!;
-                        entry.Map.TryRemove(entry.Id, out Task? _);
-                    },
-                    new ConnectionEntry(_connections, id),
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                _connections.Add(Task.Run(connection.RunAsync));
             }
         }
         catch (OperationCanceledException) when (context.IsStopping)
@@ -220,10 +206,10 @@ public sealed class ProxyServer : IAsyncDisposable
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
 
         // In-flight exchanges may finish within the grace period; then everything left is cut.
-        if (!await WaitAsync(_connections.Values, gracePeriod).ConfigureAwait(false))
+        if (!await WaitAsync(_connections.Running, gracePeriod).ConfigureAwait(false))
         {
             context.AbortAll();
-            if (!await WaitAsync(_connections.Values, CutWait).ConfigureAwait(false))
+            if (!await WaitAsync(_connections.Running, CutWait).ConfigureAwait(false))
             {
                 Statistics.Record(ProxyFailureKind.Internal, $"{_connections.Count} connection(s) did not end within {CutWait.TotalSeconds:0} s of being cut");
             }
@@ -261,6 +247,4 @@ public sealed class ProxyServer : IAsyncDisposable
             return false;
         }
     }
-
-    private sealed record ConnectionEntry(ConcurrentDictionary<long, Task> Map, long Id);
 }
