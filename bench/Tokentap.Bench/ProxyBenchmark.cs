@@ -333,17 +333,24 @@ internal sealed record ProxyBenchOptions
     public IReadOnlyList<string> Paths { get; init; } = ["direct", "tokentap", "mitmdump"];
     public string MitmAddon { get; init; } = Path.Combine(BenchOptions.RepoRoot(), "bench", "mitm", "usage_addon.py");
 
-    public static ProxyBenchOptions Parse(string[] args) => new()
+    /// <summary>The defaults above, each replaced by its command-line option when given.</summary>
+    public static ProxyBenchOptions Parse(string[] args)
     {
-        Requests = BenchOptions.Int(args, "--requests", 2000),
-        Streams = BenchOptions.Int(args, "--streams", 5),
-        FirstByteSamples = BenchOptions.Int(args, "--first-bytes", 500),
-        Seconds = BenchOptions.Int(args, "--seconds", 10),
-        Clients = BenchOptions.Int(args, "--clients", 32),
-        BigMiB = BenchOptions.Int(args, "--big-mib", 1024),
-        Paths = (BenchOptions.String(args, "--paths") ?? "direct,tokentap,mitmdump").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToArray(),
-        MitmAddon = BenchOptions.String(args, "--mitm-addon") ?? Path.Combine(BenchOptions.RepoRoot(), "bench", "mitm", "usage_addon.py"),
-    };
+        var defaults = new ProxyBenchOptions();
+        return new ProxyBenchOptions
+        {
+            Requests = BenchOptions.Int(args, "--requests", defaults.Requests),
+            Streams = BenchOptions.Int(args, "--streams", defaults.Streams),
+            FirstByteSamples = BenchOptions.Int(args, "--first-bytes", defaults.FirstByteSamples),
+            Seconds = BenchOptions.Int(args, "--seconds", defaults.Seconds),
+            Clients = BenchOptions.Int(args, "--clients", defaults.Clients),
+            BigMiB = BenchOptions.Int(args, "--big-mib", defaults.BigMiB),
+            Paths = BenchOptions.String(args, "--paths") is { } paths
+                ? paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToArray()
+                : defaults.Paths,
+            MitmAddon = BenchOptions.String(args, "--mitm-addon") ?? defaults.MitmAddon,
+        };
+    }
 }
 
 /// <summary>What one path measured.</summary>
