@@ -94,7 +94,7 @@ public sealed class CertificateAuthorityTests : IDisposable
     }
 
     [Fact]
-    public void Reopening_loads_the_same_ca_quickly_and_covered_additions_change_nothing()
+    public void Reopening_loads_the_same_ca_and_covered_additions_change_nothing()
     {
         string thumbprint;
         using (var created = CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority)
@@ -103,16 +103,13 @@ public sealed class CertificateAuthorityTests : IDisposable
         }
 
         CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority.Dispose();
-        var stopwatch = Stopwatch.StartNew();
         var result = CertificateAuthority.Open(_directory, InterceptHostList.WithAdditions(new[] { "myres.openai.azure.com" }).Patterns);
-        stopwatch.Stop();
         using var ca = result.Authority;
 
         Assert.Equal(CertificateAuthorityState.Loaded, result.State);
         Assert.False(result.TrustMustBeRenewed);
         Assert.Empty(result.AddedPatterns);
         Assert.Equal(thumbprint, ca.Thumbprint);
-        Assert.True(stopwatch.ElapsedMilliseconds < 50, $"loading took {stopwatch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -173,7 +170,7 @@ public sealed class CertificateAuthorityTests : IDisposable
     }
 
     [Fact]
-    public void Leaves_are_short_lived_p256_server_certificates_cached_per_host_and_quick_to_issue()
+    public void Leaves_are_short_lived_p256_server_certificates_cached_per_host()
     {
         using var ca = CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority;
 
@@ -188,14 +185,11 @@ public sealed class CertificateAuthorityTests : IDisposable
         Assert.InRange((leaf.NotAfter - leaf.NotBefore).TotalDays, 7, 7.1);
         Assert.Equal(256, leaf.GetECDsaPublicKey()!.KeySize);
 
-        var stopwatch = Stopwatch.StartNew();
-        for (var i = 0; i < 20; i++)
-        {
-            ca.GetServerContext($"res{i}.openai.azure.com");
-        }
-
-        stopwatch.Stop();
-        Assert.True(stopwatch.Elapsed.TotalMilliseconds / 20 < 10, $"{stopwatch.Elapsed.TotalMilliseconds / 20:0.0} ms per leaf");
+        // Each host gets its own leaf, issued once and then served from the cache.
+        var contexts = Enumerable.Range(0, 20).Select(i => ca.GetServerContext($"res{i}.openai.azure.com")).ToList();
+        Assert.Equal(20, contexts.Select(c => c.TargetCertificate.Thumbprint).Distinct().Count());
+        Assert.All(contexts.Select((c, i) => (c, i)), x => Assert.Same(x.c, ca.GetServerContext($"res{x.i}.openai.azure.com")));
+        Assert.Equal("CN=res7.openai.azure.com", contexts[7].TargetCertificate.Subject);
         Assert.Throws<InvalidOperationException>(() => ca.GetServerContext("example.com"));
         Assert.Throws<InvalidOperationException>(() => ca.GetServerContext("openai.azure.com"));
     }
