@@ -8,8 +8,15 @@ namespace Tokentap;
 /// </summary>
 public sealed class UsageEvent
 {
+    /// <summary>A new event with a fresh random <see cref="Id"/>.</summary>
+    public UsageEvent() => Id = Guid.NewGuid();
+
+    /// <summary>An event with a known <see cref="Id"/> (as read back from the store), without drawing a random one.</summary>
+    /// <param name="id">The event's id.</param>
+    public UsageEvent(Guid id) => Id = id;
+
     /// <summary>Unique id of this event, assigned at capture.</summary>
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; }
 
     /// <summary>When the request started, in UTC.</summary>
     public DateTime Timestamp { get; set; }

@@ -1,17 +1,15 @@
-// The hand-written BSON mapping of a usage event: short field names, defaults left out, exact UTC ticks.
+// Reads the event documents of schema versions 1 and 2 (one document per event), for the migrations only.
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>
-/// Maps <see cref="UsageEvent"/> to the stored document and back. The reflection BsonMapper is avoided: it is slow,
-/// stores long property names in every document and keeps DateTime to milliseconds in local time. Here timestamps are
-/// UTC ticks, zero and null values are left out, and ids the unique key already holds are not stored twice.
+/// Schema versions 1 and 2 stored one document per event: short field names, defaults left out, UTC ticks in a
+/// 16-byte time-order key, and ids the unique key already held left out. Version 3 keeps events many to a chunk (see
+/// <see cref="UsageChunkCodec"/>); this reader is what the migrations use to move older files over.
 /// </summary>
-internal static class UsageEventDocument
+internal static class LegacyEventDocument
 {
     public const string Position = "_id";
     public const string Key = "k";
@@ -50,133 +48,10 @@ internal static class UsageEventDocument
     private const int StreamingFlag = 2;
     private const int RequestModelIsModelFlag = 4;
 
-    // LiteDB refuses index keys over 1023 bytes; longer unique keys are stored as a hash of the key.
-    private const int MaxKeyBytes = 512;
-    private const string HashedKeyPrefix = "sha256:";
-
-    /// <summary>
-    /// The unique key as stored and indexed: the event's UTC day, then <see cref="UsageEvent.UniqueKey"/> (hashed when
-    /// too long). A retried write or a re-import carries the same timestamp, so it meets the same key; the day in
-    /// front keeps inserts near the end of the index instead of at random places among provider ids, which is what
-    /// makes bulk ingest fast once the store holds millions of events.
-    /// </summary>
-    public static string StoredKey(UsageEvent usageEvent)
-    {
-        var uniqueKey = usageEvent.UniqueKey;
-        if (Encoding.UTF8.GetByteCount(uniqueKey) > MaxKeyBytes)
-        {
-            uniqueKey = HashedKeyPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(uniqueKey)));
-        }
-
-        var day = new DateTime(UtcTicks(usageEvent.Timestamp), DateTimeKind.Utc);
-        return day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "|" + uniqueKey;
-    }
 
     /// <summary>The unique key without its "yyyyMMdd|" day prefix (schema 1 keys have none).</summary>
     public static ReadOnlySpan<char> KeyBody(string storedKey) =>
         storedKey.Length > 9 && storedKey[8] == '|' && !storedKey.AsSpan(0, 8).ContainsAnyExceptInRange('0', '9') ? storedKey.AsSpan(9) : storedKey.AsSpan();
-
-    /// <summary>UTC ticks of an event timestamp; a Local timestamp is converted, an Unspecified one taken as UTC.</summary>
-    public static long UtcTicks(DateTime timestamp) =>
-        timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime().Ticks : timestamp.Ticks;
-
-    /// <summary>The time-order index key: timestamp then position, big-endian so byte order is numeric order.</summary>
-    public static byte[] OrderKey(long ticks, long position)
-    {
-        var key = new byte[16];
-        BinaryPrimitives.WriteInt64BigEndian(key, ticks);
-        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(8), position);
-        return key;
-    }
-
-    public static BsonDocument ToDocument(UsageEvent usageEvent, string storedKey, long position)
-    {
-        var ticks = UtcTicks(usageEvent.Timestamp);
-        var doc = new BsonDocument
-        {
-            [Position] = position,
-            [Key] = storedKey,
-            [Order] = OrderKey(ticks, position),
-            [Success] = usageEvent.IsSuccess,
-        };
-
-        // An id the key already holds is not stored a second time (FromDocument reads it back from the key).
-        var keyBody = KeyBody(storedKey);
-        var keyHoldsRequestId = keyBody.StartsWith("req:", StringComparison.Ordinal);
-        var keyHoldsMessageId = keyBody.StartsWith("msg:", StringComparison.Ordinal);
-        var keyHoldsEventId = keyBody.StartsWith("id:", StringComparison.Ordinal);
-        if (!keyHoldsEventId)
-        {
-            doc[EventId] = usageEvent.Id;
-        }
-
-        if (!keyHoldsRequestId)
-        {
-            PutString(doc, RequestId, usageEvent.RequestId);
-        }
-
-        if (!keyHoldsMessageId)
-        {
-            PutString(doc, MessageId, usageEvent.MessageId);
-        }
-
-        PutNonEmpty(doc, Provider, usageEvent.Provider);
-        PutNonEmpty(doc, Host, usageEvent.Host);
-        PutNonEmpty(doc, Endpoint, usageEvent.Endpoint);
-        PutString(doc, Model, usageEvent.Model);
-        var requestModelIsModel = usageEvent.RequestModel is not null && usageEvent.RequestModel == usageEvent.Model;
-        if (!requestModelIsModel)
-        {
-            PutString(doc, RequestModel, usageEvent.RequestModel);
-        }
-
-        PutCount(doc, InputTokens, usageEvent.InputTokens);
-        PutCount(doc, CacheReadTokens, usageEvent.CacheReadTokens);
-        PutCount(doc, CacheWriteTokens, usageEvent.CacheWriteTokens);
-        PutCount(doc, CacheWrite1hTokens, usageEvent.CacheWrite1hTokens);
-        PutCount(doc, OutputTokens, usageEvent.OutputTokens);
-        PutCount(doc, ReasoningTokens, usageEvent.ReasoningTokens);
-        if (usageEvent.Cost is { } cost)
-        {
-            doc[Cost] = cost;
-        }
-
-        var flags = (usageEvent.Estimated ? EstimatedFlag : 0) | (usageEvent.Streaming ? StreamingFlag : 0)
-            | (requestModelIsModel ? RequestModelIsModelFlag : 0);
-        if (flags != 0)
-        {
-            doc[Flags] = flags;
-        }
-
-        if (usageEvent.StatusCode != 0)
-        {
-            doc[StatusCode] = usageEvent.StatusCode;
-        }
-
-        PutString(doc, Error, usageEvent.Error);
-        if (usageEvent.DurationMs != 0)
-        {
-            doc[DurationMs] = usageEvent.DurationMs;
-        }
-
-        if (usageEvent.TimeToFirstByteMs is { } ttfb)
-        {
-            doc[TimeToFirstByteMs] = ttfb;
-        }
-
-        PutString(doc, App, usageEvent.App);
-        PutString(doc, AppVersion, usageEvent.AppVersion);
-        PutString(doc, Session, usageEvent.Session);
-        PutString(doc, ClientSessionId, usageEvent.ClientSessionId);
-        PutString(doc, Project, usageEvent.Project);
-        PutString(doc, StopReason, usageEvent.StopReason);
-        if (usageEvent.RateLimits is { } rateLimits)
-        {
-            doc[RateLimits] = RateLimitDocument.ToDocument(rateLimits);
-        }
-
-        return doc;
-    }
 
     public static UsageEvent FromDocument(BsonDocument doc)
     {
@@ -255,42 +130,7 @@ internal static class UsageEventDocument
     /// <summary>The position of a stored event (its _id).</summary>
     public static long PositionOf(BsonDocument doc) => doc[Position].AsInt64;
 
-    public static long GetLong(BsonDocument doc, string field) =>
-        doc.TryGetValue(field, out var value) && value.IsNumber ? value.AsInt64 : 0;
-
-    public static string? GetString(BsonDocument doc, string field) =>
-        doc.TryGetValue(field, out var value) && value.IsString ? value.AsString : null;
-
-    public static bool GetBool(BsonDocument doc, string field) =>
-        doc.TryGetValue(field, out var value) && value.IsBoolean && value.AsBoolean;
-
     private static string? AsString(BsonValue value) => value.IsString ? value.AsString : null;
 
     private static long AsLong(BsonValue value) => value.IsNumber ? value.AsInt64 : 0;
-
-    private static void PutString(BsonDocument doc, string field, string? value)
-    {
-        if (value is not null)
-        {
-            doc[field] = value;
-        }
-    }
-
-    private static void PutNonEmpty(BsonDocument doc, string field, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            doc[field] = value;
-        }
-    }
-
-    private static void PutCount(BsonDocument doc, string field, long value)
-    {
-        if (value == 0)
-        {
-            return;
-        }
-
-        doc[field] = value is >= int.MinValue and <= int.MaxValue ? new BsonValue((int)value) : new BsonValue(value);
-    }
 }

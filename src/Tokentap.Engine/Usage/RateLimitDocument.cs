@@ -52,6 +52,10 @@ internal static class RateLimitDocument
     private static readonly Dictionary<string, (Type Type, Action<RateLimitSnapshot, object> Set)> ByField =
         Fields.ToDictionary(f => f.Field, f => (f.Property.PropertyType, CompileSetter(f.Property)), StringComparer.Ordinal);
 
+    // Typed setters for reading chunks, by stored name.
+    private static readonly Dictionary<string, Member> MembersByField =
+        Fields.ToDictionary(f => f.Field, f => Member.For(f.Property), StringComparer.Ordinal);
+
     /// <summary>The property types this mapping stores exactly.</summary>
     public static bool IsSupported(Type type)
     {
@@ -87,6 +91,166 @@ internal static class RateLimitDocument
         }
 
         return snapshot;
+    }
+
+    // Type tags of rate-limit values in a usage chunk: part of the file format, never renumber or reuse one.
+    private const byte StringTag = 1;
+    private const byte LongTag = 2;
+    private const byte IntTag = 3;
+    private const byte DoubleTag = 4;
+    private const byte BoolTag = 5;
+    private const byte DecimalTag = 6;
+    private const byte UtcInstantTag = 7;
+    private const byte OffsetInstantTag = 8;
+    private const byte DateTimeTag = 9;
+    private const byte TimeSpanTag = 10;
+
+    /// <summary>Writes the non-null members as a count and (name, type, value) triples; names go to the string table.</summary>
+    public static void Write(ref ChunkWriter writer, UsageChunkCodec.StringTable strings, RateLimitSnapshot snapshot)
+    {
+        var values = new object?[Fields.Length];
+        var count = 0;
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            values[i] = Fields[i].Property.GetValue(snapshot);
+            count += values[i] is null ? 0 : 1;
+        }
+
+        writer.WriteVarint((ulong)count);
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            if (values[i] is not { } value)
+            {
+                continue;
+            }
+
+            writer.WriteVarint(strings.Index(Fields[i].Field));
+            switch (value)
+            {
+                case string s: writer.WriteByte(StringTag); writer.WriteVarint(strings.Index(s)); break;
+                case long l: writer.WriteByte(LongTag); writer.WriteSigned(l); break;
+                case int n: writer.WriteByte(IntTag); writer.WriteSigned(n); break;
+                case double d: writer.WriteByte(DoubleTag); writer.WriteDouble(d); break;
+                case bool b: writer.WriteByte(BoolTag); writer.WriteByte(b ? (byte)1 : (byte)0); break;
+                case decimal m: writer.WriteByte(DecimalTag); writer.WriteDecimal(m); break;
+                case DateTimeOffset o when o.Offset == TimeSpan.Zero: writer.WriteByte(UtcInstantTag); writer.WriteSigned(o.UtcTicks); break;
+                case DateTimeOffset o: writer.WriteByte(OffsetInstantTag); writer.WriteSigned(o.Ticks); writer.WriteSigned(o.Offset.Ticks / TimeSpan.TicksPerMinute); break;
+                case DateTime t: writer.WriteByte(DateTimeTag); writer.WriteSigned(t.Kind == DateTimeKind.Local ? t.ToUniversalTime().Ticks : t.Ticks); break;
+                case TimeSpan span: writer.WriteByte(TimeSpanTag); writer.WriteSigned(span.Ticks); break;
+                default: throw new InvalidOperationException($"RateLimitSnapshot member of type {value.GetType()} has no stored form.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads what <see cref="Write"/> wrote. Lenient like <see cref="FromDocument"/>: a name no member has (a removed
+    /// member) or a value that does not fit the member's type is skipped. <paramref name="members"/> caches, per
+    /// string-table index, the member a name resolves to (one array per chunk; null until the first rate limits).
+    /// </summary>
+    public static RateLimitSnapshot Read(ref ChunkReader reader, string[] strings, ref Member?[]? members)
+    {
+        members ??= new Member?[strings.Length];
+        var snapshot = new RateLimitSnapshot();
+        var count = reader.ReadVarint();
+        for (ulong i = 0; i < count; i++)
+        {
+            var nameIndex = reader.ReadIndex(strings.Length);
+            var member = members[nameIndex] ??= MembersByField.GetValueOrDefault(strings[nameIndex]) ?? Member.Unknown;
+            switch (reader.ReadByte())
+            {
+                case StringTag: member.Set(snapshot, strings[reader.ReadIndex(strings.Length)]); break;
+                case LongTag: member.SetNumber(snapshot, reader.ReadSigned()); break;
+                case IntTag: member.SetNumber(snapshot, reader.ReadSigned()); break;
+                case DoubleTag: member.SetNumber(snapshot, reader.ReadDouble()); break;
+                case BoolTag: member.Set(snapshot, reader.ReadByte() != 0); break;
+                case DecimalTag: member.SetNumber(snapshot, reader.ReadDecimal()); break;
+                case UtcInstantTag: member.Set(snapshot, new DateTimeOffset(reader.ReadSigned(), TimeSpan.Zero)); break;
+                case OffsetInstantTag: member.Set(snapshot, ReadOffsetInstant(ref reader)); break;
+                case DateTimeTag: member.Set(snapshot, new DateTime(reader.ReadSigned(), DateTimeKind.Utc)); break;
+                case TimeSpanTag: member.Set(snapshot, new TimeSpan(reader.ReadSigned())); break;
+                case var tag: throw new UsageChunkException($"Usage chunk holds a rate-limit value of unknown type {tag}.");
+            }
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>
+    /// One member of <see cref="RateLimitSnapshot"/> with a setter typed by its value type (no boxing when reading
+    /// chunks). Numbers convert between number types when they fit; other mismatches are skipped.
+    /// </summary>
+    internal sealed class Member
+    {
+        public static readonly Member Unknown = new(null, typeof(void));
+
+        private readonly Delegate? _set;
+
+        private Member(Delegate? set, Type valueType)
+        {
+            _set = set;
+            ValueType = valueType;
+        }
+
+        public Type ValueType { get; }
+
+        public static Member For(PropertyInfo property)
+        {
+            var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var target = Expression.Parameter(typeof(RateLimitSnapshot));
+            var value = Expression.Parameter(valueType);
+            var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
+            var delegateType = typeof(Action<,>).MakeGenericType(typeof(RateLimitSnapshot), valueType);
+            return new Member(Expression.Lambda(delegateType, assign, target, value).Compile(), valueType);
+        }
+
+        public void Set<T>(RateLimitSnapshot snapshot, T value)
+        {
+            if (_set is Action<RateLimitSnapshot, T> set)
+            {
+                set(snapshot, value);
+            }
+        }
+
+        public void SetNumber<T>(RateLimitSnapshot snapshot, T value)
+            where T : IConvertible
+        {
+            switch (_set)
+            {
+                case Action<RateLimitSnapshot, T> same: same(snapshot, value); break;
+                case Action<RateLimitSnapshot, long> toLong: Convert(value, typeof(long), v => toLong(snapshot, (long)v)); break;
+                case Action<RateLimitSnapshot, int> toInt: Convert(value, typeof(int), v => toInt(snapshot, (int)v)); break;
+                case Action<RateLimitSnapshot, double> toDouble: Convert(value, typeof(double), v => toDouble(snapshot, (double)v)); break;
+                case Action<RateLimitSnapshot, decimal> toDecimal: Convert(value, typeof(decimal), v => toDecimal(snapshot, (decimal)v)); break;
+                default: break;
+            }
+        }
+
+        private static void Convert<T>(T value, Type type, Action<object> set)
+            where T : IConvertible
+        {
+            try
+            {
+                set(value.ToType(type, CultureInfo.InvariantCulture));
+            }
+            catch (OverflowException)
+            {
+                // A number too large for the member's type (a type change across versions): skipped like other misfits.
+            }
+        }
+    }
+
+    private static DateTimeOffset ReadOffsetInstant(ref ChunkReader reader)
+    {
+        var ticks = reader.ReadSigned();
+        var offset = TimeSpan.FromMinutes(reader.ReadSigned());
+        try
+        {
+            return new DateTimeOffset(ticks, offset);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageChunkException("Usage chunk holds an invalid instant.", ex);
+        }
     }
 
     private static Action<RateLimitSnapshot, object> CompileSetter(PropertyInfo property)

@@ -19,6 +19,7 @@ public static class StoreFailure
     {
         UsageStoreBusyException => StoreFailureKind.Busy,
         UsageStoreVersionException => StoreFailureKind.NewerVersion,
+        UsageStoreDamagedException => StoreFailureKind.Damaged,
         UnauthorizedAccessException => StoreFailureKind.AccessDenied,
         IOException => StoreFailureKind.Unavailable,
         LiteDB.LiteException => StoreFailureKind.Damaged,

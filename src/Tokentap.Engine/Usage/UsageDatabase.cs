@@ -92,15 +92,56 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets the file aside for damage found outside a unit of work (a reader decoding a chunk it read earlier), if
+    /// <paramref name="stillDamaged"/> confirms the damage in the file as it is now (another process may have replaced
+    /// or rewritten it since). Returns the recovery, or null when nothing was moved.
+    /// </summary>
+    public UsageStoreRecovery? SetAside(Exception damage, Func<LiteEngine, bool> stillDamaged)
+    {
+        Acquire();
+        try
+        {
+            if (!File.Exists(DatabasePath))
+            {
+                return null;
+            }
+
+            bool damaged;
+            try
+            {
+                using var engine = Open();
+                damaged = stillDamaged(engine);
+            }
+            catch (Exception ex) when (IsDamage(ex))
+            {
+                damaged = true;
+            }
+
+            if (!damaged)
+            {
+                return null;
+            }
+
+            MoveAside(damage);
+            return LastRecovery;
+        }
+        finally
+        {
+            _mutex.ReleaseMutex();
+        }
+    }
+
     public void Dispose() => _mutex.Dispose();
 
     /// <summary>
-    /// Whether an exception means the file's content is unreadable. Only LiteDB's own damage codes count, and the
-    /// low-level exceptions its readers throw on garbage bytes when LiteDB itself threw them; locks, permissions and
-    /// I/O errors never do (they are retried, never a reason to move a file).
+    /// Whether an exception means the file's content is unreadable. Only LiteDB's own damage codes count, the
+    /// low-level exceptions its readers throw on garbage bytes when LiteDB itself threw them, and a chunk whose events
+    /// cannot be decoded; locks, permissions and I/O errors never do (they are retried, never a reason to move a file).
     /// </summary>
     internal static bool IsDamage(Exception ex) => ex switch
     {
+        UsageChunkException => true,
         LiteException lite => lite.ErrorCode is LiteException.INVALID_DATABASE or LiteException.INVALID_DATAFILE_STATE
             or LiteException.INVALID_FREE_SPACE_PAGE,
         EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException

@@ -1,6 +1,4 @@
 // A UsageFilter made ready to test stored events and rollup rows quickly.
-using LiteDB;
-
 namespace Tokentap.Engine.Usage;
 
 /// <summary>The compiled form of a <see cref="UsageFilter"/>: UTC tick bounds, compiled patterns, status.</summary>
@@ -62,19 +60,10 @@ internal sealed class UsageFilterMatcher
     public bool Matches(UsageRollupDocument row) =>
         MatchesLabels(row.ProviderName, row.ModelName, row.AppName, row.SessionName, row.ProjectName, row.IsSuccess);
 
-    /// <summary>Tests a stored event document without mapping it to a <see cref="UsageEvent"/>.</summary>
-    public bool Matches(BsonDocument doc)
-    {
-        var ticks = UsageEventDocument.TicksOf(doc);
-        return ticks >= SinceTicks && ticks < UntilTicks
-            && MatchesLabels(
-                UsageEventDocument.GetString(doc, UsageEventDocument.Provider) ?? "",
-                UsageEventDocument.GetString(doc, UsageEventDocument.Model),
-                UsageEventDocument.GetString(doc, UsageEventDocument.App),
-                UsageEventDocument.GetString(doc, UsageEventDocument.Session),
-                UsageEventDocument.GetString(doc, UsageEventDocument.Project),
-                UsageEventDocument.GetBool(doc, UsageEventDocument.Success));
-    }
+    /// <summary>Tests a stored event (its UTC ticks given, as the chunk reader has them).</summary>
+    public bool Matches(long utcTicks, UsageEvent e) =>
+        utcTicks >= SinceTicks && utcTicks < UntilTicks
+        && MatchesLabels(e.Provider ?? "", e.Model, e.App, e.Session, e.Project, e.IsSuccess);
 
     private static bool Matches(WildcardPattern[]? patterns, string? value)
     {

@@ -40,11 +40,11 @@ internal sealed class UsageRollupDocument
     public UsageTotals Totals { get; } = new();
 
     /// <summary>The hour number of a UTC tick count (hours since 0001-01-01).</summary>
-    public static long HourOf(long utcTicks) => utcTicks / TimeSpan.TicksPerHour;
+    public static long HourOf(long utcTicks) => UsageKeys.HourOf(utcTicks);
 
     public static UsageRollupDocument For(UsageEvent e) => new()
     {
-        HourNumber = HourOf(UsageEventDocument.UtcTicks(e.Timestamp)),
+        HourNumber = HourOf(UsageKeys.UtcTicks(e.Timestamp)),
         ProviderName = e.Provider ?? "",
         ModelName = e.Model,
         AppName = e.App,
@@ -112,28 +112,37 @@ internal sealed class UsageRollupDocument
     {
         var row = new UsageRollupDocument
         {
-            HourNumber = UsageEventDocument.GetLong(doc, Hour),
-            ProviderName = UsageEventDocument.GetString(doc, Provider) ?? "",
-            ModelName = UsageEventDocument.GetString(doc, Model),
-            AppName = UsageEventDocument.GetString(doc, App),
-            SessionName = UsageEventDocument.GetString(doc, Session),
-            ProjectName = UsageEventDocument.GetString(doc, Project),
-            IsSuccess = UsageEventDocument.GetBool(doc, Success),
+            HourNumber = GetLong(doc, Hour),
+            ProviderName = GetString(doc, Provider) ?? "",
+            ModelName = GetString(doc, Model),
+            AppName = GetString(doc, App),
+            SessionName = GetString(doc, Session),
+            ProjectName = GetString(doc, Project),
+            IsSuccess = GetBool(doc, Success),
         };
         var totals = row.Totals;
-        totals.Requests = UsageEventDocument.GetLong(doc, Requests);
+        totals.Requests = GetLong(doc, Requests);
         totals.Errors = row.IsSuccess ? 0 : totals.Requests;
-        totals.InputTokens = UsageEventDocument.GetLong(doc, InputTokens);
-        totals.CacheReadTokens = UsageEventDocument.GetLong(doc, CacheReadTokens);
-        totals.CacheWriteTokens = UsageEventDocument.GetLong(doc, CacheWriteTokens);
-        totals.OutputTokens = UsageEventDocument.GetLong(doc, OutputTokens);
-        totals.ReasoningTokens = UsageEventDocument.GetLong(doc, ReasoningTokens);
+        totals.InputTokens = GetLong(doc, InputTokens);
+        totals.CacheReadTokens = GetLong(doc, CacheReadTokens);
+        totals.CacheWriteTokens = GetLong(doc, CacheWriteTokens);
+        totals.OutputTokens = GetLong(doc, OutputTokens);
+        totals.ReasoningTokens = GetLong(doc, ReasoningTokens);
         totals.Cost = doc.TryGetValue(Cost, out var cost) && cost.IsNumber ? cost.AsDecimal : 0;
-        totals.UnpricedRequests = UsageEventDocument.GetLong(doc, UnpricedRequests);
-        totals.EstimatedRequests = UsageEventDocument.GetLong(doc, EstimatedRequests);
+        totals.UnpricedRequests = GetLong(doc, UnpricedRequests);
+        totals.EstimatedRequests = GetLong(doc, EstimatedRequests);
         totals.DurationMs = doc.TryGetValue(DurationMs, out var duration) && duration.IsNumber ? duration.AsDouble : 0;
         return row;
     }
+
+    private static long GetLong(BsonDocument doc, string field) =>
+        doc.TryGetValue(field, out var value) && value.IsNumber ? value.AsInt64 : 0;
+
+    private static string? GetString(BsonDocument doc, string field) =>
+        doc.TryGetValue(field, out var value) && value.IsString ? value.AsString : null;
+
+    private static bool GetBool(BsonDocument doc, string field) =>
+        doc.TryGetValue(field, out var value) && value.IsBoolean && value.AsBoolean;
 
     private static void Put(BsonDocument doc, string field, string? value)
     {

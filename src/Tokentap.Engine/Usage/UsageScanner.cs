@@ -1,19 +1,22 @@
-// Reads stored events in time order, a page per lock, narrowed to the hours that rollups say can match.
+// Reads stored events in time order, whole hours of chunks per lock, narrowed to the hours that rollups say can match.
 using LiteDB;
 using LiteDB.Engine;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>
-/// Streams event documents through the time index. Each page is read in its own short unit of work, so a reader that
-/// is slow to consume (a pipeline, a paused view) never holds the lock writers need; pages continue after the last
-/// (timestamp, position) key seen. Pages grow from small (a Last 10 costs little) to about a thousand events: larger
-/// pages keep more mapped events alive at once, and the garbage collector then costs more than the extra page reads.
+/// Streams events through the hour index of the chunks. Each page is read in its own short unit of work, so a reader
+/// that is slow to consume (a pipeline, a paused view) never holds the lock writers need. Pages hold whole hours (the
+/// events of an hour may be spread over several chunks written at different times, and are sorted together).
 /// </summary>
 internal sealed class UsageScanner
 {
-    private const int FirstPageSize = 64;
-    private const int MaxPageSize = 1024;
+    // A first page of 2 chunks keeps "Last 10" cheap; pages then grow 8-fold to 128 chunks (about 32,000 events held
+    // as encoded bytes, some 5 MB, decoded an hour at a time). Every unit of work opens the engine afresh, and each
+    // open builds LiteDB's page cache anew, so fewer, larger pages cost the garbage collector far less.
+    private const int FirstPageChunks = 2;
+    private const int PageGrowth = 8;
+    private const int MaxPageChunks = 128;
 
     private readonly UsageDatabase _database;
 
@@ -41,7 +44,7 @@ internal sealed class UsageScanner
         }
 
         var hours = new SortedSet<long>();
-        foreach (var row in ReadRollups(UsageRollupDocument.HourOf(matcher.SinceTicks), UsageRollupDocument.HourOf(matcher.UntilTicks - 1)))
+        foreach (var row in ReadRollups(UsageKeys.HourOf(matcher.SinceTicks), UsageKeys.HourOf(matcher.UntilTicks - 1)))
         {
             if (matcher.Matches(row))
             {
@@ -93,75 +96,140 @@ internal sealed class UsageScanner
         return rows;
     });
 
-    /// <summary>One page of a scan: the projected matching documents and the key to continue after.</summary>
-    public sealed record Page<T>(List<T> Items, int Scanned, long LastTicks, long LastPosition);
-
     /// <summary>
-    /// The matching events of the ranges in time order (ranges must be given in ascending order), each projected as
-    /// it is read: keeping LiteDB documents alive across a page costs far more (GC) than reading them.
+    /// The matching events of the ranges in time order (ranges must be given in ascending order; descending reverses
+    /// everything). Each unit of work reads the chunks of whole hours and yields their events sorted by time and position.
     /// </summary>
-    public IEnumerable<T> Scan<T>(IReadOnlyList<TickRange> ranges, UsageFilterMatcher matcher, bool descending, Func<BsonDocument, T> project)
+    public IEnumerable<StoredEvent> Scan(IReadOnlyList<TickRange> ranges, UsageFilterMatcher matcher, bool descending)
     {
-        var pageSize = FirstPageSize;
+        var limit = FirstPageChunks;
+        var events = new List<StoredEvent>();
         for (var r = 0; r < ranges.Count; r++)
         {
             var range = ranges[descending ? ranges.Count - 1 - r : r];
-            var low = UsageEventDocument.OrderKey(range.Start, 0);
-            var high = UsageEventDocument.OrderKey(range.End - 1, long.MaxValue);
-            while (true)
+            var first = UsageKeys.HourOf(range.Start);
+            var last = UsageKeys.HourOf(range.End - 1);
+            while (first <= last)
             {
-                var size = pageSize;
-                var page = _database.Execute(engine => ReadPage(engine, low, high, descending, size, matcher, project));
-                foreach (var item in page.Items)
+                var chunkLimit = limit;
+                var page = _database.Execute(engine => ReadHours(engine, first, last, descending, chunkLimit));
+
+                // The page's chunks come in hour order; each hour is decoded only when the consumer gets to it.
+                for (var start = 0; start < page.Chunks.Count;)
                 {
-                    yield return item;
+                    var hour = UsageChunkDocument.HourOf(page.Chunks[start]);
+                    var end = start;
+                    events.Clear();
+                    for (; end < page.Chunks.Count && UsageChunkDocument.HourOf(page.Chunks[end]) == hour; end++)
+                    {
+                        ReadEvents(page.Chunks[end], events, matcher);
+                        page.Chunks[end] = null!;
+                    }
+
+                    start = end;
+                    events.RemoveAll(e => e.Ticks < range.Start || e.Ticks >= range.End);
+                    events.Sort(descending ? (a, b) => StoredEvent.Compare(b, a) : StoredEvent.Compare);
+                    foreach (var stored in events)
+                    {
+                        yield return stored;
+                    }
                 }
 
-                if (page.Scanned < size)
+                if (page.Complete)
                 {
                     break;
                 }
 
                 if (descending)
                 {
-                    high = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition - 1);
+                    last = page.NextHour;
                 }
                 else
                 {
-                    low = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition + 1);
+                    first = page.NextHour;
                 }
 
-                pageSize = Math.Min(pageSize * 2, MaxPageSize);
+                limit = Math.Min(limit * PageGrowth, MaxPageChunks);
             }
         }
     }
 
-    /// <summary>Reads up to <paramref name="limit"/> events of the time index between two keys (both inclusive).</summary>
-    public static Page<T> ReadPage<T>(LiteEngine engine, byte[] low, byte[] high, bool descending, int limit, UsageFilterMatcher matcher, Func<BsonDocument, T> project)
+    /// <summary>
+    /// Decodes a chunk read in an earlier unit of work. A chunk that cannot be decoded is damage: if the stored chunk is
+    /// still unreadable the file is set aside, and the reader gets an error naming both files; if it has been replaced
+    /// meanwhile, an error saying the results are incomplete.
+    /// </summary>
+    private void ReadEvents(BsonDocument chunk, List<StoredEvent> events, UsageFilterMatcher matcher)
+    {
+        try
+        {
+            UsageChunkDocument.ReadEvents(chunk, events, matcher);
+        }
+        catch (UsageChunkException damage)
+        {
+            var id = chunk[UsageChunkDocument.Id];
+            var recovery = _database.SetAside(damage, engine =>
+            {
+                using var reader = engine.Query(UsageSchema.Chunks, new Query { Where = { BsonExpression.Create("$._id = @0", id) } });
+                if (reader.Read())
+                {
+                    UsageChunkDocument.ReadEvents(reader.Current.AsDocument, []);
+                }
+
+                return false;
+            });
+            throw recovery is not null
+                ? new UsageStoreDamagedException(recovery, damage)
+                : new UsageStoreDamagedException(_database.DatabasePath, damage);
+        }
+    }
+
+    /// <summary>Chunks of whole hours read in one unit of work, and where the next page starts.</summary>
+    public sealed record HourPage(List<BsonDocument> Chunks, bool Complete, long NextHour);
+
+    /// <summary>
+    /// Reads the chunks of hours [first, last] from one end, about <paramref name="limit"/> of them but always whole
+    /// hours: when the limit cuts into an hour, that hour is left to the next page (or, when it is the only hour read,
+    /// read entirely).
+    /// </summary>
+    public static HourPage ReadHours(LiteEngine engine, long first, long last, bool descending, int limit)
+    {
+        var chunks = ReadChunks(engine, first, last, descending, limit);
+        if (chunks.Count < limit)
+        {
+            return new HourPage(chunks, true, 0);
+        }
+
+        var cut = UsageChunkDocument.HourOf(chunks[^1]);
+        var whole = chunks.FindAll(c => UsageChunkDocument.HourOf(c) != cut);
+        if (whole.Count == 0)
+        {
+            // One hour holds more chunks than the limit: read that hour alone, whatever its size.
+            whole = ReadChunks(engine, cut, cut, descending, int.MaxValue);
+            return descending
+                ? new HourPage(whole, cut == first, cut - 1)
+                : new HourPage(whole, cut == last, cut + 1);
+        }
+
+        return new HourPage(whole, false, cut);
+    }
+
+    private static List<BsonDocument> ReadChunks(LiteEngine engine, long first, long last, bool descending, int limit)
     {
         var query = new Query
         {
-            OrderBy = BsonExpression.Create("$." + UsageEventDocument.Order),
+            OrderBy = BsonExpression.Create("$." + UsageChunkDocument.Hour),
             Order = descending ? Query.Descending : Query.Ascending,
             Limit = limit,
         };
-        query.Where.Add(BsonExpression.Create("$." + UsageEventDocument.Order + " BETWEEN @0 AND @1", low, high));
-        var items = new List<T>();
-        int scanned = 0;
-        long lastTicks = 0, lastPosition = 0;
-        using var reader = engine.Query(UsageSchema.Events, query);
+        query.Where.Add(BsonExpression.Create("$." + UsageChunkDocument.Hour + " BETWEEN @0 AND @1", first, last));
+        var chunks = new List<BsonDocument>();
+        using var reader = engine.Query(UsageSchema.Chunks, query);
         while (reader.Read())
         {
-            var doc = reader.Current.AsDocument;
-            scanned++;
-            lastTicks = UsageEventDocument.TicksOf(doc);
-            lastPosition = UsageEventDocument.PositionOf(doc);
-            if (matcher.Matches(doc))
-            {
-                items.Add(project(doc));
-            }
+            chunks.Add(reader.Current.AsDocument);
         }
 
-        return new Page<T>(items, scanned, lastTicks, lastPosition);
+        return chunks;
     }
 }

@@ -12,9 +12,20 @@ namespace Tokentap.Engine.Usage;
 internal static class UsageSchema
 {
     /// <summary>The version this engine writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
-    public const string Events = "events";
+    /// <summary>Schema 1 and 2: one document per event (moved into chunks by version 3).</summary>
+    public const string LegacyEvents = "events";
+
+    /// <summary>Events, many to a document (see <see cref="UsageChunkDocument"/>).</summary>
+    public const string Chunks = "chunks";
+
+    /// <summary>The stored key of every event as _id: what makes a retried write or a re-import count once.</summary>
+    public const string Keys = "keys";
+
+    /// <summary>Single values of the store (the last position given).</summary>
+    public const string Meta = "meta";
+
     public const string Rollups = "rollups";
     public const string Values = "labels";
 
@@ -24,7 +35,12 @@ internal static class UsageSchema
     [
         CreateVersion1,
         ScopeKeysToDay,
+        MoveEventsToChunks,
     ];
+
+    // Version 3 moves events over in transactions of this many, so an interrupted migration resumes where it stopped.
+    private const int MigrationBatch = 5000;
+    private const string MigratedThrough = "migrated-through";
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
 
@@ -46,25 +62,25 @@ internal static class UsageSchema
 
     private static void CreateVersion1(LiteEngine engine)
     {
-        engine.EnsureIndex(Events, "key", BsonExpression.Create("$." + UsageEventDocument.Key), unique: true);
-        engine.EnsureIndex(Events, "time", BsonExpression.Create("$." + UsageEventDocument.Order), unique: true);
+        engine.EnsureIndex(LegacyEvents, "key", BsonExpression.Create("$." + LegacyEventDocument.Key), unique: true);
+        engine.EnsureIndex(LegacyEvents, "time", BsonExpression.Create("$." + LegacyEventDocument.Order), unique: true);
         engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
         engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
     }
 
-    /// <summary>Version 2: unique keys carry the event's UTC day in front (see UsageEventDocument.StoredKey).</summary>
+    /// <summary>Version 2: unique keys carry the event's UTC day in front (see UsageKeys.StoredKey).</summary>
     private static void ScopeKeysToDay(LiteEngine engine)
     {
         var changed = new List<BsonDocument>();
-        using (var reader = engine.Query(Events, new Query()))
+        using (var reader = engine.Query(LegacyEvents, new Query()))
         {
             while (reader.Read())
             {
                 var document = reader.Current.AsDocument;
-                var key = UsageEventDocument.StoredKey(UsageEventDocument.FromDocument(document));
-                if (document[UsageEventDocument.Key].AsString != key)
+                var key = UsageKeys.StoredKey(LegacyEventDocument.FromDocument(document));
+                if (document[LegacyEventDocument.Key].AsString != key)
                 {
-                    document[UsageEventDocument.Key] = key;
+                    document[LegacyEventDocument.Key] = key;
                     changed.Add(document);
                 }
             }
@@ -72,7 +88,79 @@ internal static class UsageSchema
 
         foreach (var chunk in changed.Chunk(1000))
         {
-            engine.Update(Events, chunk);
+            engine.Update(LegacyEvents, chunk);
+        }
+    }
+
+    /// <summary>
+    /// Version 3: events move from one document each into chunks of their hour, keeping their positions; their keys
+    /// go to the keys collection. Each batch is one transaction that also records the last document moved, so a
+    /// migration cut short (a killed process) goes on after it the next time the file is opened; the old documents
+    /// are dropped together at the end. Rollups and labels describe the same events and stay as they are.
+    /// </summary>
+    private static void MoveEventsToChunks(LiteEngine engine)
+    {
+        engine.EnsureIndex(Chunks, "hour", BsonExpression.Create("$." + UsageChunkDocument.Hour), unique: false);
+        var moved = UsageWriter.ReadMeta(engine, MigratedThrough);
+        while (true)
+        {
+            var query = new Query { OrderBy = BsonExpression.Create("$._id"), Limit = MigrationBatch };
+            query.Where.Add(BsonExpression.Create("$._id > @0", moved));
+            var events = new List<StoredEvent>();
+            using (var reader = engine.Query(LegacyEvents, query))
+            {
+                while (reader.Read())
+                {
+                    var document = reader.Current.AsDocument;
+                    events.Add(new StoredEvent(LegacyEventDocument.PositionOf(document), LegacyEventDocument.FromDocument(document)));
+                }
+            }
+
+            if (events.Count == 0)
+            {
+                break;
+            }
+
+            moved = events[^1].Position;
+            try
+            {
+                MoveBatch(engine, events, moved, upsertKeys: false);
+            }
+            catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // Schema 2 keys are unique, so only a file edited by hand gets here: its events are kept as they were, the key once.
+                MoveBatch(engine, events, moved, upsertKeys: true);
+            }
+        }
+
+        engine.DropCollection(LegacyEvents);
+        engine.Delete(Meta, [MigratedThrough]);
+    }
+
+    private static void MoveBatch(LiteEngine engine, List<StoredEvent> events, long moved, bool upsertKeys)
+    {
+        engine.BeginTrans();
+        try
+        {
+            var keys = events.Select(e => new BsonDocument { ["_id"] = UsageKeys.StoredKey(e.Event) });
+            if (upsertKeys)
+            {
+                engine.Upsert(Keys, keys, BsonAutoId.Int64);
+            }
+            else
+            {
+                engine.Insert(Keys, keys, BsonAutoId.Int64);
+            }
+
+            UsageWriter.Append(engine, events);
+            UsageWriter.SetLastPosition(engine, Math.Max(UsageWriter.LastPosition(engine), moved));
+            UsageWriter.WriteMeta(engine, MigratedThrough, moved);
+            engine.Commit();
+        }
+        catch
+        {
+            engine.Rollback();
+            throw;
         }
     }
 }

@@ -14,7 +14,9 @@ public sealed class UsageStore : IDisposable
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
 
     private const int WriteChunk = 1000;
-    private const int RemoveChunk = 2000;
+
+    // Retention works through chunks in transactions of about this many (whole hours).
+    private const int RemoveChunks = 16;
 
     private readonly UsageDatabase _database;
     private readonly UsageScanner _scanner;
@@ -103,7 +105,7 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>
     /// Retention: removes the events strictly before <paramref name="before"/> that also match <paramref name="filter"/>,
-    /// in transactions of 2,000 so writers are not held up. With <paramref name="dryRun"/> only counts them.
+    /// in transactions of a few thousand events so writers are not held up. With <paramref name="dryRun"/> only counts them.
     /// </summary>
     /// <returns>The number of events removed (or that would be).</returns>
     public long Remove(DateTime before, UsageFilter? filter = null, bool dryRun = false)
@@ -119,22 +121,24 @@ public sealed class UsageStore : IDisposable
         long removed = 0;
         foreach (var range in _scanner.Plan(matcher))
         {
-            var low = UsageEventDocument.OrderKey(range.Start, 0);
-            var high = UsageEventDocument.OrderKey(range.End - 1, long.MaxValue);
-            while (true)
+            var first = UsageKeys.HourOf(range.Start);
+            var last = UsageKeys.HourOf(range.End - 1);
+            while (first <= last)
             {
-                var (scanned, nextLow, deleted) = _database.Execute(engine =>
+                var from = first;
+                var (deleted, page) = _database.Execute(engine =>
                 {
-                    var page = UsageScanner.ReadPage(engine, low, high, descending: false, RemoveChunk, matcher, doc => doc);
-                    var next = UsageEventDocument.OrderKey(page.LastTicks, page.LastPosition + 1);
-                    return (page.Scanned, next, UsageWriter.Delete(engine, page.Items));
+                    var page = UsageScanner.ReadHours(engine, from, last, descending: false, RemoveChunks);
+                    var deleted = UsageWriter.Remove(engine, page.Chunks, e => e.Ticks >= range.Start && e.Ticks < range.End && matcher.Matches(e.Ticks, e.Event));
+                    return (deleted, page);
                 });
                 removed += deleted;
-                low = nextLow;
-                if (scanned < RemoveChunk)
+                if (page.Complete)
                 {
                     break;
                 }
+
+                first = page.NextHour;
             }
         }
 
@@ -158,22 +162,19 @@ public sealed class UsageStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(events);
         long removed = 0;
-        foreach (var chunk in events.Select(UsageEventDocument.StoredKey).Distinct(StringComparer.Ordinal).Chunk(RemoveChunk))
+        // The stored key holds the UTC day, so a stored copy may sit in any hour of the event's day.
+        var byDay = events
+            .Select(e => (Day: UsageKeys.UtcTicks(e.Timestamp) / TimeSpan.TicksPerDay, Key: UsageKeys.StoredKey(e)))
+            .GroupBy(k => k.Day, k => k.Key)
+            .OrderBy(g => g.Key);
+        foreach (var day in byDay)
         {
+            var keys = day.ToHashSet(StringComparer.Ordinal);
+            var firstHour = day.Key * 24;
             removed += _database.Execute(engine =>
             {
-                var query = new Query();
-                query.Where.Add(BsonExpression.Create("$." + UsageEventDocument.Key + " IN @0", new BsonArray(chunk.Select(k => new BsonValue(k)))));
-                var found = new List<BsonDocument>();
-                using (var reader = engine.Query(UsageSchema.Events, query))
-                {
-                    while (reader.Read())
-                    {
-                        found.Add(reader.Current.AsDocument);
-                    }
-                }
-
-                return dryRun ? found.Count : UsageWriter.Delete(engine, found);
+                var chunks = UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue).Chunks;
+                return UsageWriter.Remove(engine, chunks, e => keys.Contains(UsageKeys.StoredKey(e.Event)), dryRun);
             });
         }
 
@@ -200,27 +201,40 @@ public sealed class UsageStore : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var matcher = new UsageFilterMatcher(filter ?? UsageFilter.All);
-        return _database.Execute(engine =>
+        var (oldest, total) = _database.Execute(engine =>
         {
-            var query = new Query { OrderBy = BsonExpression.Create("$._id"), Limit = max };
+            // Every event above the position is in a chunk whose _id is above it (see UsageChunkDocument). Only the
+            // max lowest positions are kept (a heap whose top is the highest kept), however far behind the caller is.
+            var query = new Query();
             query.Where.Add(BsonExpression.Create("$._id > @0", position));
-            var events = new List<UsageEvent>();
-            var read = 0;
-            var next = position;
-            using var reader = engine.Query(UsageSchema.Events, query);
+            var kept = new PriorityQueue<StoredEvent, long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+            var chunk = new List<StoredEvent>();
+            var total = 0L;
+            using var reader = engine.Query(UsageSchema.Chunks, query);
             while (reader.Read())
             {
-                var doc = reader.Current.AsDocument;
-                read++;
-                next = UsageEventDocument.PositionOf(doc);
-                if (matcher.Matches(doc))
+                chunk.Clear();
+                UsageChunkDocument.ReadEvents(reader.Current.AsDocument, chunk);
+                foreach (var e in chunk.Where(e => e.Position > position))
                 {
-                    events.Add(UsageEventDocument.FromDocument(doc));
+                    total++;
+                    if (kept.Count < max)
+                    {
+                        kept.Enqueue(e, e.Position);
+                    }
+                    else if (e.Position < kept.Peek().Position)
+                    {
+                        kept.EnqueueDequeue(e, e.Position);
+                    }
                 }
             }
 
-            return new UsageTailPage(events, next, read == max);
+            var oldest = kept.UnorderedItems.Select(x => x.Element).ToList();
+            oldest.Sort((a, b) => a.Position.CompareTo(b.Position));
+            return (oldest, total);
         });
+        var next = oldest.Count > 0 ? oldest[^1].Position : position;
+        return new UsageTailPage(oldest.Where(e => matcher.Matches(e.Ticks, e.Event)).Select(e => e.Event).ToList(), next, total > max);
     }
 
     /// <summary>
@@ -233,8 +247,7 @@ public sealed class UsageStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var matcher = new UsageFilterMatcher((filter ?? UsageFilter.All) with { Since = since });
         var position = GetLastPosition();
-        var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, doc => (Position: UsageEventDocument.PositionOf(doc), Event: UsageEventDocument.FromDocument(doc)))
-            .Take(max + 1).ToList();
+        var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true).Take(max + 1).ToList();
         var hasMore = newest.Count > max;
         var events = newest.Take(max).Where(d => d.Position <= position).Select(d => d.Event).Reverse().ToList();
         return new UsageTailPage(events, position, hasMore);
@@ -262,8 +275,7 @@ public sealed class UsageStore : IDisposable
     {
         if (last is { } count)
         {
-            var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true, UsageEventDocument.FromDocument)
-                .Take(count).ToList();
+            var newest = _scanner.Scan(_scanner.Plan(matcher), matcher, descending: true).Take(count).Select(e => e.Event).ToList();
             if (order == UsageOrder.OldestFirst)
             {
                 newest.Reverse();
@@ -277,9 +289,9 @@ public sealed class UsageStore : IDisposable
             yield break;
         }
 
-        foreach (var usageEvent in _scanner.Scan(_scanner.Plan(matcher), matcher, order == UsageOrder.NewestFirst, UsageEventDocument.FromDocument))
+        foreach (var stored in _scanner.Scan(_scanner.Plan(matcher), matcher, order == UsageOrder.NewestFirst))
         {
-            yield return usageEvent;
+            yield return stored.Event;
         }
     }
 }

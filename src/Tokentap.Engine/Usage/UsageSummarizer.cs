@@ -69,7 +69,7 @@ internal sealed class UsageSummarizer
         }
 
         rawRanges.Sort((a, b) => a.Start.CompareTo(b.Start));
-        foreach (var usageEvent in _scanner.Scan(rawRanges, matcher, descending: false, UsageEventDocument.FromDocument))
+        foreach (var (_, usageEvent) in _scanner.Scan(rawRanges, matcher, descending: false))
         {
             var row = UsageRollupDocument.For(usageEvent);
             var key = KeyOf(usageEvent.Timestamp.Ticks, row, dimensions, byTime, byHour, zone);

@@ -1,4 +1,4 @@
-// The write transactions of the store: insert a batch, delete events, keeping rollups and labels in step.
+// The write transactions of the store: insert a batch, remove events, keeping keys, rollups and labels in step.
 using LiteDB;
 using LiteDB.Engine;
 
@@ -11,6 +11,8 @@ namespace Tokentap.Engine.Usage;
 internal static class UsageWriter
 {
     private const int InChunk = 500;
+    private const string LastPositionId = "position";
+    private const string MetaValue = "v";
 
     public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events)
     {
@@ -19,7 +21,7 @@ internal static class UsageWriter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var usageEvent in events)
         {
-            var key = UsageEventDocument.StoredKey(usageEvent);
+            var key = UsageKeys.StoredKey(usageEvent);
             if (seen.Add(key))
             {
                 keys.Add(key);
@@ -47,30 +49,33 @@ internal static class UsageWriter
             var stored = skipStored ? ExistingKeys(engine, keys) : [];
             var position = LastPosition(engine);
             var first = position + 1;
-            var documents = new List<BsonDocument>(fresh.Count);
-            var inserted = new List<UsageEvent>(fresh.Count);
+            var newKeys = new List<BsonDocument>(fresh.Count);
+            var inserted = new List<StoredEvent>(fresh.Count);
             for (var i = 0; i < fresh.Count; i++)
             {
                 if (!stored.Contains(keys[i]))
                 {
-                    documents.Add(UsageEventDocument.ToDocument(fresh[i], keys[i], ++position));
-                    inserted.Add(fresh[i]);
+                    newKeys.Add(new BsonDocument { ["_id"] = keys[i] });
+                    inserted.Add(new StoredEvent(++position, fresh[i]));
                 }
             }
 
-            if (documents.Count > 0)
+            if (inserted.Count > 0)
             {
-                engine.Insert(UsageSchema.Events, documents, BsonAutoId.Int64);
-                ApplyRollups(engine, inserted, +1);
-                AddLabels(engine, inserted);
+                engine.Insert(UsageSchema.Keys, newKeys, BsonAutoId.Int64);
+                Append(engine, inserted);
+                var events = inserted.ConvertAll(e => e.Event);
+                ApplyRollups(engine, events, +1);
+                AddLabels(engine, events);
+                SetLastPosition(engine, position);
             }
 
             engine.Commit();
             return new UsageWriteResult(
-                documents.Count,
-                offered - documents.Count,
-                documents.Count > 0 ? first : 0,
-                documents.Count > 0 ? position : 0);
+                inserted.Count,
+                offered - inserted.Count,
+                inserted.Count > 0 ? first : 0,
+                inserted.Count > 0 ? position : 0);
         }
         catch
         {
@@ -79,21 +84,109 @@ internal static class UsageWriter
         }
     }
 
-    /// <summary>Deletes the given stored events (full documents) and takes them out of their rollup rows.</summary>
-    public static int Delete(LiteEngine engine, IReadOnlyList<BsonDocument> documents)
+    /// <summary>
+    /// Adds events (with their positions) to the chunks of their hours, inside the caller's transaction: each hour's
+    /// newest chunk with room is read, merged with the new events in time order and written back as full chunks plus
+    /// one with room, each with the highest position it holds as its _id.
+    /// </summary>
+    public static void Append(LiteEngine engine, IReadOnlyList<StoredEvent> events)
     {
-        if (documents.Count == 0)
+        foreach (var hour in events.GroupBy(e => UsageKeys.HourOf(e.Ticks)))
         {
-            return 0;
+            var merged = new List<StoredEvent>(hour);
+            var open = OpenChunk(engine, hour.Key);
+            if (open is not null)
+            {
+                UsageChunkDocument.ReadEvents(open, merged);
+                engine.Delete(UsageSchema.Chunks, [open[UsageChunkDocument.Id]]);
+            }
+
+            merged.Sort(StoredEvent.Compare);
+            var documents = new List<BsonDocument>();
+            for (var start = 0; start < merged.Count; start += UsageChunkDocument.Capacity)
+            {
+                var piece = merged.GetRange(start, Math.Min(UsageChunkDocument.Capacity, merged.Count - start));
+                documents.Add(UsageChunkDocument.ToDocument(piece.Max(e => e.Position), hour.Key, piece));
+            }
+
+            engine.Insert(UsageSchema.Chunks, documents, BsonAutoId.Int64);
+        }
+    }
+
+    /// <summary>The newest chunk of an hour that has room for more events, or null.</summary>
+    private static BsonDocument? OpenChunk(LiteEngine engine, long hour)
+    {
+        var query = new Query { Select = BsonExpression.Create("{ _id: $._id, n: $.n }") };
+        query.Where.Add(BsonExpression.Create("$." + UsageChunkDocument.Hour + " = @0", hour));
+        long? newest = null;
+        using (var reader = engine.Query(UsageSchema.Chunks, query))
+        {
+            while (reader.Read())
+            {
+                var chunk = reader.Current.AsDocument;
+                var id = UsageChunkDocument.IdOf(chunk);
+                if (UsageChunkDocument.CountOf(chunk) < UsageChunkDocument.Capacity && (newest is null || id > newest))
+                {
+                    newest = id;
+                }
+            }
+        }
+
+        if (newest is not { } found)
+        {
+            return null;
+        }
+
+        using var open = engine.Query(UsageSchema.Chunks, new Query { Where = { BsonExpression.Create("$._id = @0", found) } });
+        return open.Read() ? open.Current.AsDocument : null;
+    }
+
+    /// <summary>
+    /// Takes the events <paramref name="remove"/> selects out of the given chunks (full documents), with their keys and
+    /// rollup counts, in one transaction; a chunk left empty is deleted, others are rewritten under the same _id.
+    /// With <paramref name="dryRun"/> only counts them. Returns the number of events removed (or that would be).
+    /// </summary>
+    public static int Remove(LiteEngine engine, IReadOnlyList<BsonDocument> chunks, Func<StoredEvent, bool> remove, bool dryRun = false)
+    {
+        var removed = new List<StoredEvent>();
+        var rewrites = new List<BsonDocument>();
+        var deletions = new List<BsonValue>();
+        var events = new List<StoredEvent>();
+        foreach (var chunk in chunks)
+        {
+            events.Clear();
+            UsageChunkDocument.ReadEvents(chunk, events);
+            var kept = events.FindAll(e => !remove(e));
+            if (kept.Count == events.Count)
+            {
+                continue;
+            }
+
+            removed.AddRange(events.Where(e => remove(e)));
+            if (kept.Count == 0)
+            {
+                deletions.Add(chunk[UsageChunkDocument.Id]);
+            }
+            else
+            {
+                rewrites.Add(UsageChunkDocument.ToDocument(UsageChunkDocument.IdOf(chunk), UsageChunkDocument.HourOf(chunk), kept));
+            }
+        }
+
+        if (dryRun || removed.Count == 0)
+        {
+            return removed.Count;
         }
 
         engine.BeginTrans();
         try
         {
-            var deleted = engine.Delete(UsageSchema.Events, documents.Select(d => d["_id"]));
-            ApplyRollups(engine, documents.Select(UsageEventDocument.FromDocument).ToList(), -1);
+            engine.Delete(UsageSchema.Chunks, deletions);
+            engine.Update(UsageSchema.Chunks, rewrites);
+            engine.Delete(UsageSchema.Keys, removed.Select(e => new BsonValue(UsageKeys.StoredKey(e.Event))));
+            ApplyRollups(engine, removed.ConvertAll(e => e.Event), -1);
             engine.Commit();
-            return deleted;
+            return removed.Count;
         }
         catch
         {
@@ -138,30 +231,33 @@ internal static class UsageWriter
         }
     }
 
-    public static long LastPosition(LiteEngine engine)
+    /// <summary>The last position given (0 for an empty store); positions are never given twice.</summary>
+    public static long LastPosition(LiteEngine engine) => ReadMeta(engine, LastPositionId);
+
+    /// <summary>Records the last position given, inside the caller's transaction.</summary>
+    public static void SetLastPosition(LiteEngine engine, long position) => WriteMeta(engine, LastPositionId, position);
+
+    /// <summary>A number kept in the meta collection (0 when absent).</summary>
+    public static long ReadMeta(LiteEngine engine, string name)
     {
-        var query = new Query
-        {
-            Select = BsonExpression.Create("{ _id: $._id }"),
-            OrderBy = BsonExpression.Create("$._id"),
-            Order = Query.Descending,
-            Limit = 1,
-        };
-        using var reader = engine.Query(UsageSchema.Events, query);
-        return reader.Read() ? reader.Current["_id"].AsInt64 : 0;
+        using var reader = engine.Query(UsageSchema.Meta, new Query { Where = { BsonExpression.Create("$._id = @0", name) } });
+        return reader.Read() && reader.Current[MetaValue] is { IsNumber: true } value ? value.AsInt64 : 0;
     }
+
+    public static void WriteMeta(LiteEngine engine, string name, long value) =>
+        engine.Upsert(UsageSchema.Meta, [new BsonDocument { ["_id"] = name, [MetaValue] = value }], BsonAutoId.Int64);
 
     private static HashSet<string> ExistingKeys(LiteEngine engine, List<string> keys)
     {
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in keys.Chunk(InChunk))
         {
-            var query = new Query { Select = BsonExpression.Create("{ k: $.k }") };
-            query.Where.Add(BsonExpression.Create("$.k IN @0", new BsonArray(chunk.Select(k => new BsonValue(k)))));
-            using var reader = engine.Query(UsageSchema.Events, query);
+            var query = new Query { Select = BsonExpression.Create("{ _id: $._id }") };
+            query.Where.Add(BsonExpression.Create("$._id IN @0", new BsonArray(chunk.Select(k => new BsonValue(k)))));
+            using var reader = engine.Query(UsageSchema.Keys, query);
             while (reader.Read())
             {
-                existing.Add(reader.Current["k"].AsString);
+                existing.Add(reader.Current["_id"].AsString);
             }
         }
 

@@ -4,7 +4,7 @@ using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Usage;
 
-public sealed class UsageEventDocumentTests : IDisposable
+public sealed class UsageEventStorageTests : IDisposable
 {
     private readonly TempStore _temp = new();
 
@@ -92,30 +92,6 @@ public sealed class UsageEventDocumentTests : IDisposable
         Assert.Equal(1, _temp.Store.Remove([first]));
     }
 
-    [Fact]
-    public void Ids_the_unique_key_holds_are_not_stored_again_and_documents_holding_both_still_read()
-    {
-        var usage = new UsageEvent { Timestamp = new DateTime(2026, 11, 23, 1, 2, 3, DateTimeKind.Utc), RequestId = "req_01|x", MessageId = "msg_01" };
-        var key = UsageEventDocument.StoredKey(usage);
-        Assert.Equal("20261123|req:req_01|x", key);
-
-        // The request id lives in the key only ("rq" is its field); message id ("mi") and event id ("g") are stored.
-        var document = UsageEventDocument.ToDocument(usage, key, position: 1);
-        Assert.False(document.ContainsKey("rq"));
-        Assert.Equal("msg_01", document["mi"].AsString);
-        Assert.Equal(usage.Id, document["g"].AsGuid);
-        var read = UsageEventDocument.FromDocument(document);
-        Assert.Equal(("req_01|x", "msg_01", usage.Id), (read.RequestId, read.MessageId, read.Id));
-
-        // Stores written before this (0.1.0 previews) hold the request id in both places: it reads the same.
-        document["rq"] = "req_01|x";
-        Assert.Equal("req_01|x", UsageEventDocument.FromDocument(document).RequestId);
-
-        // A schema 1 key has no day prefix, and a request id with '|' at the ninth place is not mistaken for one.
-        Assert.Equal("req:abcd|efgh", UsageEventDocument.KeyBody("req:abcd|efgh").ToString());
-        Assert.Equal("req:a", UsageEventDocument.KeyBody("20261123|req:a").ToString());
-    }
-
     internal static void AssertSameEvent(UsageEvent expected, UsageEvent actual)
     {
         foreach (var property in typeof(UsageEvent).GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -141,7 +117,7 @@ public sealed class UsageEventDocumentTests : IDisposable
         }
     }
 
-    private static UsageEvent FullEvent()
+    internal static UsageEvent FullEvent()
     {
         var limits = new RateLimitSnapshot();
         var n = 1;

@@ -14,11 +14,12 @@ public sealed class UsageSchemaTests : IDisposable
     [Fact]
     public void A_new_file_gets_the_current_version_and_its_indexes()
     {
-        Assert.Equal(2, UsageStore.SchemaVersion);
+        Assert.Equal(3, UsageStore.SchemaVersion);
         Assert.Equal(UsageStore.SchemaVersion, _temp.Store.ReadSchemaVersion());
+        _temp.Store.Write([SampleEvents.E1]);
         _temp.Store.Dispose();
         using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
-        Assert.Equal(2, engine.Pragma("USER_VERSION").AsInt32);
+        Assert.Equal(3, engine.Pragma("USER_VERSION").AsInt32);
         var indexes = new List<string>();
         using (var reader = engine.Query("$indexes", new Query()))
         {
@@ -28,10 +29,11 @@ public sealed class UsageSchemaTests : IDisposable
             }
         }
 
-        Assert.Contains("events.key!", indexes);
-        Assert.Contains("events.time!", indexes);
+        Assert.Contains("chunks.hour", indexes);
+        Assert.Contains("keys._id!", indexes);
         Assert.Contains("rollups.hour", indexes);
         Assert.Contains("labels.field", indexes);
+        Assert.DoesNotContain(indexes, i => i.StartsWith("events.", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,7 +44,7 @@ public sealed class UsageSchemaTests : IDisposable
             engine.Insert("unrelated", [new BsonDocument { ["x"] = 1 }], BsonAutoId.Int64);
         }
 
-        Assert.Equal(2, _temp.Store.ReadSchemaVersion());
+        Assert.Equal(3, _temp.Store.ReadSchemaVersion());
         Assert.Equal(8, _temp.Store.Write(SampleEvents.All).Inserted);
     }
 
@@ -50,26 +52,87 @@ public sealed class UsageSchemaTests : IDisposable
     public void A_version_1_file_gets_day_scoped_keys_and_still_deduplicates()
     {
         _temp.Store.Write(SampleEvents.All);
+        _temp.Store.Dispose();
+        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath, keyHoldsDay: false);
+
+        using var store = new UsageStore(_temp.DatabasePath);
+        Assert.Equal(3, store.ReadSchemaVersion());
+        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
+        Assert.Equal(8, store.Count(UsageFilter.All));
+        Assert.Equal(8, store.Query(UsageFilter.All).Count());
+    }
+
+    [Fact]
+    public void A_version_2_file_moves_into_chunks_keeping_every_field_position_key_and_total()
+    {
+        var events = SampleEvents.All.Append(UsageEventStorageTests.FullEvent()).ToArray();
+        _temp.Store.Write(events);
+        var before = _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
+        var totals = _temp.Store.Summarize(UsageFilter.All, [UsageGroupBy.Model]);
+        _temp.Store.Dispose();
+        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath);
         using (var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath }))
         {
-            var documents = new List<BsonDocument>();
-            using (var reader = engine.Query("events", new Query()))
-            {
-                while (reader.Read())
-                {
-                    var document = reader.Current.AsDocument;
-                    document["k"] = document["k"].AsString[9..];
-                    documents.Add(document);
-                }
-            }
-
-            engine.Update("events", documents);
-            engine.Pragma("USER_VERSION", 1);
+            Assert.Equal(2, engine.Pragma("USER_VERSION").AsInt32);
+            Assert.Equal(9, engine.Query("events", new Query()).ToEnumerable().Count());
         }
 
-        Assert.Equal(2, _temp.Store.ReadSchemaVersion());
-        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), _temp.Store.Write(SampleEvents.All));
-        Assert.Equal(8, _temp.Store.Count(UsageFilter.All));
+        using var store = new UsageStore(_temp.DatabasePath);
+        Assert.Equal(3, store.ReadSchemaVersion());
+        var after = store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
+        Assert.Equal(before.Count, after.Count);
+        for (var i = 0; i < before.Count; i++)
+        {
+            UsageEventStorageTests.AssertSameEvent(before[i], after[i]);
+        }
+
+        Assert.Equivalent(totals, store.Summarize(UsageFilter.All, [UsageGroupBy.Model]), strict: true);
+
+        // Positions carry over: the tail goes on from 9, the next event gets 10, and stored keys still deduplicate.
+        Assert.Equal(9, store.GetLastPosition());
+        Assert.Equal(new UsageWriteResult(0, 9, 0, 0), store.Write(events));
+        var next = new UsageEvent { Timestamp = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc), RequestId = "after-migration" };
+        Assert.Equal(new UsageWriteResult(1, 0, 10, 10), store.Write([next]));
+        Assert.Equal(["after-migration"], store.ReadAfter(9).Events.Select(e => e.RequestId));
+        Assert.Equal(1, store.Remove([SampleEvents.E3]));
+        Assert.Equal(9, store.Count(UsageFilter.All));
+        store.Dispose();
+
+        using var check = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
+        Assert.DoesNotContain("events", check.GetCollectionNames());
+    }
+
+    [Fact]
+    public void Schema_2_documents_holding_the_request_id_twice_read_the_same()
+    {
+        // 0.1.0 previews stored the request id in "rq" as well as in the key; later schema 2 files only in the key.
+        _temp.Store.Write(SampleEvents.All);
+        _temp.Store.Dispose();
+        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath, alsoStoreRequestId: true);
+
+        using var store = new UsageStore(_temp.DatabasePath);
+        Assert.Equal(Enumerable.Range(1, 8), store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(SampleEvents.NumberOf));
+        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
+    }
+
+    [Fact]
+    public void A_migration_cut_short_goes_on_where_it_stopped()
+    {
+        // Events 1-4 were moved into chunks before the process died; all 8 are still schema 2 documents, version 2.
+        _temp.Store.Write(SampleEvents.All);
+        _temp.Store.Dispose();
+        LegacyStoreFiles.UndoMigrationFrom(_temp.DatabasePath, fromPosition: 5);
+
+        using var store = new UsageStore(_temp.DatabasePath);
+        Assert.Equal(3, store.ReadSchemaVersion());
+        Assert.Equal(Enumerable.Range(1, 8), store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(SampleEvents.NumberOf));
+        Assert.Equal(8, store.GetLastPosition());
+        Assert.Equal(8, store.Count(UsageFilter.All));
+        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
+        store.Dispose();
+        using var check = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
+        Assert.Equal(["chunks", "keys", "labels", "meta", "rollups"], check.GetCollectionNames().Order());
+        Assert.Equal(["position"], check.Query("meta", new Query()).ToEnumerable().Select(d => d["_id"].AsString));
     }
 
     [Fact]

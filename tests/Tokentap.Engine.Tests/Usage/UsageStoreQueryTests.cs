@@ -110,7 +110,7 @@ public sealed class UsageStoreQueryTests : IDisposable
         Assert.Equal(expected.Length, stored.Count);
         for (var i = 0; i < expected.Length; i++)
         {
-            UsageEventDocumentTests.AssertSameEvent(expected[i], stored[i]);
+            UsageEventStorageTests.AssertSameEvent(expected[i], stored[i]);
         }
     }
 

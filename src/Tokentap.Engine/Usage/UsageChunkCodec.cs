@@ -1,0 +1,488 @@
+// The binary form of a chunk of stored events: a string table, then each event as deltas and present fields only.
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Tokentap.Engine.Usage;
+
+/// <summary>A stored event and the position (commit order) the store gave it.</summary>
+internal readonly record struct StoredEvent(long Position, UsageEvent Event)
+{
+    /// <summary>The event's UTC ticks (timestamps are stored and read back as UTC).</summary>
+    public long Ticks => UsageKeys.UtcTicks(Event.Timestamp);
+
+    /// <summary>Time order: timestamp, then position.</summary>
+    public static int Compare(StoredEvent a, StoredEvent b)
+    {
+        var byTime = a.Ticks.CompareTo(b.Ticks);
+        return byTime != 0 ? byTime : a.Position.CompareTo(b.Position);
+    }
+}
+
+/// <summary>
+/// Encodes the events of one chunk document. LiteDB spends most of a read on per-document and per-field work (a
+/// dictionary, a name string and a value object per field), so events are kept many to a document in this compact
+/// form: labels that repeat (provider, model, app, session, project, host) are written once per chunk in a string
+/// table, timestamps and positions as variable-length deltas, and every field that is null or zero is left out.
+/// Format version 1:
+/// <code>
+/// chunk  = version:byte stringCount:varint (length:varint utf8)* eventCount:varint event*
+/// event  = ticksDelta:zigzag positionDelta:zigzag fields:varint id:16 (field value in bit order)*
+/// </code>
+/// Strings are string-table indexes, counts zigzag varints, doubles 8 bytes little-endian, the cost a decimal as its
+/// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
+/// <see cref="RateLimitSnapshot"/> later are stored without a format change.
+/// </summary>
+internal static class UsageChunkCodec
+{
+    public const byte FormatVersion = 1;
+
+    // Field bits: part of the file format, never renumber or reuse one.
+    private const int Provider = 0;
+    private const int Host = 1;
+    private const int Endpoint = 2;
+    private const int Model = 3;
+    private const int RequestModel = 4;
+    private const int RequestModelIsModel = 5;
+    private const int InputTokens = 6;
+    private const int CacheReadTokens = 7;
+    private const int CacheWriteTokens = 8;
+    private const int CacheWrite1hTokens = 9;
+    private const int OutputTokens = 10;
+    private const int ReasoningTokens = 11;
+    private const int Cost = 12;
+    private const int Estimated = 13;
+    private const int Streaming = 14;
+    private const int StatusCode = 15;
+    private const int Error = 16;
+    private const int DurationMs = 17;
+    private const int TimeToFirstByteMs = 18;
+    private const int App = 19;
+    private const int AppVersion = 20;
+    private const int Session = 21;
+    private const int ClientSessionId = 22;
+    private const int Project = 23;
+    private const int RequestId = 24;
+    private const int MessageId = 25;
+    private const int StopReason = 26;
+    private const int RateLimits = 27;
+    private const int KnownFields = (1 << 28) - 1;
+
+    /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
+    public static byte[] Encode(IReadOnlyList<StoredEvent> events)
+    {
+        var strings = new StringTable();
+        var body = new ChunkWriter(events.Count * 64);
+        body.WriteVarint((ulong)events.Count);
+        long ticks = 0, position = 0;
+        foreach (var stored in events)
+        {
+            var e = stored.Event;
+            var eventTicks = stored.Ticks;
+            body.WriteSigned(eventTicks - ticks);
+            body.WriteSigned(stored.Position - position);
+            ticks = eventTicks;
+            position = stored.Position;
+            var requestModelIsModel = e.RequestModel is not null && e.RequestModel == e.Model;
+            var fields = 0;
+            Mark(ref fields, Provider, !string.IsNullOrEmpty(e.Provider));
+            Mark(ref fields, Host, !string.IsNullOrEmpty(e.Host));
+            Mark(ref fields, Endpoint, !string.IsNullOrEmpty(e.Endpoint));
+            Mark(ref fields, Model, e.Model is not null);
+            Mark(ref fields, RequestModel, e.RequestModel is not null && !requestModelIsModel);
+            Mark(ref fields, RequestModelIsModel, requestModelIsModel);
+            Mark(ref fields, InputTokens, e.InputTokens != 0);
+            Mark(ref fields, CacheReadTokens, e.CacheReadTokens != 0);
+            Mark(ref fields, CacheWriteTokens, e.CacheWriteTokens != 0);
+            Mark(ref fields, CacheWrite1hTokens, e.CacheWrite1hTokens != 0);
+            Mark(ref fields, OutputTokens, e.OutputTokens != 0);
+            Mark(ref fields, ReasoningTokens, e.ReasoningTokens != 0);
+            Mark(ref fields, Cost, e.Cost is not null);
+            Mark(ref fields, Estimated, e.Estimated);
+            Mark(ref fields, Streaming, e.Streaming);
+            Mark(ref fields, StatusCode, e.StatusCode != 0);
+            Mark(ref fields, Error, e.Error is not null);
+            Mark(ref fields, DurationMs, e.DurationMs != 0);
+            Mark(ref fields, TimeToFirstByteMs, e.TimeToFirstByteMs is not null);
+            Mark(ref fields, App, e.App is not null);
+            Mark(ref fields, AppVersion, e.AppVersion is not null);
+            Mark(ref fields, Session, e.Session is not null);
+            Mark(ref fields, ClientSessionId, e.ClientSessionId is not null);
+            Mark(ref fields, Project, e.Project is not null);
+            Mark(ref fields, RequestId, e.RequestId is not null);
+            Mark(ref fields, MessageId, e.MessageId is not null);
+            Mark(ref fields, StopReason, e.StopReason is not null);
+            Mark(ref fields, RateLimits, e.RateLimits is not null);
+            body.WriteVarint((uint)fields);
+            body.WriteGuid(e.Id);
+            for (var field = 0; field <= RateLimits; field++)
+            {
+                if ((fields & (1 << field)) == 0)
+                {
+                    continue;
+                }
+
+                switch (field)
+                {
+                    case Provider: body.WriteVarint(strings.Index(e.Provider)); break;
+                    case Host: body.WriteVarint(strings.Index(e.Host)); break;
+                    case Endpoint: body.WriteVarint(strings.Index(e.Endpoint)); break;
+                    case Model: body.WriteVarint(strings.Index(e.Model!)); break;
+                    case RequestModel: body.WriteVarint(strings.Index(e.RequestModel!)); break;
+                    case InputTokens: body.WriteSigned(e.InputTokens); break;
+                    case CacheReadTokens: body.WriteSigned(e.CacheReadTokens); break;
+                    case CacheWriteTokens: body.WriteSigned(e.CacheWriteTokens); break;
+                    case CacheWrite1hTokens: body.WriteSigned(e.CacheWrite1hTokens); break;
+                    case OutputTokens: body.WriteSigned(e.OutputTokens); break;
+                    case ReasoningTokens: body.WriteSigned(e.ReasoningTokens); break;
+                    case Cost: body.WriteDecimal(e.Cost!.Value); break;
+                    case StatusCode: body.WriteSigned(e.StatusCode); break;
+                    case Error: body.WriteVarint(strings.Index(e.Error!)); break;
+                    case DurationMs: body.WriteDouble(e.DurationMs); break;
+                    case TimeToFirstByteMs: body.WriteDouble(e.TimeToFirstByteMs!.Value); break;
+                    case App: body.WriteVarint(strings.Index(e.App!)); break;
+                    case AppVersion: body.WriteVarint(strings.Index(e.AppVersion!)); break;
+                    case Session: body.WriteVarint(strings.Index(e.Session!)); break;
+                    case ClientSessionId: body.WriteVarint(strings.Index(e.ClientSessionId!)); break;
+                    case Project: body.WriteVarint(strings.Index(e.Project!)); break;
+                    case RequestId: body.WriteVarint(strings.Index(e.RequestId!)); break;
+                    case MessageId: body.WriteVarint(strings.Index(e.MessageId!)); break;
+                    case StopReason: body.WriteVarint(strings.Index(e.StopReason!)); break;
+                    case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
+                    default: break;
+                }
+            }
+        }
+
+        var chunk = new ChunkWriter(body.Length + strings.ByteCount + 16);
+        chunk.WriteByte(FormatVersion);
+        strings.WriteTo(ref chunk);
+        chunk.WriteBytes(body.Written);
+        return chunk.Written.ToArray();
+    }
+
+    /// <summary>
+    /// Decodes a chunk, adding to <paramref name="into"/> the events that pass <paramref name="keep"/> (all of them
+    /// when it is null), in the chunk's time order.
+    /// </summary>
+    /// <exception cref="UsageChunkException">The bytes are not a chunk this version can read.</exception>
+    public static void Decode(ReadOnlySpan<byte> data, List<StoredEvent> into, UsageFilterMatcher? keep = null)
+    {
+        var start = into.Count;
+        try
+        {
+            DecodeCore(data, into, keep);
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException)
+        {
+            into.RemoveRange(start, into.Count - start);
+            throw new UsageChunkException("Usage chunk holds a value out of range.", ex);
+        }
+        catch (UsageChunkException)
+        {
+            into.RemoveRange(start, into.Count - start);
+            throw;
+        }
+    }
+
+    private static void DecodeCore(ReadOnlySpan<byte> data, List<StoredEvent> into, UsageFilterMatcher? keep)
+    {
+        var reader = new ChunkReader(data);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new UsageChunkException($"Unknown usage chunk format {version}.");
+        }
+
+        // Counts are checked against the bytes left (a string takes at least 1, an event at least 20), so a damaged
+        // count fails here instead of asking for a huge array.
+        var strings = new string[reader.ReadCount(1)];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            strings[i] = reader.ReadString();
+        }
+
+        var count = reader.ReadCount(20);
+        RateLimitDocument.Member?[]? members = null;
+        long ticks = 0, position = 0;
+        for (var n = 0; n < count; n++)
+        {
+            ticks += reader.ReadSigned();
+            position += reader.ReadSigned();
+            var fields = (int)reader.ReadVarint();
+            if ((fields & ~KnownFields) != 0)
+            {
+                throw new UsageChunkException($"Unknown usage chunk fields 0x{fields & ~KnownFields:x}.");
+            }
+
+            var e = new UsageEvent(reader.ReadGuid()) { Timestamp = new DateTime(ticks, DateTimeKind.Utc) };
+            for (var field = 0; field <= RateLimits; field++)
+            {
+                if ((fields & (1 << field)) == 0)
+                {
+                    continue;
+                }
+
+                switch (field)
+                {
+                    case Provider: e.Provider = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Host: e.Host = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Endpoint: e.Endpoint = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Model: e.Model = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RequestModel: e.RequestModel = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RequestModelIsModel: break;
+                    case InputTokens: e.InputTokens = reader.ReadSigned(); break;
+                    case CacheReadTokens: e.CacheReadTokens = reader.ReadSigned(); break;
+                    case CacheWriteTokens: e.CacheWriteTokens = reader.ReadSigned(); break;
+                    case CacheWrite1hTokens: e.CacheWrite1hTokens = reader.ReadSigned(); break;
+                    case OutputTokens: e.OutputTokens = reader.ReadSigned(); break;
+                    case ReasoningTokens: e.ReasoningTokens = reader.ReadSigned(); break;
+                    case Cost: e.Cost = reader.ReadDecimal(); break;
+                    case Estimated: e.Estimated = true; break;
+                    case Streaming: e.Streaming = true; break;
+                    case StatusCode: e.StatusCode = checked((int)reader.ReadSigned()); break;
+                    case Error: e.Error = strings[reader.ReadIndex(strings.Length)]; break;
+                    case DurationMs: e.DurationMs = reader.ReadDouble(); break;
+                    case TimeToFirstByteMs: e.TimeToFirstByteMs = reader.ReadDouble(); break;
+                    case App: e.App = strings[reader.ReadIndex(strings.Length)]; break;
+                    case AppVersion: e.AppVersion = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Session: e.Session = strings[reader.ReadIndex(strings.Length)]; break;
+                    case ClientSessionId: e.ClientSessionId = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Project: e.Project = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RequestId: e.RequestId = strings[reader.ReadIndex(strings.Length)]; break;
+                    case MessageId: e.MessageId = strings[reader.ReadIndex(strings.Length)]; break;
+                    case StopReason: e.StopReason = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
+                    default: break;
+                }
+            }
+
+            if ((fields & (1 << RequestModelIsModel)) != 0)
+            {
+                e.RequestModel = e.Model;
+            }
+
+            if (keep is null || keep.Matches(ticks, e))
+            {
+                into.Add(new StoredEvent(position, e));
+            }
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new UsageChunkException("Usage chunk has bytes after its last event.");
+        }
+    }
+
+    private static void Mark(ref int fields, int field, bool present)
+    {
+        if (present)
+        {
+            fields |= 1 << field;
+        }
+    }
+
+    /// <summary>The strings of a chunk, each written once and referred to by index.</summary>
+    internal sealed class StringTable
+    {
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly List<string> _strings = [];
+
+        public int ByteCount { get; private set; }
+
+        public uint Index(string value)
+        {
+            if (!_index.TryGetValue(value, out var index))
+            {
+                index = _strings.Count;
+                _index.Add(value, index);
+                _strings.Add(value);
+                ByteCount += Encoding.UTF8.GetByteCount(value) + 5;
+            }
+
+            return (uint)index;
+        }
+
+        public void WriteTo(ref ChunkWriter writer)
+        {
+            writer.WriteVarint((ulong)_strings.Count);
+            foreach (var value in _strings)
+            {
+                writer.WriteString(value);
+            }
+        }
+    }
+}
+
+/// <summary>A growable little-endian byte writer with varints.</summary>
+internal struct ChunkWriter
+{
+    private byte[] _buffer;
+    private int _length;
+
+    public ChunkWriter(int capacity)
+    {
+        _buffer = new byte[Math.Max(capacity, 64)];
+        _length = 0;
+    }
+
+    public readonly int Length => _length;
+
+    public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    public void WriteByte(byte value) => Take(1)[0] = value;
+
+    public void WriteVarint(ulong value)
+    {
+        var span = Take(10);
+        var n = 0;
+        while (value >= 0x80)
+        {
+            span[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[n++] = (byte)value;
+        _length -= 10 - n;
+    }
+
+    /// <summary>A signed value as a zigzag varint (small magnitudes, either sign, take few bytes).</summary>
+    public void WriteSigned(long value) => WriteVarint((ulong)((value << 1) ^ (value >> 63)));
+
+    public void WriteDouble(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
+
+    public void WriteGuid(Guid value)
+    {
+        if (!value.TryWriteBytes(Take(16)))
+        {
+            throw new InvalidOperationException("Guid did not fit in 16 bytes.");
+        }
+    }
+
+    public void WriteDecimal(decimal value)
+    {
+        Span<int> parts = stackalloc int[4];
+        decimal.GetBits(value, parts);
+        WriteVarint((uint)parts[3]);
+        WriteVarint((uint)parts[0]);
+        WriteVarint((uint)parts[1]);
+        WriteVarint((uint)parts[2]);
+    }
+
+    public void WriteString(string value)
+    {
+        var count = Encoding.UTF8.GetByteCount(value);
+        WriteVarint((ulong)count);
+        Encoding.UTF8.GetBytes(value, Take(count));
+    }
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Take(bytes.Length));
+
+    private Span<byte> Take(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+
+        var span = _buffer.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
+}
+
+/// <summary>Reads what <see cref="ChunkWriter"/> wrote; truncated or malformed input throws UsageChunkException.</summary>
+internal ref struct ChunkReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private int _offset;
+
+    public ChunkReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _offset = 0;
+    }
+
+    public readonly bool AtEnd => _offset == _data.Length;
+
+    public byte ReadByte() => Take(1)[0];
+
+    public ulong ReadVarint()
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = ReadByte();
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new UsageChunkException("Usage chunk has a varint longer than 64 bits.");
+    }
+
+    public long ReadSigned()
+    {
+        var raw = ReadVarint();
+        return (long)(raw >> 1) ^ -(long)(raw & 1);
+    }
+
+    /// <summary>A count of items that take at least <paramref name="minBytesEach"/> bytes each of what is left.</summary>
+    public int ReadCount(int minBytesEach)
+    {
+        var count = ReadVarint();
+        return count <= (ulong)((_data.Length - _offset) / minBytesEach)
+            ? (int)count
+            : throw new UsageChunkException("Usage chunk holds a count larger than its bytes.");
+    }
+
+    public int ReadIndex(int count)
+    {
+        var index = ReadVarint();
+        return index < (ulong)count ? (int)index : throw new UsageChunkException("Usage chunk refers to a string it does not hold.");
+    }
+
+    public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+    public Guid ReadGuid() => new(Take(16));
+
+    public decimal ReadDecimal()
+    {
+        var flags = (int)(uint)ReadVarint();
+        var lo = (int)(uint)ReadVarint();
+        var mid = (int)(uint)ReadVarint();
+        var hi = (int)(uint)ReadVarint();
+        try
+        {
+            return new decimal([lo, mid, hi, flags]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageChunkException("Usage chunk holds an invalid decimal.", ex);
+        }
+    }
+
+    public string ReadString()
+    {
+        var count = ReadVarint();
+        if (count > int.MaxValue)
+        {
+            throw new UsageChunkException("Usage chunk holds a string longer than the chunk.");
+        }
+
+        return Encoding.UTF8.GetString(Take((int)count));
+    }
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        if (count > _data.Length - _offset)
+        {
+            throw new UsageChunkException("Usage chunk ends in the middle of a value.");
+        }
+
+        var span = _data.Slice(_offset, count);
+        _offset += count;
+        return span;
+    }
+}
