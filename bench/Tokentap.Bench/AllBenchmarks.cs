@@ -136,12 +136,15 @@ internal static class AllBenchmarks
             yield return ("Store: ingest >= 10,000 events/s", $"{StoreBenchmark.IngestRate:N0} events/s", StoreBenchmark.IngestRate >= 10_000);
         }
 
-        foreach (var (name, target) in new[] { (StoreBenchmark.WeekQuery, "Store: one-week query (10 % of 1,000,000 events) < 1 s"), (StoreBenchmark.ModelSummary, "Store: by-model summary of 1,000,000 events < 1 s") })
+        // The week query is judged on its slowest first call in a new process, the worst case a user meets.
+        if (StoreBenchmark.Timings.TryGetValue(StoreBenchmark.ColdWeekQuery, out var cold) && StoreBenchmark.Timings.TryGetValue(StoreBenchmark.WeekQuery, out var warm))
         {
-            if (StoreBenchmark.Timings.TryGetValue(name, out var t))
-            {
-                yield return (target, $"{t.First:N0} ms first call, {t.Best:N0} ms after", t.First < 1000);
-            }
+            yield return ("Store: one-week query (10 % of 1,000,000 events) < 1 s", $"{cold.First:N0} ms first call in a new process (slowest of 3), {warm.Best:N0} ms after", cold.First < 1000);
+        }
+
+        if (StoreBenchmark.Timings.TryGetValue(StoreBenchmark.ModelSummary, out var t))
+        {
+            yield return ("Store: by-model summary of 1,000,000 events < 1 s", $"{t.First:N0} ms first call, {t.Best:N0} ms after", t.First < 1000);
         }
     }
 

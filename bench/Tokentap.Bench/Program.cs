@@ -15,6 +15,7 @@ var children = new Dictionary<string, Func<string[], int>>(StringComparer.Ordina
 {
     ["tokentap-host"] = TokentapHost.Run,
     ["coldstart-child"] = ColdStartBenchmark.RunChild,
+    ["store-query-child"] = StoreBenchmark.RunQueryChild,
 };
 
 if (args.Length > 0 && children.TryGetValue(args[0], out var child))
