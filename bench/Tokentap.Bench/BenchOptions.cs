@@ -47,6 +47,30 @@ internal static class BenchOptions
         return start;
     }
 
+    /// <summary>
+    /// Runs this program again as a child (a new process: JIT and caches cold) and returns the fields after
+    /// <paramref name="marker"/> on the output line that starts with it.
+    /// </summary>
+    public static string[] RunChild(string marker, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = Self(args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(marker + " ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"child {args[0]} failed ({process.ExitCode}): {output} {errors.Result}");
+        return line.TrimEnd('\r').Split(' ')[1..];
+    }
+
     /// <summary>A scenario's figures as a markdown table.</summary>
     public static IEnumerable<string> Table(IEnumerable<(string Name, string Value, string Notes)> rows)
     {

@@ -78,19 +78,7 @@ internal static class ColdStartBenchmark
         return 0;
     }
 
-    private static double[] Child(string module, string home)
-    {
-        var start = BenchOptions.Self("coldstart-child", module);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        start.Environment["TOKENTAP_HOME"] = home;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("COLDSTART ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"cold start child failed ({process.ExitCode}): {output} {errors}");
-        return line.Split(' ')[1..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-    }
+    private static double[] Child(string module, string home) =>
+        BenchOptions.RunChild("COLDSTART", new Dictionary<string, string> { ["TOKENTAP_HOME"] = home }, "coldstart-child", module)
+            .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 }

@@ -115,18 +115,9 @@ internal static class StoreBenchmark
         var rows = 0;
         for (var run = 0; run < 3; run++)
         {
-            var start = BenchOptions.Self("store-query-child", path, week.Since!.Value.Ticks.ToString(CultureInfo.InvariantCulture), week.Until!.Value.Ticks.ToString(CultureInfo.InvariantCulture));
-            start.RedirectStandardOutput = true;
-            start.RedirectStandardError = true;
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("STOREQUERY ", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"store query child failed ({process.ExitCode}): {output} {errors}");
-            var parts = line.Split(' ');
-            times.Add(double.Parse(parts[1], CultureInfo.InvariantCulture));
-            rows = int.Parse(parts[2], CultureInfo.InvariantCulture);
+            var parts = BenchOptions.RunChild("STOREQUERY", null, "store-query-child", path, week.Since!.Value.Ticks.ToString(CultureInfo.InvariantCulture), week.Until!.Value.Ticks.ToString(CultureInfo.InvariantCulture));
+            times.Add(double.Parse(parts[0], CultureInfo.InvariantCulture));
+            rows = int.Parse(parts[1], CultureInfo.InvariantCulture);
         }
 
         times.Sort();

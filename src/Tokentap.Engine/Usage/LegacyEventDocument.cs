@@ -21,32 +21,32 @@ internal static class LegacyEventDocument
     public const string Project = "j";
     public const string Success = "ok";
 
-    private const string EventId = "g";
-    private const string Host = "h";
-    private const string Endpoint = "e";
-    private const string RequestModel = "rm";
-    private const string InputTokens = "i";
-    private const string CacheReadTokens = "cr";
-    private const string CacheWriteTokens = "cw";
-    private const string CacheWrite1hTokens = "c1";
-    private const string OutputTokens = "ou";
-    private const string ReasoningTokens = "r";
-    private const string Cost = "c";
-    private const string Flags = "f";
-    private const string StatusCode = "sc";
-    private const string Error = "er";
-    private const string DurationMs = "d";
-    private const string TimeToFirstByteMs = "tf";
-    private const string AppVersion = "av";
-    private const string ClientSessionId = "cs";
-    private const string RequestId = "rq";
-    private const string MessageId = "mi";
-    private const string StopReason = "sr";
-    private const string RateLimits = "rl";
+    public const string EventId = "g";
+    public const string Host = "h";
+    public const string Endpoint = "e";
+    public const string RequestModel = "rm";
+    public const string InputTokens = "i";
+    public const string CacheReadTokens = "cr";
+    public const string CacheWriteTokens = "cw";
+    public const string CacheWrite1hTokens = "c1";
+    public const string OutputTokens = "ou";
+    public const string ReasoningTokens = "r";
+    public const string Cost = "c";
+    public const string Flags = "f";
+    public const string StatusCode = "sc";
+    public const string Error = "er";
+    public const string DurationMs = "d";
+    public const string TimeToFirstByteMs = "tf";
+    public const string AppVersion = "av";
+    public const string ClientSessionId = "cs";
+    public const string RequestId = "rq";
+    public const string MessageId = "mi";
+    public const string StopReason = "sr";
+    public const string RateLimits = "rl";
 
-    private const int EstimatedFlag = 1;
-    private const int StreamingFlag = 2;
-    private const int RequestModelIsModelFlag = 4;
+    public const int EstimatedFlag = 1;
+    public const int StreamingFlag = 2;
+    public const int RequestModelIsModelFlag = 4;
 
 
     /// <summary>The unique key without its "yyyyMMdd|" day prefix (schema 1 keys have none).</summary>

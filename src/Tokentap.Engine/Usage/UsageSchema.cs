@@ -53,11 +53,26 @@ internal static class UsageSchema
             throw new UsageStoreVersionException(databasePath, version, CurrentVersion);
         }
 
+        // A new file (or one without events) gets the current layout at once instead of building and dropping the old one.
+        if (version == 0 && !engine.GetCollectionNames().Contains(LegacyEvents, StringComparer.OrdinalIgnoreCase))
+        {
+            CreateCurrent(engine);
+            engine.Pragma(VersionPragma, CurrentVersion);
+            return;
+        }
+
         for (; version < CurrentVersion; version++)
         {
             Steps[version](engine);
             engine.Pragma(VersionPragma, version + 1);
         }
+    }
+
+    private static void CreateCurrent(LiteEngine engine)
+    {
+        engine.EnsureIndex(Chunks, "hour", BsonExpression.Create("$." + UsageChunkDocument.Hour), unique: false);
+        engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
+        engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
     }
 
     private static void CreateVersion1(LiteEngine engine)

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using LiteDB;
 using LiteDB.Engine;
 using Tokentap.Engine.Usage;
+using static Tokentap.Engine.Usage.LegacyEventDocument;
 
 namespace Tokentap.Engine.Tests.Usage;
 
@@ -12,42 +13,6 @@ namespace Tokentap.Engine.Tests.Usage;
 /// </summary>
 internal static class LegacyStoreFiles
 {
-    // The schema 2 field names.
-    private const string Position = "_id";
-    private const string Key = "k";
-    private const string Order = "o";
-    private const string Provider = "p";
-    private const string Model = "m";
-    private const string App = "a";
-    private const string Session = "s";
-    private const string Project = "j";
-    private const string Success = "ok";
-    private const string EventId = "g";
-    private const string Host = "h";
-    private const string Endpoint = "e";
-    private const string RequestModel = "rm";
-    private const string InputTokens = "i";
-    private const string CacheReadTokens = "cr";
-    private const string CacheWriteTokens = "cw";
-    private const string CacheWrite1hTokens = "c1";
-    private const string OutputTokens = "ou";
-    private const string ReasoningTokens = "r";
-    private const string Cost = "c";
-    private const string Flags = "f";
-    private const string StatusCode = "sc";
-    private const string Error = "er";
-    private const string DurationMs = "d";
-    private const string TimeToFirstByteMs = "tf";
-    private const string AppVersion = "av";
-    private const string ClientSessionId = "cs";
-    private const string RequestId = "rq";
-    private const string MessageId = "mi";
-    private const string StopReason = "sr";
-    private const string RateLimits = "rl";
-    private const int EstimatedFlag = 1;
-    private const int StreamingFlag = 2;
-    private const int RequestModelIsModelFlag = 4;
-
     /// <summary>Rewrites the file at <paramref name="path"/> as schema 2: events become documents, chunks go.</summary>
     /// <param name="path">A store file written by the current engine (closed).</param>
     /// <param name="keyHoldsDay">False writes schema 1 keys (no "yyyyMMdd|" in front) and sets version 1.</param>
@@ -127,8 +92,6 @@ internal static class LegacyStoreFiles
         return key;
     }
 
-    private static ReadOnlySpan<char> KeyBody(string storedKey) => storedKey.AsSpan(9);
-
     private static BsonDocument Schema2Document(UsageEvent usageEvent, string storedKey, long position)
     {
         var ticks = UsageKeys.UtcTicks(usageEvent.Timestamp);
@@ -206,7 +169,7 @@ internal static class LegacyStoreFiles
 
         PutString(doc, App, usageEvent.App);
         PutString(doc, AppVersion, usageEvent.AppVersion);
-        PutString(doc, Session, usageEvent.Session);
+        PutString(doc, LegacyEventDocument.Session, usageEvent.Session);
         PutString(doc, ClientSessionId, usageEvent.ClientSessionId);
         PutString(doc, Project, usageEvent.Project);
         PutString(doc, StopReason, usageEvent.StopReason);
