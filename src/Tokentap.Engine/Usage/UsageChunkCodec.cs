@@ -1,5 +1,6 @@
 // The binary form of a chunk of stored events: a string table, then each event as deltas and present fields only.
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 
 namespace Tokentap.Engine.Usage;
@@ -114,14 +115,9 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             body.WriteVarint((uint)fields);
             body.WriteGuid(e.Id);
-            for (var field = 0; field <= RateLimits; field++)
+            for (var rest = fields; rest != 0; rest &= rest - 1)
             {
-                if ((fields & (1 << field)) == 0)
-                {
-                    continue;
-                }
-
-                switch (field)
+                switch (BitOperations.TrailingZeroCount(rest))
                 {
                     case Provider: body.WriteVarint(strings.Index(e.Provider)); break;
                     case Host: body.WriteVarint(strings.Index(e.Host)); break;
@@ -215,14 +211,9 @@ internal static class UsageChunkCodec
             }
 
             var e = new UsageEvent(reader.ReadGuid()) { Timestamp = new DateTime(ticks, DateTimeKind.Utc) };
-            for (var field = 0; field <= RateLimits; field++)
+            for (var rest = fields; rest != 0; rest &= rest - 1)
             {
-                if ((fields & (1 << field)) == 0)
-                {
-                    continue;
-                }
-
-                switch (field)
+                switch (BitOperations.TrailingZeroCount(rest))
                 {
                     case Provider: e.Provider = strings[reader.ReadIndex(strings.Length)]; break;
                     case Host: e.Host = strings[reader.ReadIndex(strings.Length)]; break;

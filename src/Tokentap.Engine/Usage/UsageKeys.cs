@@ -1,21 +1,48 @@
 // The unique key of a stored event, and the UTC ticks and hour every part of the store agrees on.
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>Keys and time units shared by the writer, the readers and the schema migrations.</summary>
 internal static class UsageKeys
 {
-    // LiteDB refuses index keys over 1023 bytes; longer unique keys are stored as a hash of the key.
+    // Schema 1 and 2: LiteDB refuses index keys over 1023 bytes; longer unique keys were stored as a hash of the key.
     private const int MaxKeyBytes = 512;
     private const string HashedKeyPrefix = "sha256:";
 
     /// <summary>
-    /// The unique key as stored and indexed: the event's UTC day, then <see cref="UsageEvent.UniqueKey"/> (hashed when
-    /// too long). A retried write or a re-import carries the same timestamp, so it meets the same key; the day in
-    /// front keeps inserts near the end of the index instead of at random places among provider ids, which is what
-    /// makes bulk ingest fast once the store holds millions of events.
+    /// The unique key of schema 3, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
+    /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/>. A retried write or a re-import carries the same
+    /// timestamp, so it meets the same key; the day in front keeps inserts near the end of the index instead of at
+    /// random places, which is what makes bulk ingest fast once the store holds millions of events. Stored as 16
+    /// big-endian bytes, it compares byte by byte: LiteDB compares strings ignoring case, and provider ids are not.
+    /// </summary>
+    public static UInt128 KeyOf(UsageEvent usageEvent)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(usageEvent.UniqueKey), hash);
+        var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
+        BinaryPrimitives.WriteUInt32BigEndian(hash, day);
+        return BinaryPrimitives.ReadUInt128BigEndian(hash);
+    }
+
+    /// <summary>A key as the keys collection stores it: 16 bytes, big-endian (byte order is numeric order).</summary>
+    public static BsonValue ToBson(UInt128 key)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, key);
+        return new BsonValue(bytes);
+    }
+
+    /// <summary>A key read back from the keys collection.</summary>
+    public static UInt128 FromBson(BsonValue value) => BinaryPrimitives.ReadUInt128BigEndian(value.AsBinary);
+
+    /// <summary>
+    /// The unique key of schema 1 and 2 (the "k" field of an event document): the UTC day as yyyyMMdd and "|", then
+    /// <see cref="UsageEvent.UniqueKey"/> (hashed when too long for a LiteDB index key). Used by the migrations.
     /// </summary>
     public static string StoredKey(UsageEvent usageEvent)
     {

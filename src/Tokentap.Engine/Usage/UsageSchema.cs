@@ -20,7 +20,7 @@ internal static class UsageSchema
     /// <summary>Events, many to a document (see <see cref="UsageChunkDocument"/>).</summary>
     public const string Chunks = "chunks";
 
-    /// <summary>The stored key of every event as _id: what makes a retried write or a re-import count once.</summary>
+    /// <summary>The key of every event (<see cref="UsageKeys.KeyOf"/>) as _id: what makes a retried write or a re-import count once.</summary>
     public const string Keys = "keys";
 
     /// <summary>Single values of the store (the last position given).</summary>
@@ -157,7 +157,7 @@ internal static class UsageSchema
         engine.BeginTrans();
         try
         {
-            var keys = events.Select(e => new BsonDocument { ["_id"] = UsageKeys.StoredKey(e.Event) });
+            var keys = events.Select(e => new BsonDocument { ["_id"] = UsageKeys.ToBson(UsageKeys.KeyOf(e.Event)) });
             if (upsertKeys)
             {
                 engine.Upsert(Keys, keys, BsonAutoId.Int64);

@@ -164,17 +164,17 @@ public sealed class UsageStore : IDisposable
         long removed = 0;
         // The stored key holds the UTC day, so a stored copy may sit in any hour of the event's day.
         var byDay = events
-            .Select(e => (Day: UsageKeys.UtcTicks(e.Timestamp) / TimeSpan.TicksPerDay, Key: UsageKeys.StoredKey(e)))
+            .Select(e => (Day: UsageKeys.UtcTicks(e.Timestamp) / TimeSpan.TicksPerDay, Key: UsageKeys.KeyOf(e)))
             .GroupBy(k => k.Day, k => k.Key)
             .OrderBy(g => g.Key);
         foreach (var day in byDay)
         {
-            var keys = day.ToHashSet(StringComparer.Ordinal);
+            var keys = day.ToHashSet();
             var firstHour = day.Key * 24;
             removed += _database.Execute(engine =>
             {
                 var chunks = UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue).Chunks;
-                return UsageWriter.Remove(engine, chunks, e => keys.Contains(UsageKeys.StoredKey(e.Event)), dryRun);
+                return UsageWriter.Remove(engine, chunks, e => keys.Contains(UsageKeys.KeyOf(e.Event)), dryRun);
             });
         }
 

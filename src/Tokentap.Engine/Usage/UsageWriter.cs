@@ -16,12 +16,12 @@ internal static class UsageWriter
 
     public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events)
     {
-        var keys = new List<string>(events.Count);
+        var keys = new List<UInt128>(events.Count);
         var fresh = new List<UsageEvent>(events.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<UInt128>();
         foreach (var usageEvent in events)
         {
-            var key = UsageKeys.StoredKey(usageEvent);
+            var key = UsageKeys.KeyOf(usageEvent);
             if (seen.Add(key))
             {
                 keys.Add(key);
@@ -41,7 +41,7 @@ internal static class UsageWriter
         }
     }
 
-    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<string> keys, List<UsageEvent> fresh, bool skipStored)
+    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, bool skipStored)
     {
         engine.BeginTrans();
         try
@@ -55,7 +55,7 @@ internal static class UsageWriter
             {
                 if (!stored.Contains(keys[i]))
                 {
-                    newKeys.Add(new BsonDocument { ["_id"] = keys[i] });
+                    newKeys.Add(new BsonDocument { ["_id"] = UsageKeys.ToBson(keys[i]) });
                     inserted.Add(new StoredEvent(++position, fresh[i]));
                 }
             }
@@ -183,7 +183,7 @@ internal static class UsageWriter
         {
             engine.Delete(UsageSchema.Chunks, deletions);
             engine.Update(UsageSchema.Chunks, rewrites);
-            engine.Delete(UsageSchema.Keys, removed.Select(e => new BsonValue(UsageKeys.StoredKey(e.Event))));
+            engine.Delete(UsageSchema.Keys, removed.Select(e => UsageKeys.ToBson(UsageKeys.KeyOf(e.Event))));
             ApplyRollups(engine, removed.ConvertAll(e => e.Event), -1);
             engine.Commit();
             return removed.Count;
@@ -247,17 +247,17 @@ internal static class UsageWriter
     public static void WriteMeta(LiteEngine engine, string name, long value) =>
         engine.Upsert(UsageSchema.Meta, [new BsonDocument { ["_id"] = name, [MetaValue] = value }], BsonAutoId.Int64);
 
-    private static HashSet<string> ExistingKeys(LiteEngine engine, List<string> keys)
+    private static HashSet<UInt128> ExistingKeys(LiteEngine engine, List<UInt128> keys)
     {
-        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var existing = new HashSet<UInt128>();
         foreach (var chunk in keys.Chunk(InChunk))
         {
             var query = new Query { Select = BsonExpression.Create("{ _id: $._id }") };
-            query.Where.Add(BsonExpression.Create("$._id IN @0", new BsonArray(chunk.Select(k => new BsonValue(k)))));
+            query.Where.Add(BsonExpression.Create("$._id IN @0", new BsonArray(chunk.Select(UsageKeys.ToBson))));
             using var reader = engine.Query(UsageSchema.Keys, query);
             while (reader.Read())
             {
-                existing.Add(reader.Current["_id"].AsString);
+                existing.Add(UsageKeys.FromBson(reader.Current["_id"]));
             }
         }
 

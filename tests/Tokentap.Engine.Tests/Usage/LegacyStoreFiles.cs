@@ -74,7 +74,7 @@ internal static class LegacyStoreFiles
         engine.DeleteMany(UsageSchema.Chunks, BsonExpression.Create("$._id > 0"));
         engine.DeleteMany(UsageSchema.Keys, BsonExpression.Create("$._id != null"));
         var moved = events.Where(e => e.Position < fromPosition).ToList();
-        engine.Insert(UsageSchema.Keys, moved.Select(e => new BsonDocument { ["_id"] = UsageKeys.StoredKey(e.Event) }), BsonAutoId.Int64);
+        engine.Insert(UsageSchema.Keys, moved.Select(e => new BsonDocument { ["_id"] = UsageKeys.ToBson(UsageKeys.KeyOf(e.Event)) }), BsonAutoId.Int64);
         UsageWriter.Append(engine, moved);
         UsageWriter.SetLastPosition(engine, fromPosition - 1);
         UsageWriter.WriteMeta(engine, "migrated-through", fromPosition - 1);

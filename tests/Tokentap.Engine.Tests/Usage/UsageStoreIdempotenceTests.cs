@@ -54,6 +54,19 @@ public sealed class UsageStoreIdempotenceTests : IDisposable
     }
 
     [Fact]
+    public void Request_ids_that_differ_only_in_case_are_different_requests()
+    {
+        // Provider ids are case-sensitive base62; LiteDB compares strings ignoring case, so keys are stored as bytes.
+        var upper = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 1, 0, 0, DateTimeKind.Utc), RequestId = "req_011CVabc" };
+        var lower = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 2, 0, 0, DateTimeKind.Utc), RequestId = "req_011CVABC" };
+        Assert.Equal(1, _temp.Store.Write([upper]).Inserted);
+        Assert.Equal(new UsageWriteResult(1, 0, 2, 2), _temp.Store.Write([lower]));
+        Assert.Equal(new UsageWriteResult(0, 2, 0, 0), _temp.Store.Write([lower, upper]));
+        Assert.Equal(1, _temp.Store.Remove([lower]));
+        Assert.Equal(["req_011CVabc"], _temp.Store.Query(UsageFilter.All).Select(e => e.RequestId));
+    }
+
+    [Fact]
     public void The_key_is_scoped_to_the_events_utc_day()
     {
         var morning = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 0, 0, 1, DateTimeKind.Utc), RequestId = "req_same" };
