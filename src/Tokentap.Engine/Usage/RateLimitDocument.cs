@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using LiteDB;
 
 namespace Tokentap.Engine.Usage;
@@ -147,6 +148,7 @@ internal static class RateLimitDocument
     /// member) or a value that does not fit the member's type is skipped. <paramref name="members"/> caches, per
     /// string-table index, the member a name resolves to (one array per chunk; null until the first rate limits).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RateLimitSnapshot Read(ref ChunkReader reader, string[] strings, ref Member?[]? members)
     {
         members ??= new Member?[strings.Length];
