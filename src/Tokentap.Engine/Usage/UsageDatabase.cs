@@ -23,13 +23,19 @@ internal sealed class UsageDatabase : IDisposable
     private const int PageSize = 8192;
     private static readonly byte[] HeaderSignature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
 
+    /// <summary>The longest a schema migration holds the lock at a time, by default (see Execute).</summary>
+    public static readonly TimeSpan DefaultMigrationSlice = TimeSpan.FromSeconds(1);
+
     private readonly Mutex _mutex;
     private readonly TimeSpan _lockTimeout;
+    private readonly TimeSpan _migrationSlice;
+    private int _slicesLeftUnfinished;
 
-    public UsageDatabase(string databasePath, TimeSpan lockTimeout)
+    public UsageDatabase(string databasePath, TimeSpan lockTimeout, TimeSpan? migrationSlice = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _lockTimeout = lockTimeout;
+        _migrationSlice = migrationSlice ?? DefaultMigrationSlice;
         _mutex = new Mutex(false, MutexName(DatabasePath));
     }
 
@@ -41,6 +47,9 @@ internal sealed class UsageDatabase : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>How many holds of the lock ended with a schema migration unfinished (each let other users in).</summary>
+    public int MigrationSlicesLeftUnfinished => Volatile.Read(ref _slicesLeftUnfinished);
 
     /// <summary>The last time a damaged file was set aside by this instance.</summary>
     public UsageStoreRecovery? LastRecovery { get; private set; }
@@ -54,41 +63,64 @@ internal sealed class UsageDatabase : IDisposable
     /// </summary>
     public T Execute<T>(Func<LiteEngine, T> work)
     {
-        Acquire();
-        try
+        while (true)
         {
-            for (var attempt = 0; ; attempt++)
+            Acquire();
+            try
             {
-                LiteEngine? engine = null;
-                try
+                if (TryExecute(work, out var result))
                 {
-                    engine = Open();
-                    var result = work(engine);
-                    var closing = engine;
-                    engine = null;
-                    closing.Dispose();
                     return result;
                 }
-                catch (Exception ex) when (attempt < 2 && IsDamage(ex))
-                {
-                    DisposeQuietly(engine);
-                    engine = null;
+            }
+            finally
+            {
+                _mutex.ReleaseMutex();
+            }
 
-                    // The first failure gets a second look with a freshly opened engine; only a repeated one moves the file.
-                    if (attempt == 1)
-                    {
-                        MoveAside(ex);
-                    }
-                }
-                finally
+            // A slice of a schema migration ended with work left: let waiting processes have the lock for a moment
+            // (they take their turn at the migration, or wait for it as this one does), then go on.
+            Interlocked.Increment(ref _slicesLeftUnfinished);
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>One hold of the lock: false when the file still needs migrating after this hold's slice of it.</summary>
+    private bool TryExecute<T>(Func<LiteEngine, T> work, out T result)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            LiteEngine? engine = null;
+            try
+            {
+                engine = Open();
+                if (engine is null)
                 {
-                    DisposeQuietly(engine);
+                    result = default!;
+                    return false;
+                }
+
+                result = work(engine);
+                var closing = engine;
+                engine = null;
+                closing.Dispose();
+                return true;
+            }
+            catch (Exception ex) when (attempt < 2 && IsDamage(ex))
+            {
+                DisposeQuietly(engine);
+                engine = null;
+
+                // The first failure gets a second look with a freshly opened engine; only a repeated one moves the file.
+                if (attempt == 1)
+                {
+                    MoveAside(ex);
                 }
             }
-        }
-        finally
-        {
-            _mutex.ReleaseMutex();
+            finally
+            {
+                DisposeQuietly(engine);
+            }
         }
     }
 
@@ -111,7 +143,7 @@ internal sealed class UsageDatabase : IDisposable
             try
             {
                 using var engine = Open();
-                damaged = stillDamaged(engine);
+                damaged = engine is not null && stillDamaged(engine);
             }
             catch (Exception ex) when (IsDamage(ex))
             {
@@ -198,7 +230,8 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
-    private LiteEngine Open()
+    /// <summary>Opens the file, creating or migrating it; null when a long migration used up this hold's slice.</summary>
+    private LiteEngine? Open()
     {
         var folder = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(folder))
@@ -210,8 +243,13 @@ internal sealed class UsageDatabase : IDisposable
         var engine = new LiteEngine(new EngineSettings { Filename = DatabasePath });
         try
         {
-            UsageSchema.Upgrade(engine, DatabasePath);
-            return engine;
+            if (UsageSchema.Upgrade(engine, DatabasePath, Environment.TickCount64 + (long)_migrationSlice.TotalMilliseconds))
+            {
+                return engine;
+            }
+
+            engine.Dispose();
+            return null;
         }
         catch
         {

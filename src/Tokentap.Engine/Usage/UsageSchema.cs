@@ -31,10 +31,12 @@ internal static class UsageSchema
 
     private const string VersionPragma = "USER_VERSION";
 
-    private static readonly Action<LiteEngine>[] Steps =
+    // Each step brings a file from version N-1 to N; it returns false when it stopped at the deadline with work left
+    // (only the chunk migration does: the lock is then released for a moment and the step goes on after it).
+    private static readonly Func<LiteEngine, long, bool>[] Steps =
     [
-        CreateVersion1,
-        ScopeKeysToDay,
+        (engine, _) => Done(CreateVersion1, engine),
+        (engine, _) => Done(ScopeKeysToDay, engine),
         MoveEventsToChunks,
     ];
 
@@ -44,8 +46,13 @@ internal static class UsageSchema
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
 
-    /// <summary>Brings the open file to <see cref="CurrentVersion"/>; refuses files from a newer engine.</summary>
-    public static void Upgrade(LiteEngine engine, string databasePath)
+    /// <summary>
+    /// Brings the open file to <see cref="CurrentVersion"/>; refuses files from a newer engine. Returns false when a
+    /// step stopped at <paramref name="deadline"/> (a <see cref="Environment.TickCount64"/> value) with work left: the
+    /// caller then lets other processes have the lock for a moment and calls again, so a long migration never holds
+    /// the lock longer than a unit of work should.
+    /// </summary>
+    public static bool Upgrade(LiteEngine engine, string databasePath, long deadline = long.MaxValue)
     {
         var version = ReadVersion(engine);
         if (version > CurrentVersion)
@@ -58,14 +65,26 @@ internal static class UsageSchema
         {
             CreateCurrent(engine);
             engine.Pragma(VersionPragma, CurrentVersion);
-            return;
+            return true;
         }
 
         for (; version < CurrentVersion; version++)
         {
-            Steps[version](engine);
+            if (!Steps[version](engine, deadline))
+            {
+                return false;
+            }
+
             engine.Pragma(VersionPragma, version + 1);
         }
+
+        return true;
+    }
+
+    private static bool Done(Action<LiteEngine> step, LiteEngine engine)
+    {
+        step(engine);
+        return true;
     }
 
     private static void CreateCurrent(LiteEngine engine)
@@ -110,10 +129,10 @@ internal static class UsageSchema
     /// <summary>
     /// Version 3: events move from one document each into chunks of their hour, keeping their positions; their keys
     /// go to the keys collection. Each batch is one transaction that also records the last document moved, so a
-    /// migration cut short (a killed process) goes on after it the next time the file is opened; the old documents
-    /// are dropped together at the end. Rollups and labels describe the same events and stay as they are.
+    /// migration cut short (a killed process, or the deadline of one hold of the lock) goes on after it the next time;
+    /// the old documents are dropped together at the end. Rollups and labels describe the same events and stay.
     /// </summary>
-    private static void MoveEventsToChunks(LiteEngine engine)
+    private static bool MoveEventsToChunks(LiteEngine engine, long deadline)
     {
         engine.EnsureIndex(Chunks, "hour", BsonExpression.Create("$." + UsageChunkDocument.Hour), unique: false);
         var moved = UsageWriter.ReadMeta(engine, MigratedThrough);
@@ -146,10 +165,16 @@ internal static class UsageSchema
                 // Schema 2 keys are unique, so only a file edited by hand gets here: its events are kept as they were, the key once.
                 MoveBatch(engine, events, moved, upsertKeys: true);
             }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
         }
 
         engine.DropCollection(LegacyEvents);
         engine.Delete(Meta, [MigratedThrough]);
+        return true;
     }
 
     private static void MoveBatch(LiteEngine engine, List<StoredEvent> events, long moved, bool upsertKeys)

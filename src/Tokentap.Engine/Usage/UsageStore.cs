@@ -24,8 +24,14 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>Opens (lazily: the file is created on first use) the store at a path.</summary>
     public UsageStore(string databasePath, TimeSpan? lockTimeout = null)
+        : this(databasePath, lockTimeout, migrationSlice: null)
     {
-        _database = new UsageDatabase(databasePath, lockTimeout ?? DefaultLockTimeout);
+    }
+
+    /// <summary>A store whose schema migrations hold the lock at most <paramref name="migrationSlice"/> at a time.</summary>
+    internal UsageStore(string databasePath, TimeSpan? lockTimeout, TimeSpan? migrationSlice)
+    {
+        _database = new UsageDatabase(databasePath, lockTimeout ?? DefaultLockTimeout, migrationSlice);
         _database.Recovered += recovery => Recovered?.Invoke(recovery);
         _scanner = new UsageScanner(_database);
         _summarizer = new UsageSummarizer(_scanner);
@@ -36,6 +42,9 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>The database file.</summary>
     public string DatabasePath => _database.DatabasePath;
+
+    /// <summary>How many times a schema migration run by this instance let go of the lock with work left.</summary>
+    internal int MigrationSlicesLeftUnfinished => _database.MigrationSlicesLeftUnfinished;
 
     /// <summary>The last damaged file this instance set aside, if any.</summary>
     public UsageStoreRecovery? LastRecovery => _database.LastRecovery;

@@ -103,6 +103,25 @@ public sealed class UsageSchemaTests : IDisposable
     }
 
     [Fact]
+    public void A_long_migration_goes_in_slices_releasing_the_lock_between_them()
+    {
+        // 12,000 events: batches of 5,000, 5,000 and 2,000. With a zero slice every hold of the lock moves one batch
+        // and then lets go, and the hold after the last batch drops the old collection.
+        var start = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+        _temp.Store.Import(Enumerable.Range(0, 12_000).Select(i => new UsageEvent { Timestamp = start.AddSeconds(i * 7), RequestId = "r" + i, Model = "m" + (i % 3), InputTokens = i }));
+        _temp.Store.Dispose();
+        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath);
+
+        using var migrating = new UsageStore(_temp.DatabasePath, TimeSpan.FromSeconds(30), TimeSpan.Zero);
+        Assert.Equal(3, migrating.ReadSchemaVersion());
+        Assert.Equal(3, migrating.MigrationSlicesLeftUnfinished);
+        Assert.Equal(12_000, migrating.Query(UsageFilter.All).Count());
+        Assert.Equal(12_000, migrating.GetLastPosition());
+        Assert.Equal(Enumerable.Range(0, 12_000).Sum(i => (long)i), migrating.Summarize(UsageFilter.All).Single().InputTokens);
+        Assert.Equal(new UsageWriteResult(0, 1, 0, 0), migrating.Write([new UsageEvent { Timestamp = start.AddSeconds(7 * 11_999), RequestId = "r11999" }]));
+    }
+
+    [Fact]
     public void Schema_2_documents_holding_the_request_id_twice_read_the_same()
     {
         // 0.1.0 previews stored the request id in "rq" as well as in the key; later schema 2 files only in the key.
