@@ -130,7 +130,7 @@ internal static class UsageSchema
     /// Version 3: events move from one document each into chunks of their hour, keeping their positions; their keys
     /// go to the keys collection. Each batch is one transaction that also records the last document moved, so a
     /// migration cut short (a killed process, or the deadline of one hold of the lock) goes on after it the next time;
-    /// the old documents are dropped together at the end. Rollups and labels describe the same events and stay.
+    /// the old documents are then deleted in batches as well. Rollups and labels describe the same events and stay.
     /// </summary>
     private static bool MoveEventsToChunks(LiteEngine engine, long deadline)
     {
@@ -166,6 +166,31 @@ internal static class UsageSchema
                 MoveBatch(engine, events, moved, upsertKeys: true);
             }
 
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+        }
+
+        // Every event is in a chunk now. The old documents go in batches too (dropping a collection of a million
+        // documents in one go would hold the lock for most of a minute); the emptied collection is then dropped.
+        while (true)
+        {
+            var ids = new List<BsonValue>(MigrationBatch);
+            using (var reader = engine.Query(LegacyEvents, new Query { Select = BsonExpression.Create("{ _id: $._id }"), Limit = MigrationBatch }))
+            {
+                while (reader.Read())
+                {
+                    ids.Add(reader.Current["_id"]);
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            engine.Delete(LegacyEvents, ids);
             if (Environment.TickCount64 >= deadline)
             {
                 return false;
