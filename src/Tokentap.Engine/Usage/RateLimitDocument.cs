@@ -183,17 +183,11 @@ internal static class RateLimitDocument
     /// </summary>
     internal sealed class Member
     {
-        public static readonly Member Unknown = new(null, typeof(void));
+        public static readonly Member Unknown = new(null);
 
         private readonly Delegate? _set;
 
-        private Member(Delegate? set, Type valueType)
-        {
-            _set = set;
-            ValueType = valueType;
-        }
-
-        public Type ValueType { get; }
+        private Member(Delegate? set) => _set = set;
 
         public static Member For(PropertyInfo property)
         {
@@ -202,7 +196,7 @@ internal static class RateLimitDocument
             var value = Expression.Parameter(valueType);
             var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
             var delegateType = typeof(Action<,>).MakeGenericType(typeof(RateLimitSnapshot), valueType);
-            return new Member(Expression.Lambda(delegateType, assign, target, value).Compile(), valueType);
+            return new Member(Expression.Lambda(delegateType, assign, target, value).Compile());
         }
 
         public void Set<T>(RateLimitSnapshot snapshot, T value)

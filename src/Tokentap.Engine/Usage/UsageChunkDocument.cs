@@ -1,5 +1,6 @@
 // A chunk document: up to a few hundred events of one UTC hour, in the binary form of UsageChunkCodec.
 using LiteDB;
+using LiteDB.Engine;
 
 namespace Tokentap.Engine.Usage;
 
@@ -28,6 +29,13 @@ internal static class UsageChunkDocument
     };
 
     public static long IdOf(BsonDocument doc) => doc[Id].AsInt64;
+
+    /// <summary>The chunk with this _id, or null when there is none (any longer).</summary>
+    public static BsonDocument? Find(LiteEngine engine, BsonValue id)
+    {
+        using var reader = engine.Query(UsageSchema.Chunks, new Query { Where = { BsonExpression.Create("$._id = @0", id) } });
+        return reader.Read() ? reader.Current.AsDocument : null;
+    }
 
     public static long HourOf(BsonDocument doc) => doc[Hour].AsInt64;
 

@@ -170,10 +170,10 @@ internal sealed class UsageScanner
             var id = chunk[UsageChunkDocument.Id];
             var recovery = _database.SetAside(damage, engine =>
             {
-                using var reader = engine.Query(UsageSchema.Chunks, new Query { Where = { BsonExpression.Create("$._id = @0", id) } });
-                if (reader.Read())
+                // Still there and still unreadable: ReadEvents throws, which SetAside takes as confirmed damage.
+                if (UsageChunkDocument.Find(engine, id) is { } stored)
                 {
-                    UsageChunkDocument.ReadEvents(reader.Current.AsDocument, []);
+                    UsageChunkDocument.ReadEvents(stored, []);
                 }
 
                 return false;

@@ -89,7 +89,15 @@ internal static class UsageSchema
 
     private static void CreateCurrent(LiteEngine engine)
     {
+        EnsureChunkIndex(engine);
+        EnsureRollupAndLabelIndexes(engine);
+    }
+
+    private static void EnsureChunkIndex(LiteEngine engine) =>
         engine.EnsureIndex(Chunks, "hour", BsonExpression.Create("$." + UsageChunkDocument.Hour), unique: false);
+
+    private static void EnsureRollupAndLabelIndexes(LiteEngine engine)
+    {
         engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
         engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
     }
@@ -98,8 +106,7 @@ internal static class UsageSchema
     {
         engine.EnsureIndex(LegacyEvents, "key", BsonExpression.Create("$." + LegacyEventDocument.Key), unique: true);
         engine.EnsureIndex(LegacyEvents, "time", BsonExpression.Create("$." + LegacyEventDocument.Order), unique: true);
-        engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
-        engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
+        EnsureRollupAndLabelIndexes(engine);
     }
 
     /// <summary>Version 2: unique keys carry the event's UTC day in front (see UsageKeys.StoredKey).</summary>
@@ -134,7 +141,7 @@ internal static class UsageSchema
     /// </summary>
     private static bool MoveEventsToChunks(LiteEngine engine, long deadline)
     {
-        engine.EnsureIndex(Chunks, "hour", BsonExpression.Create("$." + UsageChunkDocument.Hour), unique: false);
+        EnsureChunkIndex(engine);
         var moved = UsageWriter.ReadMeta(engine, MigratedThrough);
         while (true)
         {

@@ -132,13 +132,7 @@ internal static class UsageWriter
             }
         }
 
-        if (newest is not { } found)
-        {
-            return null;
-        }
-
-        using var open = engine.Query(UsageSchema.Chunks, new Query { Where = { BsonExpression.Create("$._id = @0", found) } });
-        return open.Read() ? open.Current.AsDocument : null;
+        return newest is { } found ? UsageChunkDocument.Find(engine, found) : null;
     }
 
     /// <summary>
@@ -152,17 +146,22 @@ internal static class UsageWriter
         var rewrites = new List<BsonDocument>();
         var deletions = new List<BsonValue>();
         var events = new List<StoredEvent>();
+        var kept = new List<StoredEvent>();
         foreach (var chunk in chunks)
         {
             events.Clear();
+            kept.Clear();
             UsageChunkDocument.ReadEvents(chunk, events);
-            var kept = events.FindAll(e => !remove(e));
+            foreach (var e in events)
+            {
+                (remove(e) ? removed : kept).Add(e);
+            }
+
             if (kept.Count == events.Count)
             {
                 continue;
             }
 
-            removed.AddRange(events.Where(e => remove(e)));
             if (kept.Count == 0)
             {
                 deletions.Add(chunk[UsageChunkDocument.Id]);
