@@ -56,8 +56,8 @@ public sealed class CertificateTrustCommandTests(ModuleFixture module)
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void A_user_who_is_not_root_is_told_the_commands_to_run_and_nothing_changes()
     {
-        // For real: PowerShell in its own process (the script host) as a user who is not root. Under root (CI) the
-        // host runs as nobody through setpriv; otherwise as this user.
+        // For real: pwsh in its own process as a user who is not root. Under root (CI) it runs as nobody through
+        // setpriv; otherwise as this user.
         var home = Directory.CreateTempSubdirectory("tokentap-notroot-").FullName;
         try
         {
@@ -66,7 +66,7 @@ public sealed class CertificateTrustCommandTests(ModuleFixture module)
                 try { $null = Install-TokentapCertificate -Confirm:$false -ErrorAction Stop; 'INSTALLED' }
                 catch { 'ID=' + $_.FullyQualifiedErrorId; 'CATEGORY=' + $_.CategoryInfo.Category; 'MESSAGE=' + $_.Exception.Message }
                 """;
-            string[] host = [TestPrograms.Dotnet, TestPrograms.ScriptHost, module.ManifestPath, Script];
+            string[] host = [TestPrograms.Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", $"Import-Module '{module.ManifestPath}'; {Script}"];
             var command = IsRoot() ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. host] : host;
             var anchorsBefore = Directory.GetFiles("/usr/local/share/ca-certificates", "tokentap-*");
 
@@ -77,7 +77,6 @@ public sealed class CertificateTrustCommandTests(ModuleFixture module)
                 ["DOTNET_CLI_HOME"] = home,
             });
 
-            // The host's exit code is 1 here: the caught error still counts as one the pipeline had.
             Assert.True(result.Stdout.Contains("ID=", StringComparison.Ordinal), $"{result.ExitCode}: {result.Stdout} {result.Stderr}");
             var caPath = Path.Combine(home, ".tokentap", "ca", "ca.pem");
             Assert.Contains("ID=ElevationRequired,Tokentap.PowerShell.Commands.InstallTokentapCertificateCommand", result.Stdout, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 // The helper programs module tests start in their own processes: the engine's test child (to write events as another
-// process would) and the script host (PowerShell in a real terminal). Never loaded into the test process itself.
+// process would) and a real pwsh 7.6 console (tests/Tokentap.Pwsh). Never loaded into the test process itself.
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -13,8 +13,8 @@ internal static class TestPrograms
     /// <summary>tests/Tokentap.TestProcess, built in the same configuration as this test project.</summary>
     public static string TestProcess => Built("Tokentap.TestProcess");
 
-    /// <summary>tests/Tokentap.ScriptHost, built in the same configuration as this test project.</summary>
-    public static string ScriptHost => Built("Tokentap.ScriptHost");
+    /// <summary>The test pwsh (tests/Tokentap.Pwsh): the real console host, started as an executable.</summary>
+    public static string Pwsh => Path.ChangeExtension(Built("Tokentap.Pwsh", "pwsh"), null);
 
     /// <summary>Writes events into the store at <paramref name="databasePath"/> from a child process.</summary>
     public static void Seed(string databasePath, IReadOnlyList<UsageEvent> events)
@@ -42,14 +42,14 @@ internal static class TestPrograms
         }
     }
 
-    private static string Built(string project)
+    private static string Built(string project, string? assembly = null)
     {
         // This assembly runs from tests/Tokentap.PowerShell.Tests/bin/<Configuration>/<TargetFramework>/.
         var targetDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         var framework = Path.GetFileName(targetDirectory);
         var configuration = Path.GetFileName(Path.GetDirectoryName(targetDirectory))!;
         var root = Path.GetFullPath(Path.Combine(targetDirectory, "..", "..", "..", "..", ".."));
-        var path = Path.Combine(root, "tests", project, "bin", configuration, framework, project + ".dll");
+        var path = Path.Combine(root, "tests", project, "bin", configuration, framework, (assembly ?? project) + ".dll");
         Assert.True(File.Exists(path), $"{path} is missing: build the solution first");
         return path;
     }
