@@ -1,6 +1,7 @@
 // Invoke-TokentapCommand: runs one native command through a Tokentap proxy of its own, tagged with App, Project and a
 // run Session, with the proxy variables set for that child only; then says what the run cost.
 using System.Management.Automation;
+using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Session;
 
@@ -22,7 +23,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
     public string[] ArgumentList { get; set; } = Array.Empty<string>();
 
-    /// <summary>The App events are tagged with; default the command's name.</summary>
+    /// <summary>The App events are tagged with; default the tool's canonical App (claude -> claude-code, gemini -> gemini-cli).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? App { get; set; }
@@ -46,7 +47,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
         }
 
         var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var app = App ?? Path.GetFileNameWithoutExtension(application.Name);
+        var app = App ?? AppIdentifier.ForCommand(application.Name);
         var session = $"run-{app}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
         var request = (ModuleState.Session?.Request ?? new ListenerRequest { UpstreamProxy = InheritedUpstreamProxy() }) with
         {
