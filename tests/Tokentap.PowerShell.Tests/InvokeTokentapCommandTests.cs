@@ -88,6 +88,23 @@ public sealed class InvokeTokentapCommandTests(ModuleFixture module, MockProvide
     }
 
     [Fact]
+    public void Under_a_running_Start_Tokentap_the_child_gets_the_runs_own_proxy_and_the_session_keeps_its_variables()
+    {
+        var result = _shell.Run(_shell.Preamble("with-session", environment: true) + """
+            $session = $env:HTTPS_PROXY
+            $seen = Invoke-TokentapCommand sh -- -c 'echo "$HTTPS_PROXY"'
+            "CHILD-OWN=$($seen -match '^http://127\.0\.0\.1:\d+$' -and $seen -ne $session)"
+            "SESSION-KEPT=$($env:HTTPS_PROXY -eq $session -and $session -eq (Get-Tokentap).ProxyUrl)"
+            """);
+        output.WriteLine(result.Stdout + result.Stderr);
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+
+        var lines = result.Stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("CHILD-OWN=True", lines);
+        Assert.Contains("SESSION-KEPT=True", lines);
+    }
+
+    [Fact]
     public void Stopping_the_pipeline_ends_the_child_and_restores_the_variables()
     {
         var names = new[] { "HTTPS_PROXY", "NO_PROXY", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE" };
