@@ -343,8 +343,12 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
                 """{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[]}""");
             var failed = module.Run("Invoke-TokentapCommand -Command curl -ArgumentList '-sSf', 'https://api.anthropic.com/v1/nowhere' -App my-script -Project demo; $LASTEXITCODE");
 
-            var report = Assert.IsType<TokentapSessionReport>(ok.ThrowIfFailed().Output[0].BaseObject);
-            Assert.Equal(0, ok.Output[1].BaseObject);
+            // A hosted pipeline's output is captured, so curl's response comes down it as a string, as a native
+            // command's would, before the report.
+            Assert.Equal(3, ok.ThrowIfFailed().Output.Count);
+            Assert.Contains("\"output_tokens\":53", Assert.IsType<string>(ok.Output[0].BaseObject), StringComparison.Ordinal);
+            var report = Assert.IsType<TokentapSessionReport>(ok.Output[1].BaseObject);
+            Assert.Equal(0, ok.Output[2].BaseObject);
             Assert.Equal(0, report.ExitCode);
             Assert.Equal(1, report.Requests);
             Assert.Equal(0.00577605m, report.Cost);

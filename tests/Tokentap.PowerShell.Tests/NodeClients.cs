@@ -1,4 +1,5 @@
-// The real openai and @anthropic-ai/sdk npm packages, installed into tests/node on first use (npm ci, lock file pinned).
+// The real openai, @anthropic-ai/sdk and @anthropic-ai/claude-code npm packages, installed into tests/node on first use
+// (npm ci, lock file pinned).
 using System.Text.Json;
 
 namespace Tokentap.PowerShell.Tests;
@@ -20,7 +21,8 @@ public static class NodeClients
 
             var directory = Path.Combine(repoRoot, "tests", "node");
             if (!System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "openai")) ||
-                !System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "@anthropic-ai", "sdk")))
+                !System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "@anthropic-ai", "sdk")) ||
+                !File.Exists(Path.Combine(directory, "node_modules", ".bin", "claude")))
             {
                 var install = ChildProcess.Run("npm", new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }, workingDirectory: directory, timeoutSeconds: 300);
                 if (install.ExitCode != 0)

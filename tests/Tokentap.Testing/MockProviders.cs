@@ -9,7 +9,8 @@ namespace Tokentap.Testing;
 /// @anthropic-ai/sdk packages) accept the answers: JSON when the request does not stream, SSE when it does. Every
 /// response carries a fresh request id and message id, so no two exchanges share an idempotence key. Like OpenAI,
 /// Chat Completions streams include the usage chunk only when the request asked for stream_options.include_usage.
-/// The numbers are the constants below.
+/// The numbers are the constants below. Requests from Claude Code (User-Agent claude-cli/) are answered as the model
+/// they asked for, as the real API does, because Claude Code prices its own total_cost_usd by the model it asked for.
 /// </summary>
 public sealed class MockProviders : IAsyncDisposable
 {
@@ -89,6 +90,8 @@ public sealed class MockProviders : IAsyncDisposable
 
     private async Task AnthropicAsync(MockContext context)
     {
+        var body = Body(context);
+        var model = AnthropicModelFor(context.Request, body);
         var id = NextId();
         var messageId = "msg_mock_" + id;
         context.Header("request-id", "req_mock_anthropic_" + id)
@@ -103,7 +106,7 @@ public sealed class MockProviders : IAsyncDisposable
             ["cache_creation"] = new JsonObject { ["ephemeral_5m_input_tokens"] = AnthropicCacheWrite5m, ["ephemeral_1h_input_tokens"] = AnthropicCacheWrite1h },
             ["output_tokens"] = 1,
         };
-        if (!Streams(Body(context)))
+        if (!Streams(body))
         {
             var usage = (JsonObject)usageStart.DeepClone();
             usage["output_tokens"] = AnthropicOutput;
@@ -112,7 +115,7 @@ public sealed class MockProviders : IAsyncDisposable
                 ["id"] = messageId,
                 ["type"] = "message",
                 ["role"] = "assistant",
-                ["model"] = AnthropicModel,
+                ["model"] = model,
                 ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "Hello from the mock." }),
                 ["stop_reason"] = "end_turn",
                 ["stop_sequence"] = null,
@@ -127,7 +130,7 @@ public sealed class MockProviders : IAsyncDisposable
             ["id"] = messageId,
             ["type"] = "message",
             ["role"] = "assistant",
-            ["model"] = AnthropicModel,
+            ["model"] = model,
             ["content"] = new JsonArray(),
             ["stop_reason"] = null,
             ["stop_sequence"] = null,
@@ -145,6 +148,13 @@ public sealed class MockProviders : IAsyncDisposable
             ["usage"] = new JsonObject { ["output_tokens"] = AnthropicOutput },
         });
         await Sse(context, "message_stop", new JsonObject { ["type"] = "message_stop" });
+    }
+
+    private static string AnthropicModelFor(MockRequest request, JsonNode? body)
+    {
+        var requested = body?["model"]?.GetValue<string>();
+        var fromClaudeCode = request.Header("user-agent")?.StartsWith("claude-cli/", StringComparison.Ordinal) == true;
+        return fromClaudeCode && !string.IsNullOrEmpty(requested) ? requested : AnthropicModel;
     }
 
     private async Task ChatAsync(MockContext context)

@@ -1,4 +1,5 @@
-// Names the calling application and its version from the request's User-Agent, originator and SDK headers.
+// Names the calling application: from a request's User-Agent, originator and SDK headers (proxy mode), or from the
+// command a run starts (Invoke-TokentapCommand), with one canonical name per tool in both.
 using Tokentap.Engine.Proxy;
 
 namespace Tokentap.Engine.Providers;
@@ -8,11 +9,41 @@ namespace Tokentap.Engine.Providers;
 /// GeminiCLI-tui/0.61.0/model -> gemini-cli; OpenAI/JS 6.49.0 -> openai-node; OpenAI/Python -> openai-python;
 /// Anthropic/JS -> anthropic-node; Anthropic/Python -> anthropic-python; Aider's OpenRouter headers or an "aider"
 /// User-Agent -> aider; curl/8.5.0 -> curl; google-genai-sdk in x-goog-api-client -> google-genai-node/-python;
-/// otherwise the User-Agent's first product, lower-cased.
+/// otherwise the User-Agent's first product, lower-cased. A command gets the name its requests are identified by:
+/// claude -> claude-code, gemini -> gemini-cli, codex -> codex, aider -> aider; any other its file name, lower-cased.
 /// </summary>
-internal static class AppIdentifier
+public static class AppIdentifier
 {
-    public static (string? App, string? Version) Identify(HeaderList headers)
+    /// <summary>Claude Code (the claude command, claude-cli/ User-Agent).</summary>
+    internal const string ClaudeCode = "claude-code";
+
+    /// <summary>Codex CLI (the codex command, codex_* originator or User-Agent).</summary>
+    internal const string Codex = "codex";
+
+    /// <summary>Gemini CLI (the gemini command, GeminiCLI User-Agent).</summary>
+    internal const string GeminiCli = "gemini-cli";
+
+    /// <summary>Aider (the aider command, its OpenRouter headers or User-Agent).</summary>
+    internal const string Aider = "aider";
+
+    // The commands that install under another name than the App their requests are identified by.
+    private static readonly Dictionary<string, string> CommandApps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["claude"] = ClaudeCode,
+        ["gemini"] = GeminiCli,
+    };
+
+    /// <summary>
+    /// The App for a run of <paramref name="command"/> (a name or path, with or without an extension such as .exe,
+    /// .cmd or .ps1): the same name Start-Tokentap gives that tool's requests.
+    /// </summary>
+    public static string ForCommand(string command)
+    {
+        var name = Path.GetFileNameWithoutExtension(command.Trim()).ToLowerInvariant();
+        return CommandApps.TryGetValue(name, out var app) ? app : name;
+    }
+
+    internal static (string? App, string? Version) Identify(HeaderList headers)
     {
         var userAgent = headers.Get("user-agent")?.Trim();
         var originator = headers.Get("originator")?.Trim();
@@ -20,34 +51,34 @@ internal static class AppIdentifier
         if (string.Equals(headers.Get("x-title"), "Aider", StringComparison.OrdinalIgnoreCase)
             || (headers.Get("http-referer")?.Contains("aider.chat", StringComparison.OrdinalIgnoreCase) ?? false))
         {
-            return ("aider", ProductVersion(userAgent, "aider"));
+            return (Aider, ProductVersion(userAgent, "aider"));
         }
 
         if (!string.IsNullOrEmpty(originator) && originator.StartsWith("codex", StringComparison.OrdinalIgnoreCase))
         {
-            return ("codex", FirstProductVersion(userAgent));
+            return (Codex, FirstProductVersion(userAgent));
         }
 
         if (!string.IsNullOrEmpty(userAgent))
         {
             if (StartsWith(userAgent, "claude-cli/") || StartsWith(userAgent, "claude-code/"))
             {
-                return ("claude-code", FirstProductVersion(userAgent));
+                return (ClaudeCode, FirstProductVersion(userAgent));
             }
 
             if (StartsWith(userAgent, "codex"))
             {
-                return ("codex", FirstProductVersion(userAgent));
+                return (Codex, FirstProductVersion(userAgent));
             }
 
             if (StartsWith(userAgent, "GeminiCLI"))
             {
-                return ("gemini-cli", FirstProductVersion(userAgent));
+                return (GeminiCli, FirstProductVersion(userAgent));
             }
 
             if (userAgent.Contains("aider", StringComparison.OrdinalIgnoreCase))
             {
-                return ("aider", ProductVersion(userAgent, "aider"));
+                return (Aider, ProductVersion(userAgent, "aider"));
             }
 
             var sdk = Sdk(userAgent);

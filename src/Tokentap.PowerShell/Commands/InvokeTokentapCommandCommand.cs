@@ -1,18 +1,18 @@
-// Invoke-TokentapCommand: runs one native command through a Tokentap proxy of its own, tagged with App, Project and a
-// run Session, with the proxy variables set for that child only; then says what the run cost.
+// Invoke-TokentapCommand: runs one native command, as PowerShell runs native commands, through a Tokentap proxy of its
+// own, tagged with App, Project and a run Session, with the proxy variables set while it runs; then says what it cost.
 using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Text;
+using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell.Commands;
 
 [Cmdlet(VerbsLifecycle.Invoke, "TokentapCommand")]
-[OutputType(typeof(TokentapSessionReport))]
+[OutputType(typeof(string), typeof(TokentapSessionReport))]
 public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
 {
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
-    private readonly ManualResetEventSlim _stopping = new();
-
     /// <summary>The native command: claude, codex, gemini, aider, node, curl, or a path.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -22,7 +22,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
     public string[] ArgumentList { get; set; } = Array.Empty<string>();
 
-    /// <summary>The App events are tagged with; default the command's name.</summary>
+    /// <summary>The App events are tagged with; default the tool's canonical App (claude -> claude-code, gemini -> gemini-cli).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? App { get; set; }
@@ -46,7 +46,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
         }
 
         var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var app = App ?? Path.GetFileNameWithoutExtension(application.Name);
+        var app = App ?? AppIdentifier.ForCommand(application.Name);
         var session = $"run-{app}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
         var request = (ModuleState.Session?.Request ?? new ListenerRequest { UpstreamProxy = InheritedUpstreamProxy() }) with
         {
@@ -57,7 +57,6 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
 
         var runtime = ModuleState.Runtime;
         var listener = runtime.StartListenerAsync(request).GetAwaiter().GetResult();
-        int exitCode;
         try
         {
             var environment = SessionEnvironment.Compute(
@@ -67,8 +66,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
                 Environment.GetEnvironmentVariable,
                 caseSensitiveNames: !OperatingSystem.IsWindows());
             WriteVerbose($"Running {application.Path} through {listener.ProxyUrl} as session {session}.");
-            using var child = ChildCommand.Start(application.Path, ArgumentList, workingDirectory, environment);
-            exitCode = WaitForChild(child);
+            RunAsNativeCommand(application.Path, environment);
         }
         finally
         {
@@ -76,7 +74,7 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
         }
 
         runtime.FlushAsync().Wait(TimeSpan.FromSeconds(10));
-        SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
+        var exitCode = LanguagePrimitives.TryConvertTo<int>(SessionState.PSVariable.GetValue("global:LASTEXITCODE"), out var code) ? code : (int?)null;
         var report = SessionReports.Build(runtime.Store, session, listener.StartedUtc, DateTime.UtcNow - listener.StartedUtc, app, exitCode);
         WriteInformation(new HostInformationMessage { Message = SessionReports.Describe(report) }, new[] { "PSHOST" });
         if (PassThru)
@@ -87,26 +85,35 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
         WriteEngineNotices();
     }
 
-    protected override void StopProcessing() => _stopping.Set();
-
-    /// <summary>Waits for the child; on Ctrl+C interrupts it, gives it time to exit on its own, then ends it.</summary>
-    private int WaitForChild(ChildCommand child)
+    /// <summary>
+    /// Runs the program the way `program args` typed in this cmdlet's place would run: through PowerShell's own native
+    /// command processor, in a steppable pipeline whose output is this cmdlet's output. PowerShell then decides as it
+    /// does for any native command: last in the pipeline with output going to the host, the child keeps the terminal
+    /// (TUIs work); assigned, redirected or piped on, its standard output comes down the pipeline as strings. It also
+    /// sets $LASTEXITCODE, treats standard error and Ctrl+C as for native commands. A native command inherits the
+    /// process environment, so the variables are set on the process while the child runs and restored exactly after.
+    /// </summary>
+    private void RunAsNativeCommand(string path, IReadOnlyList<TokentapEnvironmentVariable> environment)
     {
-        while (!child.WaitForExit(TimeSpan.FromMilliseconds(200)))
+        var script = new StringBuilder("& ").Append(SingleQuoted(path));
+        foreach (var argument in ArgumentList)
         {
-            if (_stopping.IsSet)
-            {
-                child.Interrupt();
-                if (!child.WaitForExit(StopGrace))
-                {
-                    child.Kill();
-                    child.WaitForExit(TimeSpan.FromSeconds(5));
-                }
-
-                break;
-            }
+            script.Append(' ').Append(SingleQuoted(argument));
         }
 
-        return child.WaitForExit(TimeSpan.Zero) ? child.ExitCode : -1;
+        using var pipeline = ScriptBlock.Create(script.ToString()).GetSteppablePipeline();
+        var variables = new EnvironmentBackup();
+        try
+        {
+            variables.Apply(environment);
+            pipeline.Begin(this);
+            pipeline.End();
+        }
+        finally
+        {
+            variables.Restore();
+        }
     }
+
+    private static string SingleQuoted(string text) => "'" + CodeGeneration.EscapeSingleQuotedStringContent(text) + "'";
 }

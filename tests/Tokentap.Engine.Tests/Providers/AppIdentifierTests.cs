@@ -46,6 +46,36 @@ public sealed class AppIdentifierTests
         Assert.Equal(("google-genai-node", "1.30.0"), AppIdentifier.Identify(headers));
     }
 
+    [Theory]
+    [InlineData("claude", "claude-code")]
+    [InlineData("claude.exe", "claude-code")]
+    [InlineData("claude.cmd", "claude-code")]
+    [InlineData("/usr/local/lib/node_modules/.bin/claude", "claude-code")]
+    [InlineData("claude-code", "claude-code")]
+    [InlineData("gemini", "gemini-cli")]
+    [InlineData("gemini.ps1", "gemini-cli")]
+    [InlineData("codex", "codex")]
+    [InlineData("Codex.EXE", "codex")]
+    [InlineData("aider", "aider")]
+    [InlineData("curl", "curl")]
+    [InlineData("Nightly-Agent.sh", "nightly-agent")]
+    public void A_command_name_gives_the_app_its_requests_would_be_identified_as(string command, string app)
+    {
+        Assert.Equal(app, AppIdentifier.ForCommand(command));
+    }
+
+    [Theory]
+    [InlineData("claude", "user-agent", "claude-cli/2.1.197 (external, sdk-cli)")]
+    [InlineData("codex", "originator", "codex_exec")]
+    [InlineData("gemini", "user-agent", "GeminiCLI-tui/0.61.0/gemini-3.5-pro (linux; x64)")]
+    [InlineData("aider", "user-agent", "aider/0.86.1 litellm/1.77")]
+    [InlineData("curl", "user-agent", "curl/8.5.0")]
+    public void Both_modes_name_a_tool_the_same(string command, string header, string value)
+    {
+        var identified = AppIdentifier.Identify(new HeaderList(new[] { KeyValuePair.Create(header, value) })).App;
+        Assert.Equal(identified, AppIdentifier.ForCommand(command));
+    }
+
     [Fact]
     public void No_headers_no_app()
     {
