@@ -166,7 +166,7 @@ public sealed class UsageStoreChunkTests : IDisposable
         Assert.Equal(["e1"], store.Query(UsageFilter.All).Select(e => e.RequestId));
     }
 
-    private static UsageEvent Event(int n, DateTime timestamp) => new()
+    private static UsageEvent Event(int n, DateTime timestamp) => new(new Guid(n, 0, 0, new byte[8]))
     {
         Timestamp = timestamp,
         Provider = "openai",
