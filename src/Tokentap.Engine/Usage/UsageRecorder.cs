@@ -86,7 +86,10 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         }
     }
 
-    /// <summary>Queues one event. Never blocks on I/O and never throws; a full queue or a stopped recorder drops and counts it.</summary>
+    /// <summary>
+    /// Queues one event. Never blocks on I/O and never throws; a full queue or a stopped recorder drops and counts it.
+    /// Usage numbers no real exchange has are zeroed and the event flagged first (see <see cref="UsageBounds"/>).
+    /// </summary>
     public void Publish(UsageEvent usageEvent)
     {
         if (usageEvent is null)
@@ -94,6 +97,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
             return;
         }
 
+        UsageBounds.Enforce(usageEvent);
         lock (_gate)
         {
             if (_stopping || _queue.Count >= _options.Capacity)
