@@ -32,6 +32,9 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private DateTime _stopDeadline;
     private string? _lastError;
     private DateTime? _lastErrorTime;
+    private bool _writeFailing;
+    private string? _lastWriteError;
+    private DateTime? _lastWriteErrorTime;
 
     // Written by the writer thread only.
     private long _committed;
@@ -77,6 +80,9 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                     Pending = _enqueued - _handled,
                     Batches = Interlocked.Read(ref _batches),
                     FailedBatches = Interlocked.Read(ref _failedBatches),
+                    WriteFailing = _writeFailing,
+                    LastWriteError = _lastWriteError,
+                    LastWriteErrorTime = _lastWriteErrorTime,
                     LastError = _lastError,
                     LastErrorTime = _lastErrorTime,
                     LastCommitTime = _lastCommitTime,
@@ -254,7 +260,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
             catch (Exception ex)
             {
                 Interlocked.Increment(ref _failedBatches);
-                RecordError(ex.Message);
+                RecordWriteError(ex.Message);
                 if (!IsTransient(ex) && failures + 1 >= AttemptsBeforeSplit)
                 {
                     if (splitOnFailure && events.Count > 1)
@@ -312,9 +318,14 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Failures that retrying can cure, so the batch is kept however long they last: a busy or newer database, and the
+    /// disk (full, read-only, a folder without permission), also when LiteDB reports an I/O failure as its own error.
+    /// </summary>
     private static bool IsTransient(Exception ex) =>
         ex is UsageStoreBusyException or IOException or UnauthorizedAccessException or UsageStoreVersionException
-        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT };
+        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT }
+        || ex.InnerException is IOException or UnauthorizedAccessException;
 
     private void Committed(List<UsageEvent> events, UsageWriteResult result)
     {
@@ -324,6 +335,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         lock (_gate)
         {
             _lastCommitTime = DateTime.UtcNow;
+            _writeFailing = false;
         }
 
         if (_options.Committed is { } callback)
@@ -357,6 +369,18 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 _flushWaiters[i].Done.TrySetResult();
                 _flushWaiters.RemoveAt(i);
             }
+        }
+    }
+
+    private void RecordWriteError(string message)
+    {
+        lock (_gate)
+        {
+            _writeFailing = true;
+            _lastWriteError = message;
+            _lastWriteErrorTime = DateTime.UtcNow;
+            _lastError = message;
+            _lastErrorTime = _lastWriteErrorTime;
         }
     }
 

@@ -15,6 +15,11 @@ public sealed class UsageStore : IDisposable
 
     private const int WriteChunk = 1000;
 
+    // Free space a write needs before it starts: pages of the keys index, rollups and labels, plus the events' chunk
+    // bytes written twice (log, then data file), with a wide margin (events take 100 to 300 bytes in a chunk).
+    private const long WriteReserve = 256 * 1024;
+    private const long WriteBytesPerEvent = 1024;
+
     // Retention works through chunks in transactions of about this many (whole hours).
     private const int RemoveChunks = 16;
 
@@ -59,13 +64,23 @@ public sealed class UsageStore : IDisposable
     public int ReadSchemaVersion() => _database.Execute(UsageSchema.ReadVersion);
 
     /// <summary>
-    /// Writes events in one transaction. Events whose <see cref="UsageEvent.UniqueKey"/> is already stored (or repeated
-    /// in the batch) are skipped, so a retried write never counts twice. Returns after LiteDB has the batch on disk.
+    /// Writes events in one transaction. Events whose <see cref="UsageEvent.UniqueKey"/> (the event id) is already
+    /// stored (or repeated in the batch) are skipped, so a retried write never counts twice; events with distinct ids
+    /// are always stored, whatever provider ids they share. Usage numbers beyond <see cref="UsageBounds"/> are zeroed
+    /// and flagged first. Returns after LiteDB has the batch on disk.
     /// </summary>
     public UsageWriteResult Write(IReadOnlyList<UsageEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return events.Count == 0 ? new UsageWriteResult(0, 0, 0, 0) : _database.Execute(engine => UsageWriter.Insert(engine, events));
+        foreach (var usageEvent in events)
+        {
+            // Imports come here without the recorder: the same bound applies to them (see UsageBounds).
+            UsageBounds.Enforce(usageEvent);
+        }
+
+        return events.Count == 0
+            ? new UsageWriteResult(0, 0, 0, 0)
+            : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent));
     }
 
     /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>

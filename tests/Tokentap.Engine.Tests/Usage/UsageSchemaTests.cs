@@ -167,7 +167,7 @@ public sealed class UsageSchemaTests : IDisposable
         var error = Assert.Throws<UsageStoreVersionException>(() => _temp.Store.Count(UsageFilter.All));
         Assert.Equal(99, error.FileVersion);
         Assert.Contains(_temp.DatabasePath, error.Message);
-        Assert.Equal(["usage.db"], Directory.GetFiles(_temp.Folder).Select(Path.GetFileName));
+        Assert.Equal(["usage.db", "usage.db.lock", "usage.db.lock-wait"], Directory.GetFiles(_temp.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Null(_temp.Store.LastRecovery);
     }
 }
