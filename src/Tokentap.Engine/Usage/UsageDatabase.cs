@@ -64,6 +64,11 @@ internal sealed class UsageDatabase : IDisposable
     /// <summary>Raised (on the thread that found the damage) after a damaged file was set aside.</summary>
     public event Action<UsageStoreRecovery>? Recovered;
 
+    /// <summary>The last salvage of a damaged file this instance finished, if any.</summary>
+    public UsageStoreSalvage? LastSalvage { get; private set; }
+
+    /// <summary>Raised (on the salvage thread) when the events of a damaged file have been copied into the fresh one.</summary>
+    public event Action<UsageStoreSalvage>? Salvaged;
 
     /// <summary>
     /// Runs <paramref name="work"/> on an open engine while holding the lock. The work may run more than once (after a
@@ -334,13 +339,16 @@ internal sealed class UsageDatabase : IDisposable
         }
 
         File.Move(DatabasePath, target);
+        string? movedLog = null;
         if (File.Exists(LogPath))
         {
-            File.Move(LogPath, target + "-log");
+            movedLog = target + "-log";
+            File.Move(LogPath, movedLog);
         }
 
         var recovery = new UsageStoreRecovery(DatabasePath, target, DateTime.UtcNow, damage.GetType().Name + ": " + damage.Message);
         LastRecovery = recovery;
+        new Thread(() => Salvage(recovery, movedLog)) { IsBackground = true, Name = "Tokentap usage salvage" }.Start();
         try
         {
             Recovered?.Invoke(recovery);
@@ -348,6 +356,67 @@ internal sealed class UsageDatabase : IDisposable
         catch (Exception)
         {
             // A listener's failure must not undo the recovery; LastRecovery still tells the story.
+        }
+    }
+
+    /// <summary>
+    /// Copies every readable event of a file set aside into the fresh store (on its own thread, in transactions of a
+    /// thousand under the lock like any writer) and reports how many were saved and how many could not be read. The
+    /// events keep their ids, so a second salvage of the same file adds nothing; they get new positions.
+    /// </summary>
+    private void Salvage(UsageStoreRecovery recovery, string? movedLog)
+    {
+        long saved = 0, counted = 0;
+        string? error = null;
+        try
+        {
+            var events = new List<StoredEvent>();
+            foreach (var found in UsagePageReader.ReadDocuments(recovery.MovedTo, movedLog))
+            {
+                var document = found.Document;
+                if (document.ContainsKey(UsageRollupDocument.Hour))
+                {
+                    counted += UsageRollupDocument.FromDocument(document).Totals.Requests;
+                }
+                else if (document.ContainsKey(UsageChunkDocument.Hour) && document.ContainsKey(UsageChunkDocument.Data))
+                {
+                    try
+                    {
+                        UsageChunkDocument.ReadEvents(document, events);
+                    }
+                    catch (UsageChunkException)
+                    {
+                        // A chunk whose bytes were damaged: its events are among the lost.
+                    }
+                }
+            }
+
+            foreach (var batch in events.Select(e => e.Event).Chunk(1000))
+            {
+                if (_disposed)
+                {
+                    error = "the store was closed";
+                    break;
+                }
+
+                saved += Execute(engine => UsageWriter.Insert(engine, batch)).Inserted;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing may escape this thread; the report says where it stopped.
+            error = ex.Message;
+        }
+
+        var salvage = new UsageStoreSalvage(DatabasePath, recovery.MovedTo, DateTime.UtcNow, saved, Math.Max(0, counted - saved), error);
+        LastSalvage = salvage;
+        try
+        {
+            Salvaged?.Invoke(salvage);
+        }
+        catch (Exception)
+        {
+            // A listener's failure changes nothing; LastSalvage still tells the story.
         }
     }
 }

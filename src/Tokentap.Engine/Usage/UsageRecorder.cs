@@ -23,6 +23,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly ManualResetEventSlim _stopSignal = new(false);
     private readonly Action<UsageStoreRecovery> _onRecovered;
+    private readonly Action<UsageStoreSalvage> _onSalvaged;
 
     // Guarded by _gate.
     private long _enqueued;
@@ -54,6 +55,10 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchSize, _options.BatchSize);
         _onRecovered = recovery => RecordError(recovery.Message);
         _store.Recovered += _onRecovered;
+
+        // The salvage's counts reach Get-Tokentap and the shell the way a recovery does.
+        _onSalvaged = salvage => RecordError(salvage.Message);
+        _store.Salvaged += _onSalvaged;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         _writer = new Thread(Run) { IsBackground = true, Name = "Tokentap usage writer" };
         _writer.Start();
@@ -176,6 +181,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         Stop(_options.ExitTimeout);
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _store.Recovered -= _onRecovered;
+        _store.Salvaged -= _onSalvaged;
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Stop(_options.ExitTimeout);

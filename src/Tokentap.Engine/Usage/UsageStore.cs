@@ -38,6 +38,7 @@ public sealed class UsageStore : IDisposable
     {
         _database = new UsageDatabase(databasePath, lockTimeout ?? DefaultLockTimeout, migrationSlice);
         _database.Recovered += recovery => Recovered?.Invoke(recovery);
+        _database.Salvaged += salvage => Salvaged?.Invoke(salvage);
         _scanner = new UsageScanner(_database);
         _summarizer = new UsageSummarizer(_scanner);
     }
@@ -56,6 +57,12 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>Raised after a damaged file was set aside and replaced (on the thread that found the damage).</summary>
     public event Action<UsageStoreRecovery>? Recovered;
+
+    /// <summary>The last salvage of a damaged file (its readable events copied into the fresh store), if any.</summary>
+    public UsageStoreSalvage? LastSalvage => _database.LastSalvage;
+
+    /// <summary>Raised on a background thread when a salvage finished, with the counts of saved and lost events.</summary>
+    public event Action<UsageStoreSalvage>? Salvaged;
 
     /// <summary>The store for the current environment ($TOKENTAP_HOME or ~/.tokentap).</summary>
     public static UsageStore Open(TokentapPaths paths) => new(paths.DatabasePath);
