@@ -1,5 +1,4 @@
 // The cross-process lock of a usage database: an OS lock on a file in the owner-only data folder.
-using Tokentap.Engine.Certificates;
 
 namespace Tokentap.Engine.Usage;
 
