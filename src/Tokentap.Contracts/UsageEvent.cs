@@ -112,13 +112,11 @@ public sealed class UsageEvent
     public RateLimitSnapshot? RateLimits { get; set; }
 
     /// <summary>
-    /// The key that makes a stored event unique: the provider request id, else the message id, else the event id.
-    /// A retried write or a re-import of the same exchange never counts twice.
+    /// The key that makes a stored event unique: its event id. A retried write or a re-import of a stored event
+    /// carries the same id and never counts twice, while two exchanges the proxy saw are always two events, even when
+    /// an upstream reuses its request or message ids (gateways and some OpenAI-compatible servers do).
     /// </summary>
-    public string UniqueKey =>
-        !string.IsNullOrEmpty(RequestId) ? "req:" + RequestId
-        : !string.IsNullOrEmpty(MessageId) ? "msg:" + MessageId
-        : "id:" + Id.ToString("N");
+    public string UniqueKey => "id:" + Id.ToString("N");
 
     /// <summary>True when the exchange succeeded (2xx or a WebSocket upgrade) and carried no error.</summary>
     public bool IsSuccess => StatusCode is >= 200 and < 300 or 101 && Error is null;

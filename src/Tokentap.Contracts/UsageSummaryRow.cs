@@ -52,8 +52,15 @@ public sealed class UsageSummaryRow
     /// <summary>The reasoning part of <see cref="OutputTokens"/>.</summary>
     public long ReasoningTokens { get; init; }
 
-    /// <summary>Input + cache read + cache write + output tokens.</summary>
-    public long TotalTokens => InputTokens + CacheReadTokens + CacheWriteTokens + OutputTokens;
+    /// <summary>Input + cache read + cache write + output tokens (held at the largest value instead of wrapping).</summary>
+    public long TotalTokens
+    {
+        get
+        {
+            var sum = (decimal)InputTokens + CacheReadTokens + CacheWriteTokens + OutputTokens;
+            return sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
+        }
+    }
 
     /// <summary>Sum of the known costs in US dollars; null when no event of the group had a known price.</summary>
     public decimal? Cost { get; init; }
@@ -66,4 +73,10 @@ public sealed class UsageSummaryRow
 
     /// <summary>Mean wall time of the exchanges, in milliseconds.</summary>
     public double AverageDurationMs { get; init; }
+
+    /// <summary>
+    /// True when a total reached the largest number it can hold (stored events with absurd usage numbers): the totals
+    /// shown are that largest number, not the true sum, which would not fit.
+    /// </summary>
+    public bool Saturated { get; init; }
 }

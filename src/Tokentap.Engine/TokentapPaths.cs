@@ -1,4 +1,6 @@
 // Where Tokentap keeps its files: $TOKENTAP_HOME, else ~/.tokentap.
+using Tokentap.Engine.Certificates;
+
 namespace Tokentap.Engine;
 
 /// <summary>The data folder and the well-known files in it.</summary>
@@ -19,6 +21,16 @@ public sealed class TokentapPaths
 
     /// <summary>User price overrides merged over the embedded table.</summary>
     public string PriceOverridesPath => Path.Combine(Home, "prices.json");
+
+    /// <summary>
+    /// Creates the data folder readable by the owner only (0700 on Unix, an owner-only ACL on Windows), and tightens a
+    /// folder an earlier version created open to other local users.
+    /// </summary>
+    public void EnsureHome()
+    {
+        OwnerOnlyFile.EnsureDirectory(Home);
+        OwnerOnlyFile.RestrictToOwner(Home);
+    }
 
     /// <summary>The paths for the current environment: $TOKENTAP_HOME when set, else ~/.tokentap.</summary>
     public static TokentapPaths FromEnvironment()

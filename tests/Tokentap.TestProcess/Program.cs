@@ -1,14 +1,18 @@
-// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS [GO_FILE]]", "exit DB PREFIX COUNT", "crash DB PREFIX"
-// or "seed DB FILE".
+// Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS [GO_FILE]]", "exit DB PREFIX COUNT", "crash DB PREFIX",
+// "seed DB FILE", "register HOME PORT" or "intrude DB RUN_FILE SECONDS".
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Tokentap;
+using Tokentap.Engine;
+using Tokentap.Engine.Session;
 using Tokentap.Engine.Usage;
 using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE | register HOME PORT | intrude DB RUN_FILE SECONDS");
     return 2;
 }
 
@@ -100,7 +104,57 @@ switch (mode)
         return result.Inserted == events.Length ? 0 : 1;
     }
 
+    case "register":
+    {
+        // Registers a listener for the data folder HOME (args[1]) and waits to be killed: a proxy process that dies
+        // without unregistering.
+        var paths = new TokentapPaths(database);
+        ProxyRegistry.Register(paths, new RunningProxy(Environment.ProcessId, int.Parse(prefix, CultureInfo.InvariantCulture), "killed", DateTime.UtcNow));
+        Console.WriteLine("REGISTERED");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    }
+
+    case "intrude":
+    {
+        // Run as another local user: tries to read the owner's store and run entry and to take every lock of the store
+        // it can reach (the lock file, and the machine-wide mutex earlier versions used), says what happened, and holds
+        // what it got for SECONDS.
+        var seconds = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var held = new List<IDisposable>();
+        Console.WriteLine("READ " + Attempt(() => File.ReadAllBytes(database)));
+        Console.WriteLine("RUN " + Attempt(() => File.ReadAllBytes(prefix)));
+        Console.WriteLine("LOCKFILE " + Attempt(() => held.Add(new FileStream(database + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))));
+        Console.WriteLine("MUTEX " + Attempt(() =>
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(database).ToLowerInvariant()));
+            var mutex = new Mutex(false, @"Global\tokentap-usage-" + Convert.ToHexString(hash, 0, 16));
+            if (!mutex.WaitOne(0))
+            {
+                throw new IOException("busy");
+            }
+
+            held.Add(mutex);
+        }));
+        Console.WriteLine("HOLDING");
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        return 0;
+    }
+
     default:
         Console.Error.WriteLine("unknown mode " + mode);
         return 2;
+}
+
+static string Attempt(Action action)
+{
+    try
+    {
+        action();
+        return "ok";
+    }
+    catch (Exception ex)
+    {
+        return "denied " + ex.GetType().Name;
+    }
 }

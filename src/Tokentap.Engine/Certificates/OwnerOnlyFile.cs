@@ -30,6 +30,35 @@ internal static class OwnerOnlyFile
         }
     }
 
+    /// <summary>
+    /// Takes access away from everyone but the owner on an existing file (0600) or folder (0700) on Unix, as an
+    /// install made by an earlier version may have left them readable. Does nothing on Windows, where the data folder
+    /// lives in the user's profile, and when the path is gone or belongs to someone else (then it cannot be ours to use).
+    /// </summary>
+    public static void RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            var mode = Directory.Exists(path) ? OwnerAll : OwnerReadWrite;
+            if (File.Exists(path) || Directory.Exists(path))
+            {
+                if ((File.GetUnixFileMode(path) & ~mode) != 0)
+                {
+                    File.SetUnixFileMode(path, File.GetUnixFileMode(path) & mode);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Deleted meanwhile or owned by another user: nothing to tighten here.
+        }
+    }
+
     /// <summary>Writes the text so that only the owner can read it, replacing any existing file atomically.</summary>
     public static void WriteSecret(string path, string text) => Write(path, text, ownerOnly: true);
 

@@ -436,8 +436,7 @@ public sealed class SnapshotBuilder
         CostShare = windowCost > 0 ? (double)(totals.Cost / windowCost) : 0,
     };
 
-    private static long TotalTokens(UsageTotals totals) =>
-        totals.InputTokens + totals.CacheReadTokens + totals.CacheWriteTokens + totals.OutputTokens;
+    private static long TotalTokens(UsageTotals totals) => totals.TotalTokens;
 
     private static double CacheHitRatio(UsageTotals totals)
     {

@@ -1,11 +1,16 @@
 // Records which processes run a Tokentap proxy for a data folder, so every shell (and Watch-TokenUsage) can tell
-// "running here", "running elsewhere" and "not running". Stale entries of dead processes are ignored and removed.
+// "running here", "running elsewhere" and "not running". Entries of dead processes are removed on start and on read.
 using System.Diagnostics;
 using System.Text.Json;
+using Tokentap.Engine.Certificates;
 
 namespace Tokentap.Engine.Session;
 
-/// <summary>One small JSON file per listener under $TOKENTAP_HOME/run.</summary>
+/// <summary>
+/// One small JSON file per listener under $TOKENTAP_HOME/run, readable by the owner only (the folder 0700, the files
+/// 0600 on Unix). A process killed without unregistering (kill -9, a crash) leaves its file behind: the next start and
+/// every read remove the files of processes that are gone.
+/// </summary>
 public static class ProxyRegistry
 {
     private const string Folder = "run";
@@ -13,10 +18,18 @@ public static class ProxyRegistry
     /// <summary>Registers a listener; dispose the result to unregister.</summary>
     public static IDisposable Register(TokentapPaths paths, RunningProxy proxy)
     {
+        paths.EnsureHome();
         var directory = Path.Combine(paths.Home, Folder);
-        Directory.CreateDirectory(directory);
+        OwnerOnlyFile.EnsureDirectory(directory);
+        OwnerOnlyFile.RestrictToOwner(directory);
+        foreach (var existing in Directory.EnumerateFiles(directory))
+        {
+            OwnerOnlyFile.RestrictToOwner(existing);
+        }
+
+        RemoveStale(directory);
         var file = Path.Combine(directory, $"{proxy.ProcessId}-{proxy.Port}.json");
-        File.WriteAllText(file, JsonSerializer.Serialize(proxy));
+        OwnerOnlyFile.WriteSecret(file, JsonSerializer.Serialize(proxy));
         return new Registration(file);
     }
 
@@ -29,6 +42,12 @@ public static class ProxyRegistry
             return Array.Empty<RunningProxy>();
         }
 
+        return RemoveStale(directory).OrderByDescending(p => p.IsThisProcess).ThenBy(p => p.StartedUtc).ToList();
+    }
+
+    /// <summary>Reads every entry, deletes those of processes that are gone and returns the others.</summary>
+    private static List<RunningProxy> RemoveStale(string directory)
+    {
         var running = new List<RunningProxy>();
         foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
         {
@@ -57,7 +76,7 @@ public static class ProxyRegistry
             }
         }
 
-        return running.OrderByDescending(p => p.IsThisProcess).ThenBy(p => p.StartedUtc).ToList();
+        return running;
     }
 
     private static bool IsAlive(int processId)

@@ -1,17 +1,18 @@
 // Opens the LiteDB file for one unit of work under a cross-process lock, and sets a damaged file aside.
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using LiteDB;
 using LiteDB.Engine;
+using Tokentap.Engine.Certificates;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>
 /// Every pwsh process (each with its own writer, plus readers) shares one file. LiteDB's direct mode assumes one owner,
-/// so each unit of work takes a named mutex (machine-wide, verified across processes on Linux, released by the kernel
+/// so each unit of work takes the database's file lock (<see cref="UsageFileLock"/>: owner-only, released by the OS
 /// when a holder is killed), opens the engine, works, closes the engine (which checkpoints the log into the data file)
-/// and releases the mutex. The whole unit runs on the calling thread, as the mutex and LiteDB transactions require.
+/// and releases the lock. The whole unit runs on the calling thread, as LiteDB transactions require. The data folder
+/// is kept 0700 and its files 0600 on Unix (an existing install is tightened on first use).
 /// This is LiteDB's own "shared" connection mode, done here so that waiting has a timeout (a busy file is reported and
 /// retried instead of blocking forever) and so a damaged file can be set aside between two units of work.
 /// </summary>
@@ -23,30 +24,36 @@ internal sealed class UsageDatabase : IDisposable
     private const int PageSize = 8192;
     private static readonly byte[] HeaderSignature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
 
+    // How long a migration lets go of the lock between two slices: longer than a waiter's longest pause between polls.
+    private static readonly TimeSpan MigrationPause = TimeSpan.FromMilliseconds(15);
+
     /// <summary>The longest a schema migration holds the lock at a time, by default (see Execute).</summary>
     public static readonly TimeSpan DefaultMigrationSlice = TimeSpan.FromSeconds(1);
 
-    private readonly Mutex _mutex;
+    private readonly UsageFileLock _lock;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeSpan _migrationSlice;
     private int _slicesLeftUnfinished;
+    private bool _tightened;
+    private volatile bool _disposed;
 
     public UsageDatabase(string databasePath, TimeSpan lockTimeout, TimeSpan? migrationSlice = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _lockTimeout = lockTimeout;
         _migrationSlice = migrationSlice ?? DefaultMigrationSlice;
-        _mutex = new Mutex(false, MutexName(DatabasePath));
+        _lock = new UsageFileLock(DatabasePath);
     }
 
-    /// <summary>The machine-wide lock name of a database file (case-folded, as LiteDB does for its own shared mode).</summary>
-    internal static string MutexName(string databasePath)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(databasePath).ToLowerInvariant()));
-        return @"Global\tokentap-usage-" + Convert.ToHexString(hash, 0, 16);
-    }
+    /// <summary>The lock file next to the database.</summary>
+    internal string LockPath => _lock.LockPath;
 
     public string DatabasePath { get; }
+
+    /// <summary>LiteDB's log file beside the database ("usage-log.db").</summary>
+    private string LogPath => Path.Combine(
+        Path.GetDirectoryName(DatabasePath) ?? "",
+        Path.GetFileNameWithoutExtension(DatabasePath) + "-log" + Path.GetExtension(DatabasePath));
 
     /// <summary>How many holds of the lock ended with a schema migration unfinished (each let other users in).</summary>
     public int MigrationSlicesLeftUnfinished => Volatile.Read(ref _slicesLeftUnfinished);
@@ -57,31 +64,44 @@ internal sealed class UsageDatabase : IDisposable
     /// <summary>Raised (on the thread that found the damage) after a damaged file was set aside.</summary>
     public event Action<UsageStoreRecovery>? Recovered;
 
+    /// <summary>The last salvage of a damaged file this instance finished, if any.</summary>
+    public UsageStoreSalvage? LastSalvage { get; private set; }
+
+    /// <summary>Raised (on the salvage thread) when the events of a damaged file have been copied into the fresh one.</summary>
+    public event Action<UsageStoreSalvage>? Salvaged;
+
     /// <summary>
     /// Runs <paramref name="work"/> on an open engine while holding the lock. The work may run more than once (after a
     /// damaged file was replaced), so it must not have effects outside the engine before it returns.
     /// </summary>
-    public T Execute<T>(Func<LiteEngine, T> work)
+    /// <param name="work">The unit of work.</param>
+    /// <param name="bytesToWrite">
+    /// A generous estimate of what the work adds to the files. When the volume has less free space, the work is not
+    /// started (an IOException saying so): LiteDB that runs out of space mid-transaction leaves an engine it can neither
+    /// finish nor close cleanly, while a write refused up front leaves the file as it was and can simply be retried.
+    /// </param>
+    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite = 0)
     {
+        if (bytesToWrite > 0)
+        {
+            CheckFreeSpace(bytesToWrite);
+        }
+
         while (true)
         {
-            Acquire();
-            try
+            using (Acquire())
             {
                 if (TryExecute(work, out var result))
                 {
                     return result;
                 }
             }
-            finally
-            {
-                _mutex.ReleaseMutex();
-            }
 
             // A slice of a schema migration ended with work left: let waiting processes have the lock for a moment
-            // (they take their turn at the migration, or wait for it as this one does), then go on.
+            // (they poll it at least every few milliseconds; they take their turn at the migration, or wait for it as
+            // this one does), then go on.
             Interlocked.Increment(ref _slicesLeftUnfinished);
-            Thread.Sleep(1);
+            Thread.Sleep(MigrationPause);
         }
     }
 
@@ -131,8 +151,7 @@ internal sealed class UsageDatabase : IDisposable
     /// </summary>
     public UsageStoreRecovery? SetAside(Exception damage, Func<LiteEngine, bool> stillDamaged)
     {
-        Acquire();
-        try
+        using (Acquire())
         {
             if (!File.Exists(DatabasePath))
             {
@@ -158,13 +177,10 @@ internal sealed class UsageDatabase : IDisposable
             MoveAside(damage);
             return LastRecovery;
         }
-        finally
-        {
-            _mutex.ReleaseMutex();
-        }
     }
 
-    public void Dispose() => _mutex.Dispose();
+    /// <summary>Every hold of the lock ends with its unit of work, so nothing is held between calls; later calls throw.</summary>
+    public void Dispose() => _disposed = true;
 
     /// <summary>
     /// Whether an exception means the file's content is unreadable. Only LiteDB's own damage codes count, the
@@ -211,38 +227,66 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
-    private void Acquire()
+    /// <summary>
+    /// Takes the lock (creating the owner-only data folder first). A holder that died (crash, SIGKILL) released it with
+    /// its process; LiteDB's log recovery handles a half-written transaction.
+    /// </summary>
+    private IDisposable Acquire()
     {
-        bool acquired;
-        try
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var folder = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(folder) && (!_tightened || !Directory.Exists(folder)))
         {
-            acquired = _mutex.WaitOne(_lockTimeout);
-        }
-        catch (AbandonedMutexException)
-        {
-            // A holder died (crash, SIGKILL): the mutex is ours now. LiteDB's log recovery handles a half-written transaction.
-            acquired = true;
+            OwnerOnlyFile.EnsureDirectory(folder);
+            OwnerOnlyFile.RestrictToOwner(folder);
         }
 
-        if (!acquired)
+        return _lock.TryAcquire(_lockTimeout) ?? throw new UsageStoreBusyException(DatabasePath, _lockTimeout);
+    }
+
+    private void CheckFreeSpace(long bytesToWrite)
+    {
+        var folder = Path.GetDirectoryName(DatabasePath);
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
         {
-            throw new UsageStoreBusyException(DatabasePath, _lockTimeout);
+            return;
+        }
+
+        long free;
+        try
+        {
+            free = new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Unknown (an unusual mount): let LiteDB try.
+            return;
+        }
+
+        if (free < bytesToWrite)
+        {
+            throw new IOException(
+                $"No space left to write to the usage database '{DatabasePath}': {free} bytes free, about {bytesToWrite} needed. "
+                + "Nothing was written; the events are kept and written once space is freed.");
         }
     }
 
     /// <summary>Opens the file, creating or migrating it; null when a long migration used up this hold's slice.</summary>
     private LiteEngine? Open()
     {
-        var folder = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
         CheckHeader();
+        var created = !File.Exists(DatabasePath);
         var engine = new LiteEngine(new EngineSettings { Filename = DatabasePath });
         try
         {
+            if (created || !_tightened)
+            {
+                // LiteDB creates its files with the default mode; the folder already keeps others out, the files too.
+                OwnerOnlyFile.RestrictToOwner(DatabasePath);
+                OwnerOnlyFile.RestrictToOwner(LogPath);
+                _tightened = true;
+            }
+
             if (UsageSchema.Upgrade(engine, DatabasePath, Environment.TickCount64 + (long)_migrationSlice.TotalMilliseconds))
             {
                 return engine;
@@ -295,16 +339,16 @@ internal sealed class UsageDatabase : IDisposable
         }
 
         File.Move(DatabasePath, target);
-        var logFile = Path.Combine(
-            Path.GetDirectoryName(DatabasePath) ?? "",
-            Path.GetFileNameWithoutExtension(DatabasePath) + "-log" + Path.GetExtension(DatabasePath));
-        if (File.Exists(logFile))
+        string? movedLog = null;
+        if (File.Exists(LogPath))
         {
-            File.Move(logFile, target + "-log");
+            movedLog = target + "-log";
+            File.Move(LogPath, movedLog);
         }
 
         var recovery = new UsageStoreRecovery(DatabasePath, target, DateTime.UtcNow, damage.GetType().Name + ": " + damage.Message);
         LastRecovery = recovery;
+        new Thread(() => Salvage(recovery, movedLog)) { IsBackground = true, Name = "Tokentap usage salvage" }.Start();
         try
         {
             Recovered?.Invoke(recovery);
@@ -312,6 +356,67 @@ internal sealed class UsageDatabase : IDisposable
         catch (Exception)
         {
             // A listener's failure must not undo the recovery; LastRecovery still tells the story.
+        }
+    }
+
+    /// <summary>
+    /// Copies every readable event of a file set aside into the fresh store (on its own thread, in transactions of a
+    /// thousand under the lock like any writer) and reports how many were saved and how many could not be read. The
+    /// events keep their ids, so a second salvage of the same file adds nothing; they get new positions.
+    /// </summary>
+    private void Salvage(UsageStoreRecovery recovery, string? movedLog)
+    {
+        long saved = 0, counted = 0;
+        string? error = null;
+        try
+        {
+            var events = new List<StoredEvent>();
+            foreach (var found in UsagePageReader.ReadDocuments(recovery.MovedTo, movedLog))
+            {
+                var document = found.Document;
+                if (document.ContainsKey(UsageRollupDocument.Hour))
+                {
+                    counted += UsageRollupDocument.FromDocument(document).Totals.Requests;
+                }
+                else if (document.ContainsKey(UsageChunkDocument.Hour) && document.ContainsKey(UsageChunkDocument.Data))
+                {
+                    try
+                    {
+                        UsageChunkDocument.ReadEvents(document, events);
+                    }
+                    catch (UsageChunkException)
+                    {
+                        // A chunk whose bytes were damaged: its events are among the lost.
+                    }
+                }
+            }
+
+            foreach (var batch in events.Select(e => e.Event).Chunk(1000))
+            {
+                if (_disposed)
+                {
+                    error = "the store was closed";
+                    break;
+                }
+
+                saved += Execute(engine => UsageWriter.Insert(engine, batch)).Inserted;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing may escape this thread; the report says where it stopped.
+            error = ex.Message;
+        }
+
+        var salvage = new UsageStoreSalvage(DatabasePath, recovery.MovedTo, DateTime.UtcNow, saved, Math.Max(0, counted - saved), error);
+        LastSalvage = salvage;
+        try
+        {
+            Salvaged?.Invoke(salvage);
+        }
+        catch (Exception)
+        {
+            // A listener's failure changes nothing; LastSalvage still tells the story.
         }
     }
 }

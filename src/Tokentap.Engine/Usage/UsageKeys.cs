@@ -15,8 +15,9 @@ internal static class UsageKeys
 
     /// <summary>
     /// The unique key of schema 3, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
-    /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/>. A retried write or a re-import carries the same
-    /// timestamp, so it meets the same key; the day in front keeps inserts near the end of the index instead of at
+    /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/> (the event id: provider ids are not unique enough,
+    /// upstreams reuse them). Keys stored by earlier engines from provider ids stay in the collection unused (they can
+    /// never match a new key). A retried write or a re-import carries the same timestamp, so it meets the same key; the day in front keeps inserts near the end of the index instead of at
     /// random places, which is what makes bulk ingest fast once the store holds millions of events. Stored as 16
     /// big-endian bytes, it compares byte by byte: LiteDB compares strings ignoring case, and provider ids are not.
     /// </summary>
@@ -41,12 +42,16 @@ internal static class UsageKeys
     public static UInt128 FromBson(BsonValue value) => BinaryPrimitives.ReadUInt128BigEndian(value.AsBinary);
 
     /// <summary>
-    /// The unique key of schema 1 and 2 (the "k" field of an event document): the UTC day as yyyyMMdd and "|", then
-    /// <see cref="UsageEvent.UniqueKey"/> (hashed when too long for a LiteDB index key). Used by the migrations.
+    /// The unique key of schema 1 and 2 (the "k" field of an event document): the UTC day as yyyyMMdd and "|", then the
+    /// provider's request id, message id or the event id of that time (hashed when too long for a LiteDB index key).
+    /// Used by the migrations, which read and write files of those versions.
     /// </summary>
     public static string StoredKey(UsageEvent usageEvent)
     {
-        var uniqueKey = usageEvent.UniqueKey;
+        // Schema 1 and 2 keyed an event by the provider's request id, else its message id, else the event id.
+        var uniqueKey = !string.IsNullOrEmpty(usageEvent.RequestId) ? "req:" + usageEvent.RequestId
+            : !string.IsNullOrEmpty(usageEvent.MessageId) ? "msg:" + usageEvent.MessageId
+            : "id:" + usageEvent.Id.ToString("N");
         if (Encoding.UTF8.GetByteCount(uniqueKey) > MaxKeyBytes)
         {
             uniqueKey = HashedKeyPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(uniqueKey)));

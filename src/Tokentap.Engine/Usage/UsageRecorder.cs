@@ -23,6 +23,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly ManualResetEventSlim _stopSignal = new(false);
     private readonly Action<UsageStoreRecovery> _onRecovered;
+    private readonly Action<UsageStoreSalvage> _onSalvaged;
 
     // Guarded by _gate.
     private long _enqueued;
@@ -32,6 +33,9 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private DateTime _stopDeadline;
     private string? _lastError;
     private DateTime? _lastErrorTime;
+    private bool _writeFailing;
+    private string? _lastWriteError;
+    private DateTime? _lastWriteErrorTime;
 
     // Written by the writer thread only.
     private long _committed;
@@ -51,6 +55,10 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchSize, _options.BatchSize);
         _onRecovered = recovery => RecordError(recovery.Message);
         _store.Recovered += _onRecovered;
+
+        // The salvage's counts reach Get-Tokentap and the shell the way a recovery does.
+        _onSalvaged = salvage => RecordError(salvage.Message);
+        _store.Salvaged += _onSalvaged;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         _writer = new Thread(Run) { IsBackground = true, Name = "Tokentap usage writer" };
         _writer.Start();
@@ -77,6 +85,9 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                     Pending = _enqueued - _handled,
                     Batches = Interlocked.Read(ref _batches),
                     FailedBatches = Interlocked.Read(ref _failedBatches),
+                    WriteFailing = _writeFailing,
+                    LastWriteError = _lastWriteError,
+                    LastWriteErrorTime = _lastWriteErrorTime,
                     LastError = _lastError,
                     LastErrorTime = _lastErrorTime,
                     LastCommitTime = _lastCommitTime,
@@ -86,7 +97,10 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         }
     }
 
-    /// <summary>Queues one event. Never blocks on I/O and never throws; a full queue or a stopped recorder drops and counts it.</summary>
+    /// <summary>
+    /// Queues one event. Never blocks on I/O and never throws; a full queue or a stopped recorder drops and counts it.
+    /// Usage numbers no real exchange has are zeroed and the event flagged first (see <see cref="UsageBounds"/>).
+    /// </summary>
     public void Publish(UsageEvent usageEvent)
     {
         if (usageEvent is null)
@@ -94,6 +108,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
             return;
         }
 
+        UsageBounds.Enforce(usageEvent);
         lock (_gate)
         {
             if (_stopping || _queue.Count >= _options.Capacity)
@@ -166,6 +181,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         Stop(_options.ExitTimeout);
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _store.Recovered -= _onRecovered;
+        _store.Salvaged -= _onSalvaged;
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Stop(_options.ExitTimeout);
@@ -250,7 +266,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
             catch (Exception ex)
             {
                 Interlocked.Increment(ref _failedBatches);
-                RecordError(ex.Message);
+                RecordWriteError(ex.Message);
                 if (!IsTransient(ex) && failures + 1 >= AttemptsBeforeSplit)
                 {
                     if (splitOnFailure && events.Count > 1)
@@ -308,9 +324,14 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Failures that retrying can cure, so the batch is kept however long they last: a busy or newer database, and the
+    /// disk (full, read-only, a folder without permission), also when LiteDB reports an I/O failure as its own error.
+    /// </summary>
     private static bool IsTransient(Exception ex) =>
         ex is UsageStoreBusyException or IOException or UnauthorizedAccessException or UsageStoreVersionException
-        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT };
+        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT }
+        || ex.InnerException is IOException or UnauthorizedAccessException;
 
     private void Committed(List<UsageEvent> events, UsageWriteResult result)
     {
@@ -320,6 +341,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         lock (_gate)
         {
             _lastCommitTime = DateTime.UtcNow;
+            _writeFailing = false;
         }
 
         if (_options.Committed is { } callback)
@@ -353,6 +375,18 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 _flushWaiters[i].Done.TrySetResult();
                 _flushWaiters.RemoveAt(i);
             }
+        }
+    }
+
+    private void RecordWriteError(string message)
+    {
+        lock (_gate)
+        {
+            _writeFailing = true;
+            _lastWriteError = message;
+            _lastWriteErrorTime = DateTime.UtcNow;
+            _lastError = message;
+            _lastErrorTime = _lastWriteErrorTime;
         }
     }
 

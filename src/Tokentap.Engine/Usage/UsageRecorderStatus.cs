@@ -37,6 +37,18 @@ public sealed record UsageRecorderStatus
     /// <summary>The last failure, as a message naming the file; null when there was none.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// True while writes fail (a full disk, a folder that cannot be written): the events wait in the queue and are
+    /// written once a write succeeds again. Cleared by the next committed batch.
+    /// </summary>
+    public bool WriteFailing { get; init; }
+
+    /// <summary>The last failed write, as a message naming the file (kept after writes succeed again); null when none.</summary>
+    public string? LastWriteError { get; init; }
+
+    /// <summary>When the last write failed (UTC).</summary>
+    public DateTime? LastWriteErrorTime { get; init; }
+
     /// <summary>When the last failure happened (UTC).</summary>
     public DateTime? LastErrorTime { get; init; }
 

@@ -15,6 +15,11 @@ public sealed class UsageStore : IDisposable
 
     private const int WriteChunk = 1000;
 
+    // Free space a write needs before it starts: pages of the keys index, rollups and labels, plus the events' chunk
+    // bytes written twice (log, then data file), with a wide margin (events take 100 to 300 bytes in a chunk).
+    private const long WriteReserve = 256 * 1024;
+    private const long WriteBytesPerEvent = 1024;
+
     // Retention works through chunks in transactions of about this many (whole hours).
     private const int RemoveChunks = 16;
 
@@ -33,6 +38,7 @@ public sealed class UsageStore : IDisposable
     {
         _database = new UsageDatabase(databasePath, lockTimeout ?? DefaultLockTimeout, migrationSlice);
         _database.Recovered += recovery => Recovered?.Invoke(recovery);
+        _database.Salvaged += salvage => Salvaged?.Invoke(salvage);
         _scanner = new UsageScanner(_database);
         _summarizer = new UsageSummarizer(_scanner);
     }
@@ -52,6 +58,12 @@ public sealed class UsageStore : IDisposable
     /// <summary>Raised after a damaged file was set aside and replaced (on the thread that found the damage).</summary>
     public event Action<UsageStoreRecovery>? Recovered;
 
+    /// <summary>The last salvage of a damaged file (its readable events copied into the fresh store), if any.</summary>
+    public UsageStoreSalvage? LastSalvage => _database.LastSalvage;
+
+    /// <summary>Raised on a background thread when a salvage finished, with the counts of saved and lost events.</summary>
+    public event Action<UsageStoreSalvage>? Salvaged;
+
     /// <summary>The store for the current environment ($TOKENTAP_HOME or ~/.tokentap).</summary>
     public static UsageStore Open(TokentapPaths paths) => new(paths.DatabasePath);
 
@@ -59,13 +71,23 @@ public sealed class UsageStore : IDisposable
     public int ReadSchemaVersion() => _database.Execute(UsageSchema.ReadVersion);
 
     /// <summary>
-    /// Writes events in one transaction. Events whose <see cref="UsageEvent.UniqueKey"/> is already stored (or repeated
-    /// in the batch) are skipped, so a retried write never counts twice. Returns after LiteDB has the batch on disk.
+    /// Writes events in one transaction. Events whose <see cref="UsageEvent.UniqueKey"/> (the event id) is already
+    /// stored (or repeated in the batch) are skipped, so a retried write never counts twice; events with distinct ids
+    /// are always stored, whatever provider ids they share. Usage numbers beyond <see cref="UsageBounds"/> are zeroed
+    /// and flagged first. Returns after LiteDB has the batch on disk.
     /// </summary>
     public UsageWriteResult Write(IReadOnlyList<UsageEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return events.Count == 0 ? new UsageWriteResult(0, 0, 0, 0) : _database.Execute(engine => UsageWriter.Insert(engine, events));
+        foreach (var usageEvent in events)
+        {
+            // Imports come here without the recorder: the same bound applies to them (see UsageBounds).
+            UsageBounds.Enforce(usageEvent);
+        }
+
+        return events.Count == 0
+            ? new UsageWriteResult(0, 0, 0, 0)
+            : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent));
     }
 
     /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>

@@ -155,5 +155,6 @@ internal sealed class UsageSummarizer
         UnpricedRequests = totals.UnpricedRequests,
         EstimatedRequests = totals.EstimatedRequests,
         AverageDurationMs = totals.Requests > 0 ? totals.DurationMs / totals.Requests : 0,
+        Saturated = totals.Saturated,
     };
 }

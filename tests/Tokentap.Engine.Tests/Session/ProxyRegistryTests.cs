@@ -35,5 +35,26 @@ public sealed class ProxyRegistryTests : IDisposable
         Assert.False(File.Exists(dead));
     }
 
+    [Fact]
+    public void The_entry_of_a_killed_process_is_removed_when_the_next_proxy_starts()
+    {
+        using var child = Tokentap.Engine.Tests.Usage.ChildProcess.Start("register", _paths.Home, "8555");
+        for (var until = DateTime.UtcNow.AddSeconds(60); !child.Lines.Contains("REGISTERED"); Thread.Sleep(10))
+        {
+            Assert.True(DateTime.UtcNow < until && !child.HasExited, "the child did not register: " + string.Join("\n", child.Lines));
+        }
+
+        var entry = Assert.Single(Directory.GetFiles(Path.Combine(_paths.Home, "run")));
+        child.Kill();
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.True(File.Exists(entry));
+
+        using (ProxyRegistry.Register(_paths, new RunningProxy(Environment.ProcessId, 8123, null, DateTime.UtcNow)))
+        {
+            Assert.False(File.Exists(entry));
+            Assert.Equal([8123], ProxyRegistry.ListRunning(_paths).Select(p => p.Port));
+        }
+    }
+
     public void Dispose() => Directory.Delete(_paths.Home, recursive: true);
 }

@@ -15,14 +15,31 @@ internal sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(params string[] arguments)
+    public static ChildProcess Start(params string[] arguments) => Start([], null, arguments);
+
+    /// <summary>
+    /// Starts the child through <paramref name="prefix"/> (for example setpriv, to run it as another user) with extra
+    /// environment variables.
+    /// </summary>
+    public static ChildProcess Start(string[] prefix, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var info = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var part in prefix.Skip(1).Append(dotnet).Skip(prefix.Length > 0 ? 0 : 1))
+        {
+            info.ArgumentList.Add(part);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Tokentap.TestProcess.dll"));
         foreach (var argument in arguments)
         {

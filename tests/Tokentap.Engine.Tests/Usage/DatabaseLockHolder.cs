@@ -1,32 +1,15 @@
-// Holds a store's cross-process lock from a thread of its own, as another process writing would.
+// Holds a store's cross-process lock, as another process writing would.
 using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Usage;
 
-/// <summary>Takes the named mutex of a database on a dedicated thread until disposed.</summary>
+/// <summary>Takes the lock file of a database until disposed.</summary>
 internal sealed class DatabaseLockHolder : IDisposable
 {
-    private readonly ManualResetEventSlim _held = new();
-    private readonly ManualResetEventSlim _release = new();
-    private readonly Thread _thread;
+    private readonly IDisposable _held;
 
-    public DatabaseLockHolder(string databasePath)
-    {
-        _thread = new Thread(() =>
-        {
-            using var mutex = new Mutex(false, UsageDatabase.MutexName(databasePath));
-            mutex.WaitOne();
-            _held.Set();
-            _release.Wait();
-            mutex.ReleaseMutex();
-        }) { IsBackground = true };
-        _thread.Start();
-        Assert.True(_held.Wait(TimeSpan.FromSeconds(10)));
-    }
+    public DatabaseLockHolder(string databasePath) =>
+        _held = new UsageFileLock(databasePath).TryAcquire(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException("The lock stayed busy.");
 
-    public void Dispose()
-    {
-        _release.Set();
-        _thread.Join();
-    }
+    public void Dispose() => _held.Dispose();
 }

@@ -64,7 +64,7 @@ public sealed class UsageEventStorageTests : IDisposable
         Assert.Null(stored.RequestId);
         Assert.Equal("m1", stored.MessageId);
         Assert.Equal(withEmpty.Id, stored.Id);
-        Assert.Equal("msg:m1", stored.UniqueKey);
+        Assert.Equal("id:" + withEmpty.Id.ToString("N"), stored.UniqueKey);
     }
 
     [Fact]
@@ -79,12 +79,12 @@ public sealed class UsageEventStorageTests : IDisposable
     }
 
     [Fact]
-    public void A_very_long_unique_key_is_stored_hashed_and_still_deduplicated()
+    public void A_very_long_request_id_is_stored_and_a_retry_still_deduplicated()
     {
         var longId = new string('x', 5000);
         var first = new UsageEvent { Timestamp = DateTime.UnixEpoch, RequestId = longId, MessageId = "m" };
         Assert.Equal(1, _temp.Store.Write([first]).Inserted);
-        Assert.Equal(1, _temp.Store.Write([new UsageEvent { Timestamp = DateTime.UnixEpoch, RequestId = longId }]).Duplicates);
+        Assert.Equal(1, _temp.Store.Write([new UsageEvent(first.Id) { Timestamp = DateTime.UnixEpoch, RequestId = longId }]).Duplicates);
         var stored = _temp.Store.Query(UsageFilter.All).Single();
         Assert.Equal(longId, stored.RequestId);
         Assert.Equal("m", stored.MessageId);

@@ -109,7 +109,7 @@ public sealed class UsageSchemaTests : IDisposable
         // and lets go (3 holds), then deletes one batch of old documents and lets go (3 more), and the seventh hold
         // drops the emptied collection and finishes.
         var start = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
-        _temp.Store.Import(Enumerable.Range(0, 12_000).Select(i => new UsageEvent { Timestamp = start.AddSeconds(i * 7), RequestId = "r" + i, Model = "m" + (i % 3), InputTokens = i }));
+        _temp.Store.Import(Enumerable.Range(0, 12_000).Select(i => new UsageEvent(new Guid(i, 0, 0, new byte[8])) { Timestamp = start.AddSeconds(i * 7), RequestId = "r" + i, Model = "m" + (i % 3), InputTokens = i }));
         _temp.Store.Dispose();
         LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath);
 
@@ -119,7 +119,7 @@ public sealed class UsageSchemaTests : IDisposable
         Assert.Equal(12_000, migrating.Query(UsageFilter.All).Count());
         Assert.Equal(12_000, migrating.GetLastPosition());
         Assert.Equal(Enumerable.Range(0, 12_000).Sum(i => (long)i), migrating.Summarize(UsageFilter.All).Single().InputTokens);
-        Assert.Equal(new UsageWriteResult(0, 1, 0, 0), migrating.Write([new UsageEvent { Timestamp = start.AddSeconds(7 * 11_999), RequestId = "r11999" }]));
+        Assert.Equal(new UsageWriteResult(0, 1, 0, 0), migrating.Write([new UsageEvent(new Guid(11_999, 0, 0, new byte[8])) { Timestamp = start.AddSeconds(7 * 11_999), RequestId = "r11999" }]));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class UsageSchemaTests : IDisposable
         var error = Assert.Throws<UsageStoreVersionException>(() => _temp.Store.Count(UsageFilter.All));
         Assert.Equal(99, error.FileVersion);
         Assert.Contains(_temp.DatabasePath, error.Message);
-        Assert.Equal(["usage.db"], Directory.GetFiles(_temp.Folder).Select(Path.GetFileName));
+        Assert.Equal(["usage.db", "usage.db.lock", "usage.db.lock-wait"], Directory.GetFiles(_temp.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Null(_temp.Store.LastRecovery);
     }
 }

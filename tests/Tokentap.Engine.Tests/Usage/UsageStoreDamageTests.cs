@@ -27,7 +27,7 @@ public sealed class UsageStoreDamageTests : IDisposable
     }
 
     [Fact]
-    public void A_truncated_file_is_detected_through_the_recorder_which_goes_on_recording()
+    public async Task A_truncated_file_is_detected_through_the_recorder_which_goes_on_recording()
     {
         var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         _temp.Store.Import(Enumerable.Range(0, 3000).Select(i => new UsageEvent { Timestamp = start.AddMinutes(i), RequestId = "old-" + i, Provider = "openai", Model = "gpt-" + (i % 50) }));
@@ -39,6 +39,8 @@ public sealed class UsageStoreDamageTests : IDisposable
         }
 
         var damaged = File.ReadAllBytes(_temp.DatabasePath);
+        var salvaged = new TaskCompletionSource<UsageStoreSalvage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _temp.Store.Salvaged += s => salvaged.TrySetResult(s);
         using var recorder = new UsageRecorder(_temp.Store);
         foreach (var e in SampleEvents.All)
         {
@@ -54,9 +56,16 @@ public sealed class UsageStoreDamageTests : IDisposable
         var moved = File.ReadAllBytes(recovery.MovedTo);
         Assert.Equal(damaged.Length, moved.Length);
         Assert.Equal(damaged.AsSpan(8192).ToArray(), moved.AsSpan(8192).ToArray());
-        Assert.Equal(recovery.Message, recorder.Status.LastError);
         Assert.Equal(8, recorder.Status.Committed);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(SampleEvents.NumberOf));
+
+        // The readable part of the damaged file comes back beside the new events, and the recorder reports the counts.
+        var salvage = await salvaged.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Null(salvage.Error);
+        Assert.InRange(salvage.Saved, 1, 2999);
+        Assert.Equal(salvage.Message, recorder.Status.LastError);
+        var stored = _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
+        Assert.Equal(8 + salvage.Saved, stored.Count);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], stored.Where(e => e.RequestId!.StartsWith("sample-", StringComparison.Ordinal)).Select(SampleEvents.NumberOf));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-// A retried write or a later import never counts an event twice.
+// A retried write or a later import never counts an event twice; distinct exchanges never count once.
 using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Usage;
@@ -24,23 +24,57 @@ public sealed class UsageStoreIdempotenceTests : IDisposable
     public void Duplicates_inside_one_batch_and_across_imports_are_skipped()
     {
         var e = SampleEvents.E1;
-        var sameRequest = SampleEvents.E2;
-        sameRequest.RequestId = e.RequestId;
-        Assert.Equal(new UsageWriteResult(1, 1, 1, 1), _temp.Store.Write([e, sameRequest]));
+        var retried = new UsageEvent(e.Id) { Timestamp = e.Timestamp, RequestId = "another-" + e.RequestId };
+        Assert.Equal(new UsageWriteResult(1, 1, 1, 1), _temp.Store.Write([e, retried]));
         var import = _temp.Store.Import(SampleEvents.All.Concat(SampleEvents.All));
         Assert.Equal(new UsageImportResult(7, 9), import);
         Assert.Equal(8, _temp.Store.Query(UsageFilter.All).Count());
     }
 
     [Fact]
-    public void The_unique_key_prefers_request_id_then_message_id_then_event_id()
+    public void Exchanges_that_share_a_request_id_are_all_recorded_and_a_retried_or_reimported_event_is_not()
+    {
+        // An upstream that reuses one request id (gateways and some OpenAI-compatible servers do) for 30 exchanges.
+        var start = new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
+        var exchanges = Enumerable.Range(0, 30).Select(i => new UsageEvent
+        {
+            Timestamp = start.AddSeconds(i),
+            Provider = "openai",
+            RequestId = "req-reused",
+            MessageId = "chatcmpl-reused",
+            InputTokens = 100 + i,
+            StatusCode = 200,
+        }).ToList();
+        using (var recorder = new UsageRecorder(_temp.Store))
+        {
+            foreach (var e in exchanges)
+            {
+                recorder.Publish(e);
+            }
+
+            Assert.True(recorder.Flush(TimeSpan.FromSeconds(30)));
+            Assert.Equal((30L, 0L), (recorder.Status.Committed, recorder.Status.Duplicates));
+        }
+
+        Assert.Equal(30, _temp.Store.Count(UsageFilter.All));
+        Assert.Equal(Enumerable.Range(0, 30).Sum(i => 100L + i), _temp.Store.Summarize(UsageFilter.All).Single().InputTokens);
+
+        // The same events again (a retried write, a re-import of what was exported) are each known by their event id.
+        var again = exchanges.Select(e => new UsageEvent(e.Id) { Timestamp = e.Timestamp, Provider = e.Provider, RequestId = e.RequestId }).ToList();
+        Assert.Equal(new UsageImportResult(0, 30), _temp.Store.Import(again));
+        Assert.Equal(30, _temp.Store.Query(UsageFilter.All).Count());
+    }
+
+    [Fact]
+    public void The_unique_key_is_the_event_id_not_the_providers_ids()
     {
         var byMessage = new UsageEvent { Timestamp = DateTime.UnixEpoch, MessageId = "msg_1" };
         var sameMessageNewId = new UsageEvent { Timestamp = DateTime.UnixEpoch.AddSeconds(1), MessageId = "msg_1" };
         var byId = new UsageEvent { Timestamp = DateTime.UnixEpoch };
-        var sameId = new UsageEvent { Id = byId.Id, Timestamp = DateTime.UnixEpoch };
+        var sameId = new UsageEvent { Id = byId.Id, Timestamp = DateTime.UnixEpoch, RequestId = "req_1" };
+        Assert.Equal("id:" + byMessage.Id.ToString("N"), byMessage.UniqueKey);
         Assert.Equal(2, _temp.Store.Write([byMessage, byId]).Inserted);
-        Assert.Equal(new UsageWriteResult(0, 2, 0, 0), _temp.Store.Write([sameMessageNewId, sameId]));
+        Assert.Equal(new UsageWriteResult(1, 1, 3, 3), _temp.Store.Write([sameMessageNewId, sameId]));
     }
 
     [Fact]
@@ -70,8 +104,8 @@ public sealed class UsageStoreIdempotenceTests : IDisposable
     public void The_key_is_scoped_to_the_events_utc_day()
     {
         var morning = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 0, 0, 1, DateTimeKind.Utc), RequestId = "req_same" };
-        var evening = new UsageEvent { Timestamp = new DateTime(2026, 11, 20, 23, 59, 59, DateTimeKind.Utc), RequestId = "req_same" };
-        var nextDay = new UsageEvent { Timestamp = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc), RequestId = "req_same" };
+        var evening = new UsageEvent(morning.Id) { Timestamp = new DateTime(2026, 11, 20, 23, 59, 59, DateTimeKind.Utc), RequestId = "req_same" };
+        var nextDay = new UsageEvent(morning.Id) { Timestamp = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc), RequestId = "req_same" };
 
         Assert.Equal(new UsageWriteResult(1, 1, 1, 1), _temp.Store.Write([morning, evening]));
         Assert.Equal(1, _temp.Store.Write([nextDay]).Inserted);
