@@ -136,6 +136,7 @@ internal sealed class ExchangeForwarder
             PathAndQuery = target.PathAndQuery,
             Headers = head.Headers,
             Route = target.Route,
+            DeclaredFormat = target.Route == ProxyRoute.BaseUrl ? null : _context.Options.InterceptHosts.DeclaredFormat(target.Host),
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
