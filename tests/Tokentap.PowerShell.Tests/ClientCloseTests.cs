@@ -2,6 +2,7 @@
 // Select-Object -First 1 through Start-Tokentap's session variables leave nothing for Get-TokenUsage -Status Error.
 using System.Collections;
 using Tokentap;
+using Tokentap.Testing;
 
 namespace Tokentap.PowerShell.Tests;
 
@@ -12,14 +13,21 @@ public sealed class ClientCloseTests(ModuleFixture module, MockProvidersFixture 
     private const int RequestsPerRun = 3;
 
     [Fact]
-    public void Curl_runs_piped_into_select_object_first_record_only_successful_requests()
+    public async Task Curl_runs_piped_into_select_object_first_record_only_successful_requests()
     {
-        var session = "close-" + Guid.NewGuid().ToString("N")[..12];
-        var overrides = new Hashtable();
-        foreach (var (host, uri) in mocks.Providers.Overrides)
+        // An upstream of its own with unique ids: events with ids other tests' mocks also used would be deduplicated.
+        using var certificate = mocks.Providers.Authority.IssueServerCertificate(new[] { "localhost" });
+        await using var upstream = await MockUpstream.StartAsync(certificate);
+        upstream.Map("POST", "/v1/messages", context =>
         {
-            overrides[host] = uri.ToString();
-        }
+            var id = Guid.NewGuid().ToString("N");
+            var json = "{\"id\":\"msg_close_" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":10,\"output_tokens\":53}}";
+            return MockResponses.Json(json, 200, ("request-id", "req_close_" + id))(context);
+        });
+        var session = "close-" + Guid.NewGuid().ToString("N")[..12];
+        var overrides = new Hashtable { ["api.anthropic.com"] = upstream.BaseUri.ToString() };
 
         IReadOnlyList<string> firstLines;
         try
