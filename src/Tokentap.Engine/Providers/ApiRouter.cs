@@ -33,7 +33,20 @@ internal static partial class ApiRouter
     public static bool IsBuiltInHost(string host)
     {
         host = host.TrimEnd('.');
-        return BuiltInHosts.Contains(host) || BuiltInSuffixes.Any(s => host.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+        if (BuiltInHosts.Contains(host))
+        {
+            return true;
+        }
+
+        foreach (var suffix in BuiltInSuffixes)
+        {
+            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -148,9 +161,13 @@ internal static partial class ApiRouter
             return shaped;
         }
 
+        if (!post && !(webSocket && format == WireFormat.OpenAiResponses))
+        {
+            return null;
+        }
+
         return format switch
         {
-            _ when !post && !(webSocket && format == WireFormat.OpenAiResponses) => null,
             WireFormat.AnthropicMessages => new ApiRoute(host, "messages", format),
             WireFormat.OpenAiChat => new ApiRoute(host, "chat.completions", format),
             WireFormat.OpenAiResponses => new ApiRoute(host, "responses", format),

@@ -28,8 +28,7 @@ public static class WireFormatNames
         if (format is not null && !TryParse(format, out _))
         {
             throw new ArgumentException(
-                $"'{entry}' names the wire format '{format}', which Tokentap does not know; use one of: {string.Join(", ", Names)}.",
-                nameof(entry));
+                $"'{entry}' names the wire format '{format}', which Tokentap does not know; use one of: {string.Join(", ", Names)}.");
         }
     }
 

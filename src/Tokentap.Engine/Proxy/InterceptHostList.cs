@@ -36,7 +36,7 @@ public sealed class InterceptHostList
     private readonly string[] _suffixes;
     private readonly Dictionary<string, string> _formats = new(StringComparer.Ordinal);
 
-    /// <summary>Builds the list from entries: a pattern, or a pattern, '=' and a wire format name.</summary>
+    /// <summary>Builds the list from entries: a pattern, or a pattern, '=' and a wire format name (the first naming wins).</summary>
     /// <exception cref="ArgumentException">An entry's host pattern or format name is not valid (the message names it).</exception>
     public InterceptHostList(IEnumerable<string> patterns)
     {
@@ -66,9 +66,6 @@ public sealed class InterceptHostList
 
     /// <summary>The normalized patterns (lower case, ASCII, no trailing dot), in the order given, without duplicates.</summary>
     public IReadOnlyList<string> Patterns { get; }
-
-    /// <summary>The wire formats named for patterns (pattern -> format name, lower case); the first naming wins.</summary>
-    public IReadOnlyDictionary<string, string> DeclaredFormats => _formats;
 
     /// <summary>The default list plus the user's additions.</summary>
     public static InterceptHostList WithAdditions(IEnumerable<string>? additions) =>
@@ -153,12 +150,12 @@ public sealed class InterceptHostList
         var format = entry[(equals + 1)..].Trim().ToLowerInvariant();
         if (format.Length == 0 || !format.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
-            throw new ArgumentException($"'{entry}' does not name a wire format after '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).", nameof(entry));
+            throw new ArgumentException($"'{entry}' does not name a wire format after '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).");
         }
 
         if (entry[..equals].Trim().Length == 0)
         {
-            throw new ArgumentException($"'{entry}' names no host before '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).", nameof(entry));
+            throw new ArgumentException($"'{entry}' names no host before '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).");
         }
 
         return (NormalizePattern(entry[..equals]), format);
@@ -176,7 +173,7 @@ public sealed class InterceptHostList
         var name = wildcard ? p[2..] : p;
         if (name.Length == 0 || IPAddress.TryParse(name.Trim('[', ']'), out _))
         {
-            throw new ArgumentException($"'{pattern}' is not a DNS host name (IP addresses cannot be intercepted).", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is not a DNS host name (IP addresses cannot be intercepted).");
         }
 
         string ascii;
@@ -186,20 +183,20 @@ public sealed class InterceptHostList
         }
         catch (ArgumentException)
         {
-            throw new ArgumentException($"'{pattern}' is not a valid DNS host name.", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
         }
 
         foreach (var label in ascii.Split('.'))
         {
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             {
-                throw new ArgumentException($"'{pattern}' is not a valid DNS host name.", nameof(pattern));
+                throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
             }
         }
 
         if (wildcard && !ascii.Contains('.', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"'{pattern}' is too broad: a wildcard needs at least two labels after '*.'.", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is too broad: a wildcard needs at least two labels after '*.'.");
         }
 
         return wildcard ? "*." + ascii : ascii;

@@ -151,7 +151,7 @@ public sealed class StartTokentapCommand : TokentapCmdlet
             catch (ArgumentException ex)
             {
                 ThrowTerminating(
-                    new ArgumentException($"-InterceptHost {ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal)}", ex),
+                    new ArgumentException("-InterceptHost " + ex.Message, ex),
                     "InvalidInterceptHost",
                     ErrorCategory.InvalidArgument,
                     entry);
