@@ -46,6 +46,12 @@ public sealed class TokentapStatus
     /// <summary>Hosts whose HTTPS traffic is decrypted and read; everything else is tunnelled untouched.</summary>
     public IReadOnlyList<string> InterceptHosts { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Hosts added with -InterceptHost whose requests Tokentap decrypted but could not read (no wire format named and
+    /// no known path shape), with how many; no usage was recorded for those requests.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> UnreadableHosts { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The Tokentap root certificate (PEM).</summary>
     public string? CaCertificatePath { get; init; }
 

@@ -42,6 +42,7 @@ internal static class StatusReader
             RecentErrors = runtime.RecentErrors(),
             UnpricedModels = runtime.UnpricedModels(),
             InterceptHosts = listener.Server.Options.InterceptHosts.Patterns,
+            UnreadableHosts = runtime.Observer?.UnreadableHosts ?? new Dictionary<string, long>(),
             CaCertificatePath = listener.Authority.Authority.CertificatePath,
             BundlePath = listener.Authority.Authority.BundlePath,
             DatabasePath = runtime.Paths.DatabasePath,

@@ -1,5 +1,6 @@
 // Chooses the parser for a request by host and path; everything not listed (count_tokens, Claude Code's /api/...,
-// Codex's model list, Gemini's loadCodeAssist, telemetry) is not billed and gets no parser.
+// Codex's model list, Gemini's loadCodeAssist, telemetry) is not billed and gets no parser. Hosts the user added are
+// read in the wire format they named, else by the shape of the path.
 using System.Text.RegularExpressions;
 
 namespace Tokentap.Engine.Providers;
@@ -16,14 +17,53 @@ internal static partial class ApiRouter
     [GeneratedRegex(@"^/openai/deployments/([^/]+)/chat/completions$", RegexOptions.CultureInvariant)]
     private static partial Regex AzureDeploymentChatPath();
 
-    /// <summary>The route of a request, or null when it is not a billed LLM call Tokentap reads.</summary>
-    public static ApiRoute? Route(string host, string method, string pathAndQuery, bool isWebSocketUpgrade)
+    [GeneratedRegex(@"(?:/(?:models|tunedModels)/([^/:]+))?:(generateContent|streamGenerateContent)$", RegexOptions.CultureInvariant)]
+    private static partial Regex GeminiShapedPath();
+
+    private static readonly HashSet<string> BuiltInHosts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "api.anthropic.com", "api.openai.com", "chatgpt.com", "generativelanguage.googleapis.com", "cloudcode-pa.googleapis.com",
+        "openrouter.ai", "api.deepseek.com", "api.groq.com", "api.mistral.ai", "codestral.mistral.ai", "api.x.ai",
+        "api.together.xyz", "api.together.ai",
+    };
+
+    private static readonly string[] BuiltInSuffixes = { ".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com" };
+
+    /// <summary>True for the hosts this router has a table for; any other host is one the user added.</summary>
+    public static bool IsBuiltInHost(string host)
+    {
+        host = host.TrimEnd('.');
+        if (BuiltInHosts.Contains(host))
+        {
+            return true;
+        }
+
+        foreach (var suffix in BuiltInSuffixes)
+        {
+            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The route of a request, or null when it is not a billed LLM call Tokentap reads. <paramref name="declaredFormat"/>
+    /// is the wire format named for a host the user added (host=format); built-in hosts keep their own table.
+    /// </summary>
+    public static ApiRoute? Route(string host, string method, string pathAndQuery, bool isWebSocketUpgrade, string? declaredFormat = null)
     {
         var question = pathAndQuery.IndexOf('?');
         var path = Uri.UnescapeDataString(question < 0 ? pathAndQuery : pathAndQuery[..question]).TrimEnd('/');
         var post = string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase);
         var webSocket = isWebSocketUpgrade && string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase);
-        host = host.ToLowerInvariant();
+        host = host.TrimEnd('.').ToLowerInvariant();
+        if (!IsBuiltInHost(host))
+        {
+            return ExtraHost(host, path, post, webSocket, declaredFormat);
+        }
 
         switch (host)
         {
@@ -96,6 +136,68 @@ internal static partial class ApiRouter
             return path.StartsWith("/openai/v1/", StringComparison.Ordinal)
                 ? OpenAi("azure-openai", path, "/openai/v1", post, webSocket)
                 : OpenAi("azure-openai", path, "/openai", post, webSocket);
+        }
+
+        return null;
+    }
+
+    // A host the user added: every POST in the format they named (a WebSocket too, for Responses), else the requests
+    // whose path has the shape of a known API. The provider is the host itself; pricing goes by model.
+    private static ApiRoute? ExtraHost(string host, string path, bool post, bool webSocket, string? declaredFormat)
+    {
+        var shaped = ShapedRoute(host, path, post, webSocket);
+        if (declaredFormat is null)
+        {
+            return shaped;
+        }
+
+        if (!WireFormatNames.TryParse(declaredFormat, out var format))
+        {
+            return null;
+        }
+
+        if (shaped is not null && shaped.Format == format)
+        {
+            return shaped;
+        }
+
+        if (!post && !(webSocket && format == WireFormat.OpenAiResponses))
+        {
+            return null;
+        }
+
+        return format switch
+        {
+            WireFormat.AnthropicMessages => new ApiRoute(host, "messages", format),
+            WireFormat.OpenAiChat => new ApiRoute(host, "chat.completions", format),
+            WireFormat.OpenAiResponses => new ApiRoute(host, "responses", format),
+            WireFormat.Gemini => new ApiRoute(host, "generateContent", format),
+            _ => null,
+        };
+    }
+
+    private static ApiRoute? ShapedRoute(string host, string path, bool post, bool webSocket)
+    {
+        if (post && path.EndsWith("/chat/completions", StringComparison.Ordinal))
+        {
+            return new ApiRoute(host, "chat.completions", WireFormat.OpenAiChat);
+        }
+
+        if (post && path.EndsWith("/v1/messages", StringComparison.Ordinal))
+        {
+            return new ApiRoute(host, "messages", WireFormat.AnthropicMessages);
+        }
+
+        if ((post || webSocket) && path.EndsWith("/v1/responses", StringComparison.Ordinal))
+        {
+            return new ApiRoute(host, "responses", WireFormat.OpenAiResponses);
+        }
+
+        var gemini = post ? GeminiShapedPath().Match(path) : Match.Empty;
+        if (gemini.Success)
+        {
+            var model = gemini.Groups[1].Success ? gemini.Groups[1].Value : null;
+            return Gemini(host, gemini.Groups[2].Value, model);
         }
 
         return null;

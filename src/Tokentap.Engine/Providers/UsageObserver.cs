@@ -1,4 +1,5 @@
 // The proxy's usage observer: picks a parser per billed request, rewrites include_usage, and publishes priced events.
+using System.Collections.Concurrent;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Usage;
@@ -10,10 +11,13 @@ namespace Tokentap.Engine.Providers;
 /// it returns a tap that parses the response incrementally and, when the exchange ends (or, over a WebSocket, when
 /// each turn ends), publishes one <see cref="UsageEvent"/> priced with the <see cref="PriceTable"/>. Non-billed
 /// requests get no tap. Nothing of the request or response content, and no key or cookie, is kept in an event.
+/// Requests to a host the user added that Tokentap cannot read are counted per host (<see cref="UnreadableHosts"/>)
+/// and reported once per host as a failure, so such a host never vanishes silently.
 /// </summary>
 public sealed class UsageObserver : IExchangeObserver
 {
     private readonly IUsageSink _sink;
+    private readonly ConcurrentDictionary<string, long> _unreadable = new(StringComparer.OrdinalIgnoreCase);
     private long _failures;
     private long _rewrites;
     private string? _lastFailure;
@@ -41,6 +45,13 @@ public sealed class UsageObserver : IExchangeObserver
     public long RewrittenRequests => Interlocked.Read(ref _rewrites);
 
     /// <summary>
+    /// Hosts the user added whose requests (POSTs and WebSocket upgrades) matched neither a named wire format nor a
+    /// known path shape, with how many; sorted by host. Non-billed calls to the built-in hosts are not counted.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> UnreadableHosts =>
+        new SortedDictionary<string, long>(_unreadable.ToDictionary(p => p.Key, p => p.Value), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Runs on the proxy path: routes by host and path, reads model and stream flag from the top level of the body,
     /// applies the include_usage rewrite, and keeps a bounded copy of the body for estimation.
     /// </summary>
@@ -48,9 +59,10 @@ public sealed class UsageObserver : IExchangeObserver
     {
         try
         {
-            var route = ApiRouter.Route(request.Host, request.Method, request.PathAndQuery, request.IsWebSocketUpgrade);
+            var route = ApiRouter.Route(request.Host, request.Method, request.PathAndQuery, request.IsWebSocketUpgrade, request.DeclaredFormat);
             if (route is null)
             {
+                CountIfUnreadable(request);
                 return null;
             }
 
@@ -79,9 +91,37 @@ public sealed class UsageObserver : IExchangeObserver
         _sink.Publish(usage);
     }
 
-    internal void RecordFailure(string what, Exception ex)
+    internal void RecordFailure(string what, Exception ex) => RecordFailure($"{what}: {ex.GetType().Name}: {ex.Message}");
+
+    private void RecordFailure(string message)
     {
         Interlocked.Increment(ref _failures);
-        Volatile.Write(ref _lastFailure, $"{DateTime.UtcNow:O} {what}: {ex.GetType().Name}: {ex.Message}");
+        Volatile.Write(ref _lastFailure, $"{DateTime.UtcNow:O} {message}");
+    }
+
+    // A POST (or WebSocket upgrade) to a host the user added that no format or path shape explains: the user wanted it
+    // read, so it is counted, and the first one per host says how to name its format.
+    private void CountIfUnreadable(ExchangeRequest request)
+    {
+        var billable = request.IsWebSocketUpgrade || string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        if (!billable || ApiRouter.IsBuiltInHost(request.Host))
+        {
+            return;
+        }
+
+        var host = request.Host.TrimEnd('.').ToLowerInvariant();
+        if (_unreadable.AddOrUpdate(host, 1, static (_, count) => count + 1) != 1)
+        {
+            return;
+        }
+
+        var question = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? request.PathAndQuery : request.PathAndQuery[..question];
+        var why = request.DeclaredFormat is { } declared && !WireFormatNames.TryParse(declared, out _)
+            ? $"the wire format '{declared}' is not one Tokentap reads"
+            : request.DeclaredFormat is null ? "no wire format was named and the path has no known shape" : "the request does not fit the named wire format";
+        RecordFailure(
+            $"{host}: {request.Method} {path} could not be read ({why}); no usage is recorded for it. Name the format the host speaks: " +
+            $"Start-Tokentap -InterceptHost '{host}=<format>' with one of {string.Join(", ", WireFormatNames.Names)}.");
     }
 }

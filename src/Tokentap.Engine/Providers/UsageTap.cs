@@ -42,20 +42,21 @@ internal sealed class UsageTap : IExchangeTap
         _streamRequested = facts.Stream || route.StreamEndpoint;
         _webSocket = request.IsWebSocketUpgrade;
         _requestLength = body.Length;
-        if (!body.IsEmpty && body.Length <= observer.Options.MaxRequestBodyBytes)
-        {
-            _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
-            body.CopyTo(_requestBody);
-        }
-
         var options = observer.Options;
         _parser = route.Format switch
         {
             WireFormat.AnthropicMessages => new AnthropicParser(options),
             WireFormat.OpenAiChat => new OpenAiChatParser(options, route.ReasoningSeparate),
             WireFormat.OpenAiResponses => new OpenAiResponsesParser(options, _webSocket ? PublishTurn : null),
-            _ => new GeminiParser(options),
+            WireFormat.Gemini => new GeminiParser(options),
+            _ => throw new ArgumentOutOfRangeException(nameof(route), route.Format, $"no parser reads the wire format {route.Format} ({route.Provider} {route.Endpoint})"),
         };
+
+        if (!body.IsEmpty && body.Length <= options.MaxRequestBodyBytes)
+        {
+            _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
+            body.CopyTo(_requestBody);
+        }
     }
 
     public void OnResponseHead(ExchangeResponseHead head)

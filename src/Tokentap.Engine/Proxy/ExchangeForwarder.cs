@@ -24,6 +24,9 @@ internal sealed class ExchangeForwarder
 
     private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
 
+    /// <summary>How long an upstream read may still finish after the client hung up, to learn whether the body was complete.</summary>
+    private static readonly TimeSpan ClientGoneGrace = TimeSpan.FromSeconds(1);
+
     private readonly ProxyContext _context;
 
     public ExchangeForwarder(ProxyContext context) => _context = context;
@@ -133,6 +136,7 @@ internal sealed class ExchangeForwarder
             PathAndQuery = target.PathAndQuery,
             Headers = head.Headers,
             Route = target.Route,
+            DeclaredFormat = target.Route == ProxyRoute.BaseUrl ? null : _context.Options.InterceptHosts.DeclaredFormat(target.Host),
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
@@ -329,6 +333,15 @@ internal sealed class ExchangeForwarder
         long responseBytes = 0;
         string? upstreamError = null;
         var clientAborted = false;
+        var bodyEnded = false;
+
+        // Upstream reads outlive the client by a grace period: a client that hangs up right after the last byte it
+        // needs (an SDK that stops at [DONE], curl piped into a pager that quits) must not turn the upstream's end of
+        // body, usually already on its way, into a cancelled read. Only bytes that then arrive make it an abort.
+        using var upstreamReads = CancellationTokenSource.CreateLinkedTokenSource(_context.Abort);
+        using var graceAfterClientGone = clientGone.Token.Register(
+            static state => ((CancellationTokenSource)state!).CancelAfter(ClientGoneGrace),
+            upstreamReads);
         try
         {
             var headLength = ResponseHeadWriter.Write(ref buffer, ChunkPrefix + ChunkSize + 2, response, chunked, close: !keepAlive, keepUpgrade: false, collect);
@@ -341,7 +354,11 @@ internal sealed class ExchangeForwarder
             Stream? body = null;
             if (framing != ResponseFraming.None)
             {
-                body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                body = await response.Content.ReadAsStreamAsync(upstreamReads.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                bodyEnded = true;
             }
 
             // A small fixed-length body usually arrives with its head: send both in one write (one TLS record).
@@ -355,13 +372,19 @@ internal sealed class ExchangeForwarder
                 }
             }
 
-            while (body is not null && !clientAborted)
+            // A fixed-length body ends with its last byte: no further read, which could only race the client's hang-up.
+            if (contentLength == 0)
+            {
+                bodyEnded = true;
+            }
+
+            while (body is not null && !clientAborted && !bodyEnded)
             {
                 var dataOffset = pendingHead ? headLength : ChunkPrefix;
                 int n;
                 try
                 {
-                    n = await body.ReadAsync(buffer.AsMemory(dataOffset, ChunkSize), cancellationToken).ConfigureAwait(false);
+                    n = await body.ReadAsync(buffer.AsMemory(dataOffset, ChunkSize), upstreamReads.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
                 {
@@ -387,6 +410,15 @@ internal sealed class ExchangeForwarder
                     }
 
                     pendingHead = false;
+                    bodyEnded = !clientAborted;
+                    break;
+                }
+
+                // Bytes the upstream sent after the client left can never reach it.
+                if (clientGone.IsCancellationRequested)
+                {
+                    responseBytes += n;
+                    clientAborted = true;
                     break;
                 }
 
@@ -416,13 +448,19 @@ internal sealed class ExchangeForwarder
                 }
 
                 pump?.PostBody(buffer.AsSpan(dataOffset, n));
+                bodyEnded = contentLength > 0 && responseBytes >= contentLength;
             }
 
-            if (!clientAborted && upstreamError is null && chunked
-                && !await TryWriteClientAsync(client, LastChunk, cancellationToken).ConfigureAwait(false))
+            // The end marker is the proxy's own: a client that left after the last data byte lost nothing upstream sent.
+            if (bodyEnded && chunked && !await TryWriteClientAsync(client, LastChunk, cancellationToken).ConfigureAwait(false))
             {
-                clientAborted = true;
+                keepAlive = false;
             }
+        }
+        catch (OperationCanceledException) when (bodyEnded)
+        {
+            // Only the end marker was cancelled (the client left, or the proxy stops): the body itself was delivered.
+            keepAlive = false;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
         {
@@ -458,7 +496,7 @@ internal sealed class ExchangeForwarder
             UpstreamError = upstreamError,
             ResponseBytes = responseBytes,
         });
-        return keepAlive && !clientAborted && upstreamError is null;
+        return keepAlive && !clientAborted && upstreamError is null && !clientGone.IsCancellationRequested;
     }
 
     private async Task<bool> RelayUpgradeAsync(

@@ -26,6 +26,12 @@ public sealed class ExchangeRequest
     /// <summary>How the request reached the proxy.</summary>
     public required ProxyRoute Route { get; init; }
 
+    /// <summary>
+    /// The wire format the user named for this host when adding it to the intercepted hosts (host=format), else null.
+    /// The proxy passes it on uninterpreted.
+    /// </summary>
+    public string? DeclaredFormat { get; init; }
+
     /// <summary>True for a WebSocket upgrade request.</summary>
     public bool IsWebSocketUpgrade { get; init; }
 

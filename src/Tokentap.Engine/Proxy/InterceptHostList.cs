@@ -1,4 +1,5 @@
-// Which hosts the proxy decrypts and observes: exact names and "*.suffix" wildcards, matched case-insensitively.
+// Which hosts the proxy decrypts and observes: exact names and "*.suffix" wildcards, matched case-insensitively, each
+// optionally with the wire format the user says it speaks ("api.perplexity.ai=openai-chat").
 using System.Globalization;
 using System.Net;
 
@@ -7,7 +8,8 @@ namespace Tokentap.Engine.Proxy;
 /// <summary>
 /// An immutable list of intercepted host patterns. A pattern is a DNS name (api.openai.com) or a wildcard
 /// (*.openai.azure.com) that matches any name ending in ".openai.azure.com", at any depth, but not the bare suffix;
-/// that is also what the certificate authority's name constraint for the wildcard permits.
+/// that is also what the certificate authority's name constraint for the wildcard permits. An entry may name a wire
+/// format after '=' (host=format); the proxy does not interpret it, it hands it to observers with each request.
 /// </summary>
 public sealed class InterceptHostList
 {
@@ -32,17 +34,25 @@ public sealed class InterceptHostList
 
     private readonly HashSet<string> _exact;
     private readonly string[] _suffixes;
+    private readonly Dictionary<string, string> _formats = new(StringComparer.Ordinal);
 
+    /// <summary>Builds the list from entries: a pattern, or a pattern, '=' and a wire format name (the first naming wins).</summary>
+    /// <exception cref="ArgumentException">An entry's host pattern or format name is not valid (the message names it).</exception>
     public InterceptHostList(IEnumerable<string> patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
         var normalized = new List<string>();
-        foreach (var pattern in patterns)
+        foreach (var entry in patterns)
         {
-            var p = NormalizePattern(pattern);
+            var (p, format) = ParseEntry(entry);
             if (!normalized.Contains(p, StringComparer.Ordinal))
             {
                 normalized.Add(p);
+            }
+
+            if (format is not null)
+            {
+                _formats.TryAdd(p, format);
             }
         }
 
@@ -91,6 +101,67 @@ public sealed class InterceptHostList
     }
 
     /// <summary>
+    /// The wire format named for the host: its exact pattern's, else the longest matching wildcard's; null when none
+    /// was named (or the host is not intercepted).
+    /// </summary>
+    public string? DeclaredFormat(string host)
+    {
+        if (_formats.Count == 0 || string.IsNullOrEmpty(host))
+        {
+            return null;
+        }
+
+        host = host.TrimEnd('.').ToLowerInvariant();
+        if (_formats.TryGetValue(host, out var exact))
+        {
+            return exact;
+        }
+
+        string? best = null;
+        var bestLength = 0;
+        foreach (var (pattern, format) in _formats)
+        {
+            var suffix = pattern.StartsWith("*.", StringComparison.Ordinal) ? pattern[1..] : null;
+            if (suffix is not null && host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.Ordinal) && suffix.Length > bestLength)
+            {
+                best = format;
+                bestLength = suffix.Length;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Splits and validates one entry: "host" or "host=format". The format name is lower-cased and must be letters,
+    /// digits and hyphens (which names exist is the observer's business); the host goes through
+    /// <see cref="NormalizePattern"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The entry is not valid; the message quotes it.</exception>
+    public static (string Pattern, string? Format) ParseEntry(string entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var equals = entry.IndexOf('=', StringComparison.Ordinal);
+        if (equals < 0)
+        {
+            return (NormalizePattern(entry), null);
+        }
+
+        var format = entry[(equals + 1)..].Trim().ToLowerInvariant();
+        if (format.Length == 0 || !format.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            throw new ArgumentException($"'{entry}' does not name a wire format after '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).");
+        }
+
+        if (entry[..equals].Trim().Length == 0)
+        {
+            throw new ArgumentException($"'{entry}' names no host before '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).");
+        }
+
+        return (NormalizePattern(entry[..equals]), format);
+    }
+
+    /// <summary>
     /// Lower-cases and validates one pattern; IDN names become their ASCII form. IP addresses are refused: the
     /// certificate authority's name constraints exclude every address, so an address can never be intercepted.
     /// </summary>
@@ -102,7 +173,7 @@ public sealed class InterceptHostList
         var name = wildcard ? p[2..] : p;
         if (name.Length == 0 || IPAddress.TryParse(name.Trim('[', ']'), out _))
         {
-            throw new ArgumentException($"'{pattern}' is not a DNS host name (IP addresses cannot be intercepted).", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is not a DNS host name (IP addresses cannot be intercepted).");
         }
 
         string ascii;
@@ -112,20 +183,20 @@ public sealed class InterceptHostList
         }
         catch (ArgumentException)
         {
-            throw new ArgumentException($"'{pattern}' is not a valid DNS host name.", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
         }
 
         foreach (var label in ascii.Split('.'))
         {
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             {
-                throw new ArgumentException($"'{pattern}' is not a valid DNS host name.", nameof(pattern));
+                throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
             }
         }
 
         if (wildcard && !ascii.Contains('.', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"'{pattern}' is too broad: a wildcard needs at least two labels after '*.'.", nameof(pattern));
+            throw new ArgumentException($"'{pattern}' is too broad: a wildcard needs at least two labels after '*.'.");
         }
 
         return wildcard ? "*." + ascii : ascii;

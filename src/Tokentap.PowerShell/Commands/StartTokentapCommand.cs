@@ -3,6 +3,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net.Sockets;
 using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Session;
 
@@ -20,7 +21,10 @@ public sealed class StartTokentapCommand : TokentapCmdlet
     [ValidateRange(0, 65535)]
     public int Port { get; set; } = DefaultPort;
 
-    /// <summary>Extra hosts to decrypt and read, on top of the built-in LLM API hosts.</summary>
+    /// <summary>
+    /// Extra hosts to decrypt and read, on top of the built-in LLM API hosts: "host" or "host=format" (anthropic,
+    /// openai-chat, openai-responses, gemini); wildcards like *.example.com allowed.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] InterceptHost { get; set; } = Array.Empty<string>();
@@ -136,6 +140,22 @@ public sealed class StartTokentapCommand : TokentapCmdlet
             }
 
             overrides[host] = uri;
+        }
+
+        foreach (var entry in InterceptHost)
+        {
+            try
+            {
+                WireFormatNames.ValidateInterceptHost(entry);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminating(
+                    new ArgumentException("-InterceptHost " + ex.Message, ex),
+                    "InvalidInterceptHost",
+                    ErrorCategory.InvalidArgument,
+                    entry);
+            }
         }
 
         string? caFile = null;

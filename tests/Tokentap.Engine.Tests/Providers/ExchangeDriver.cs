@@ -32,7 +32,8 @@ internal static class ExchangeDriver
         string method = "POST",
         IEnumerable<KeyValuePair<string, string>>? headers = null,
         bool webSocket = false,
-        ExchangeTags? tags = null) =>
+        ExchangeTags? tags = null,
+        string? declaredFormat = null) =>
         new(Encoding.UTF8.GetBytes(body))
         {
             Host = host,
@@ -42,6 +43,7 @@ internal static class ExchangeDriver
             Headers = new HeaderList(headers ?? Array.Empty<KeyValuePair<string, string>>()),
             Route = ProxyRoute.Connect,
             IsWebSocketUpgrade = webSocket,
+            DeclaredFormat = declaredFormat,
             StartedUtc = Start,
             Tags = tags ?? ExchangeTags.None,
         };

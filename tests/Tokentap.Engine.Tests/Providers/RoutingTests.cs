@@ -30,7 +30,6 @@ public sealed class RoutingTests
     [InlineData("oauth2.googleapis.com", "POST", "/token")]
     [InlineData("www.googleapis.com", "GET", "/oauth2/v2/userinfo")]
     [InlineData("play.googleapis.com", "POST", "/log")]
-    [InlineData("example.com", "POST", "/v1/chat/completions")]
     public void Non_billed_requests_get_no_tap_and_no_event(string host, string method, string path)
     {
         var (observer, sink) = ExchangeDriver.NewObserver();
