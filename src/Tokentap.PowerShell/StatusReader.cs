@@ -1,6 +1,8 @@
-// Builds the TokentapStatus users see from the module state and the engine runtime.
+// Builds the TokentapStatus users see from the module state, the engine runtime and the run registry.
+using Tokentap.Engine;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell;
 
@@ -18,6 +20,7 @@ internal static class StatusReader
             BundlePath = Path.Combine(caDirectory, CertificateAuthority.BundleFileName),
             DatabasePath = runtime.Paths.DatabasePath,
             InterceptHosts = InterceptHostList.Default.Patterns,
+            OtherProxies = OtherProxies(runtime.Paths),
         };
         if (session is null)
         {
@@ -31,6 +34,7 @@ internal static class StatusReader
             Running = listener.IsRunning,
             Port = listener.Port,
             ProxyUrl = listener.ProxyUrl,
+            OtherProxies = OtherProxies(runtime.Paths),
             Session = session.Name,
             StartTime = listener.StartedUtc.ToLocalTime(),
             Uptime = DateTime.UtcNow - listener.StartedUtc,
@@ -49,4 +53,11 @@ internal static class StatusReader
             EnvironmentApplied = session.Environment is not null,
         };
     }
+
+    /// <summary>The proxies other processes registered for this data folder (shells that ran Start-Tokentap).</summary>
+    private static IReadOnlyList<TokentapOtherProxy> OtherProxies(TokentapPaths paths) =>
+        ProxyRegistry.ListRunning(paths)
+            .Where(p => !p.IsThisProcess)
+            .Select(p => new TokentapOtherProxy(p.ProcessId, p.Port, $"http://127.0.0.1:{p.Port}", p.Session, p.StartedUtc.ToLocalTime()))
+            .ToList();
 }
