@@ -14,13 +14,14 @@ internal static class StatusReader
         var runtime = ModuleState.Runtime;
         var session = ModuleState.Session;
         var caDirectory = runtime.Paths.CaDirectory;
+        var otherProxies = OtherProxies(runtime.Paths);
         var common = new TokentapStatus
         {
             CaCertificatePath = Path.Combine(caDirectory, CertificateAuthority.CertificateFileName),
             BundlePath = Path.Combine(caDirectory, CertificateAuthority.BundleFileName),
             DatabasePath = runtime.Paths.DatabasePath,
             InterceptHosts = InterceptHostList.Default.Patterns,
-            OtherProxies = OtherProxies(runtime.Paths),
+            OtherProxies = otherProxies,
         };
         if (session is null)
         {
@@ -34,7 +35,7 @@ internal static class StatusReader
             Running = listener.IsRunning,
             Port = listener.Port,
             ProxyUrl = listener.ProxyUrl,
-            OtherProxies = OtherProxies(runtime.Paths),
+            OtherProxies = otherProxies,
             Session = session.Name,
             StartTime = listener.StartedUtc.ToLocalTime(),
             Uptime = DateTime.UtcNow - listener.StartedUtc,
