@@ -1,7 +1,8 @@
-// The state of Tokentap in this PowerShell process, as Get-Tokentap and Start-Tokentap -PassThru report it.
+// The state of Tokentap in this PowerShell process (and the proxies other processes run), as Get-Tokentap and
+// Start-Tokentap -PassThru report it.
 namespace Tokentap;
 
-/// <summary>Whether the proxy runs in this process, where it listens and what it has captured.</summary>
+/// <summary>Whether the proxy runs in this process, where it listens and what it has captured; which other processes run one.</summary>
 public sealed class TokentapStatus
 {
     /// <summary>True while the proxy listens in this process.</summary>
@@ -12,6 +13,12 @@ public sealed class TokentapStatus
 
     /// <summary>The value given to HTTPS_PROXY (http://127.0.0.1:PORT); null when not running.</summary>
     public string? ProxyUrl { get; init; }
+
+    /// <summary>
+    /// Proxies that other processes (other shells) run for the same data folder; their events land in the same store.
+    /// Empty when none does.
+    /// </summary>
+    public IReadOnlyList<TokentapOtherProxy> OtherProxies { get; init; } = Array.Empty<TokentapOtherProxy>();
 
     /// <summary>The session name events are tagged with.</summary>
     public string? Session { get; init; }

@@ -1,6 +1,8 @@
-// Builds the TokentapStatus users see from the module state and the engine runtime.
+// Builds the TokentapStatus users see from the module state, the engine runtime and the run registry.
+using Tokentap.Engine;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell;
 
@@ -12,12 +14,14 @@ internal static class StatusReader
         var runtime = ModuleState.Runtime;
         var session = ModuleState.Session;
         var caDirectory = runtime.Paths.CaDirectory;
+        var otherProxies = OtherProxies(runtime.Paths);
         var common = new TokentapStatus
         {
             CaCertificatePath = Path.Combine(caDirectory, CertificateAuthority.CertificateFileName),
             BundlePath = Path.Combine(caDirectory, CertificateAuthority.BundleFileName),
             DatabasePath = runtime.Paths.DatabasePath,
             InterceptHosts = InterceptHostList.Default.Patterns,
+            OtherProxies = otherProxies,
         };
         if (session is null)
         {
@@ -31,6 +35,7 @@ internal static class StatusReader
             Running = listener.IsRunning,
             Port = listener.Port,
             ProxyUrl = listener.ProxyUrl,
+            OtherProxies = otherProxies,
             Session = session.Name,
             StartTime = listener.StartedUtc.ToLocalTime(),
             Uptime = DateTime.UtcNow - listener.StartedUtc,
@@ -50,4 +55,11 @@ internal static class StatusReader
             EnvironmentApplied = session.Environment is not null,
         };
     }
+
+    /// <summary>The proxies other processes registered for this data folder (shells that ran Start-Tokentap).</summary>
+    private static IReadOnlyList<TokentapOtherProxy> OtherProxies(TokentapPaths paths) =>
+        ProxyRegistry.ListRunning(paths)
+            .Where(p => !p.IsThisProcess)
+            .Select(p => new TokentapOtherProxy(p.ProcessId, p.Port, $"http://127.0.0.1:{p.Port}", p.Session, p.StartedUtc.ToLocalTime()))
+            .ToList();
 }

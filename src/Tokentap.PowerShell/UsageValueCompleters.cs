@@ -6,26 +6,17 @@ using Tokentap.Engine.Usage;
 
 namespace Tokentap.PowerShell;
 
-/// <summary>Completes a usage label from the distinct values the store holds.</summary>
-public abstract class UsageValueCompleter : IArgumentCompleter
+/// <summary>Completes a parameter from the values Tokentap knows, quoting those the parser would split.</summary>
+public abstract class KnownValueCompleter : IArgumentCompleter
 {
-    private protected abstract UsageField Field { get; }
+    /// <summary>The candidate values; none when they cannot be read right now.</summary>
+    private protected abstract IEnumerable<string> Values();
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        IReadOnlyList<string> values;
-        try
-        {
-            values = ModuleState.Runtime.Store.GetValues(Field);
-        }
-        catch (Exception ex) when (StoreFailure.Classify(ex) is not null)
-        {
-            return Array.Empty<CompletionResult>();
-        }
-
         var typed = wordToComplete.Trim('\'', '"');
         var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase);
-        return values
+        return Values()
             .Where(v => pattern.IsMatch(v))
             .Select(v => new CompletionResult(Quote(v), v, CompletionResultType.ParameterValue, v))
             .ToList();
@@ -35,6 +26,24 @@ public abstract class UsageValueCompleter : IArgumentCompleter
         value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ',' or ';' or '(' or ')' or '{' or '}' or '@' or '#')
             ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'"
             : value;
+}
+
+/// <summary>Completes a usage label from the distinct values the store holds.</summary>
+public abstract class UsageValueCompleter : KnownValueCompleter
+{
+    private protected abstract UsageField Field { get; }
+
+    private protected override IEnumerable<string> Values()
+    {
+        try
+        {
+            return ModuleState.Runtime.Store.GetValues(Field);
+        }
+        catch (Exception ex) when (StoreFailure.Classify(ex) is not null)
+        {
+            return Array.Empty<string>();
+        }
+    }
 }
 
 public sealed class ProviderCompleter : UsageValueCompleter

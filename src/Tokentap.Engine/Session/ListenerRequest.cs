@@ -10,7 +10,8 @@ public sealed record ListenerRequest
     /// <summary>When the port is taken, listen on the next free one instead of failing.</summary>
     public bool FallBackToNextFreePort { get; init; }
 
-    /// <summary>Hosts to intercept on top of the default list (wildcards like *.example.com allowed).</summary>
+    /// <summary>Hosts to intercept on top of the default list: "host" or "host=format" (anthropic, openai-chat,
+    /// openai-responses, gemini); wildcards like *.example.com allowed.</summary>
     public IReadOnlyList<string> AdditionalInterceptHosts { get; init; } = Array.Empty<string>();
 
     /// <summary>Host to base URI replacements for upstream requests (tests, corporate gateways).</summary>

@@ -10,12 +10,14 @@ public sealed class GetTokentapPriceCommand : TokentapCmdlet
 {
     /// <summary>Model names as requests send them (resolved like events are), or wildcard patterns over the table's ids.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(PriceModelCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Model { get; set; }
 
     /// <summary>Only this provider's prices (anthropic, openai, google, ...).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PriceProviderCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Provider { get; set; }
 

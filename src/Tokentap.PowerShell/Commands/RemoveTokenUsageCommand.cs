@@ -70,9 +70,9 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
             var store = runtime.Store;
             if (ParameterSetName == InputSet)
             {
-                if (_events.Count > 0 && ShouldProcess(runtime.Paths.DatabasePath, $"Remove {_events.Count:N0} usage events"))
+                if (_events.Count > 0 && ShouldProcess(runtime.Paths.DatabasePath, $"Remove {UsageEvents(_events.Count)}"))
                 {
-                    WriteVerbose($"Removed {store.Remove(_events):N0} usage events.");
+                    WriteVerbose($"Removed {UsageEvents(store.Remove(_events))}.");
                 }
 
                 return;
@@ -80,9 +80,9 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
 
             var filter = new UsageFilter { Provider = Provider, Model = Model, App = App, Session = Session, Project = Project, Status = Status };
             var count = store.Remove(Before, filter, dryRun: true);
-            if (ShouldProcess(runtime.Paths.DatabasePath, $"Remove {count:N0} usage events before {Before:yyyy-MM-dd HH:mm:ss}"))
+            if (ShouldProcess(runtime.Paths.DatabasePath, $"Remove {UsageEvents(count)} before {Before:yyyy-MM-dd HH:mm:ss}"))
             {
-                WriteVerbose($"Removed {store.Remove(Before, filter):N0} usage events.");
+                WriteVerbose($"Removed {UsageEvents(store.Remove(Before, filter))}.");
             }
         }
         catch (Exception ex) when (IsStoreFailure(ex))
@@ -92,4 +92,7 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
 
         WriteEngineNotices();
     }
+
+    /// <summary>"1 usage event", "2 usage events".</summary>
+    private static string UsageEvents(long count) => count == 1 ? "1 usage event" : $"{count:N0} usage events";
 }

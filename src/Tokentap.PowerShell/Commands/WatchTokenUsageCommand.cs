@@ -17,26 +17,31 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
 
     /// <summary>Provider names (wildcards allowed).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
     [SupportsWildcards]
     public string[]? Provider { get; set; }
 
     /// <summary>Model names (wildcards allowed).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     [SupportsWildcards]
     public string[]? Model { get; set; }
 
     /// <summary>Calling applications (wildcards allowed).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(AppCompleter))]
     [SupportsWildcards]
     public string[]? App { get; set; }
 
     /// <summary>Tokentap session names (wildcards allowed).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(SessionCompleter))]
     [SupportsWildcards]
     public string[]? Session { get; set; }
 
     /// <summary>Projects (wildcards allowed).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ProjectCompleter))]
     [SupportsWildcards]
     public string[]? Project { get; set; }
 
