@@ -20,6 +20,10 @@ public sealed class ReadmeTests(ReadmeRun run) : IClassFixture<ReadmeRun>
         [MockProviders.GeminiModel] = new(800, 100, 0, 80, 0.0018125m),
     };
 
+    /// <summary>
+    /// ReadmeRun runs the quick-start line and the first three query lines; a changed line fails here first. The
+    /// fourth (Invoke-TokentapCommand claude) needs the real Claude Code and is not run by these tests.
+    /// </summary>
     [Fact]
     public void The_README_quick_start_holds_exactly_the_lines_these_tests_run()
     {
