@@ -4,6 +4,9 @@
     Builds the Tokentap module into out/Tokentap, and optionally runs the tests or the benchmarks.
 .DESCRIPTION
     Only orchestrates dotnet: everything also works with the dotnet commands this script prints.
+    The quick start builds the module alone (src/Tokentap.PowerShell and what it references), so a first start is
+    quick; -Test builds the whole solution and runs every test, -Bench runs the benchmarks.
+    Exits with a non-zero code when a dotnet command fails.
 .EXAMPLE
     ./build.ps1; Import-Module ./out/Tokentap/Tokentap.psd1; Start-Tokentap
 .EXAMPLE
@@ -11,7 +14,7 @@
 #>
 [CmdletBinding()]
 param(
-    # Run all tests after building (the same command CI runs).
+    # Also build the whole solution and run all tests (dotnet test, the command CI runs).
     [switch] $Test,
     # Run the benchmarks and rewrite docs/benchmarks.md.
     [switch] $Bench,
@@ -28,13 +31,14 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args[0]) failed with exit code $LASTEXITCODE" }
 }
 
-Invoke-Dotnet build Tokentap.sln -c $Configuration
+Invoke-Dotnet build src/Tokentap.PowerShell/Tokentap.PowerShell.csproj -c $Configuration
 Write-Host "Module ready: $(Join-Path $PSScriptRoot 'out/Tokentap/Tokentap.psd1')" -ForegroundColor Green
 
 if ($Test) {
-    Invoke-Dotnet test Tokentap.sln -c $Configuration --no-build
+    Invoke-Dotnet test Tokentap.sln -c $Configuration
 }
 
 if ($Bench) {
-    Invoke-Dotnet run -c Release --project bench/Tokentap.Bench -- all
+    # Quoted: a bare -- would end the function's own arguments and never reach dotnet.
+    Invoke-Dotnet run -c Release --project bench/Tokentap.Bench '--' all
 }
