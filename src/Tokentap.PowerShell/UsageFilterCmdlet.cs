@@ -49,6 +49,14 @@ public abstract class UsageFilterCmdlet : TokentapCmdlet
     [Parameter]
     public UsageStatus? Status { get; set; }
 
+    /// <summary>
+    /// Waits briefly for the events this process captured but has not committed yet (the recorder writes every
+    /// 200 ms), so a query typed right after an agent's call includes that call. Other processes' proxies commit on
+    /// their own schedule; a failing disk never holds the query longer than the timeout.
+    /// </summary>
+    private protected static void CatchUpWithThisProcess() =>
+        ModuleState.OpenRuntime?.FlushAsync().Wait(TimeSpan.FromSeconds(2));
+
     /// <summary>The engine filter for the bound parameters.</summary>
     private protected UsageFilter BuildFilter()
     {

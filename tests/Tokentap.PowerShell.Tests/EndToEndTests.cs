@@ -274,6 +274,26 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
     }
 
     [Fact]
+    public void A_query_typed_right_after_a_call_includes_it_while_the_proxy_still_runs()
+    {
+        var session = Start();
+        try
+        {
+            for (var call = 1; call <= 5; call++)
+            {
+                Curl(AnthropicSse, """{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""");
+
+                Assert.Equal(call, module.Run("@(Get-TokenUsage -Session $args[0]).Count", session).Single<int>());
+                Assert.Equal(call, module.Run("(Get-TokenUsageSummary -Session $args[0]).Requests", session).Single<long>());
+            }
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+
+    [Fact]
     public void Default_port_moves_to_the_next_free_one_and_says_so()
     {
         using var blocker = TryOccupy(8080);

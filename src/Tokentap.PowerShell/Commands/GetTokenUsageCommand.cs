@@ -20,6 +20,7 @@ public sealed class GetTokenUsageCommand : UsageFilterCmdlet
     protected override void EndProcessing()
     {
         var filter = BuildFilter();
+        CatchUpWithThisProcess();
         var runtime = ModuleState.Runtime;
         try
         {

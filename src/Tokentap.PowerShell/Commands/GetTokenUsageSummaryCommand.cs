@@ -19,6 +19,7 @@ public sealed class GetTokenUsageSummaryCommand : UsageFilterCmdlet
     protected override void EndProcessing()
     {
         var filter = BuildFilter();
+        CatchUpWithThisProcess();
         var zone = TimeZoneInfo.Local;
         if (TimeZone is not null)
         {
