@@ -7,6 +7,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Authentication;
+using Tokentap.Engine.Clients;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -25,8 +26,13 @@ internal sealed class ExchangeForwarder
     private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
 
     private readonly ProxyContext _context;
+    private readonly ClientProcessLookup _client;
 
-    public ExchangeForwarder(ProxyContext context) => _context = context;
+    public ExchangeForwarder(ProxyContext context, ClientProcessLookup client)
+    {
+        _context = context;
+        _client = client;
+    }
 
     private enum ResponseFraming
     {
@@ -136,6 +142,7 @@ internal sealed class ExchangeForwarder
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
+            Client = target.Observed ? _client.Get() : null,
         };
 
     private TapPump? BeginObserving(ExchangeRequest request, string label)
