@@ -10,9 +10,9 @@ namespace Tokentap.Engine.Clients;
 
 /// <summary>
 /// Finds the client process through /proc: the line of /proc/net/tcp (or tcp6) whose local address is the client's
-/// end and whose remote address is the proxy's gives the socket's inode; the first process, newest first, with a
-/// /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode is searched for and the scan stops at the
-/// first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
+/// end and whose remote address is the proxy's gives the socket's inode; the first process (this process's
+/// descendants first, then newest first) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
+/// is searched for and the scan stops at the first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
 /// when the working directory would not name the folder the user meant: a process in another mount namespace (a
 /// container), a deleted directory, or this process itself (pwsh keeps its location apart from the OS working
 /// directory).
@@ -113,11 +113,11 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
         return field;
     }
 
-    /// <summary>The first process (newest first: clients are usually recent) with a descriptor for the socket.</summary>
+    /// <summary>The first process, in <see cref="ProcessIdsInSearchOrder"/>, with a descriptor for the socket.</summary>
     private static int? FindSocketOwner(ulong inode)
     {
         var target = $"socket:[{inode.ToString(CultureInfo.InvariantCulture)}]";
-        foreach (var processId in ProcessIdsNewestFirst())
+        foreach (var processId in ProcessIdsInSearchOrder())
         {
             try
             {
@@ -138,16 +138,22 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
         return null;
     }
 
-    private static List<int> ProcessIdsNewestFirst()
+    /// <summary>
+    /// Every process id, this process's descendants first (Invoke-TokentapCommand's child, a client started from the
+    /// pwsh running the proxy), each group newest first (clients are usually recent). Reading every process's
+    /// descriptors costs one readlink per descriptor, thousands on a busy machine; reading each parent id costs one
+    /// small read per process, so the common case checks a handful of processes instead of all.
+    /// </summary>
+    internal static List<int> ProcessIdsInSearchOrder()
     {
-        var ids = new List<int>();
+        var parents = new Dictionary<int, int>();
         try
         {
             foreach (var entry in Directory.EnumerateDirectories("/proc"))
             {
                 if (int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
                 {
-                    ids.Add(id);
+                    parents[id] = ReadParentId(entry);
                 }
             }
         }
@@ -156,8 +162,38 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
             // No /proc: no owner can be found.
         }
 
-        ids.Sort((a, b) => b.CompareTo(a));
+        var descendants = new HashSet<int>();
+        var added = true;
+        while (added)
+        {
+            added = false;
+            foreach (var (id, parent) in parents)
+            {
+                if ((parent == Environment.ProcessId || descendants.Contains(parent)) && descendants.Add(id))
+                {
+                    added = true;
+                }
+            }
+        }
+
+        var ids = parents.Keys.ToList();
+        ids.Sort((a, b) => descendants.Contains(a) != descendants.Contains(b) ? (descendants.Contains(a) ? -1 : 1) : b.CompareTo(a));
         return ids;
+    }
+
+    /// <summary>The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses).</summary>
+    private static int ReadParentId(string processDirectory)
+    {
+        var stat = ReadText(processDirectory + "/stat");
+        var afterName = stat is null ? -1 : stat.LastIndexOf(')');
+        if (afterName < 0)
+        {
+            return 0;
+        }
+
+        var rest = stat.AsSpan(afterName + 1);
+        NextField(ref rest);
+        return int.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
     }
 
     /// <summary>comm, or the file name of argv[0] when comm was cut at 15 characters and argv[0] continues it.</summary>

@@ -70,6 +70,39 @@ public sealed class LinuxClientProcessResolverTests
     }
 
     [Fact]
+    public void Descendants_of_this_process_are_searched_before_newer_processes_that_are_not()
+    {
+        // A child, then a newer process that is not a descendant: sh starts a sleep in the background and exits at
+        // once, so that sleep is reparented away. Process ids may wrap between the two; then try again.
+        for (var attempt = 0; ; attempt++)
+        {
+            using var child = Process.Start(new ProcessStartInfo("sleep", ["30"]) { UseShellExecute = false })!;
+            using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+            var orphan = int.Parse(shell.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            shell.WaitForExit();
+            try
+            {
+                if (orphan < child.Id && attempt < 3)
+                {
+                    continue;
+                }
+
+                var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
+
+                Assert.True(orphan > child.Id, $"the orphan {orphan} should be newer than the child {child.Id}");
+                Assert.True(order.IndexOf(child.Id) >= 0 && order.IndexOf(child.Id) < order.IndexOf(orphan), $"child {child.Id} at {order.IndexOf(child.Id)}, orphan {orphan} at {order.IndexOf(orphan)}");
+                return;
+            }
+            finally
+            {
+                child.Kill();
+                using var stray = Process.GetProcessById(orphan);
+                stray.Kill();
+            }
+        }
+    }
+
+    [Fact]
     public void Addresses_are_written_as_proc_net_tcp_writes_them()
     {
         Assert.Equal("0100007F:1F90", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback, 8080));
