@@ -11,7 +11,7 @@ namespace Tokentap.Engine.Clients;
 /// <summary>
 /// Finds the client process through /proc: the line of /proc/net/tcp (or tcp6) whose local address is the client's
 /// end and whose remote address is the proxy's gives the socket's inode; the first process (this process's
-/// descendants first, then newest first) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
+/// descendants, then itself, then the newest) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
 /// is searched for and the scan stops at the first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
 /// when the working directory would not name the folder the user meant: a process in another mount namespace (a
 /// container), a deleted directory, or this process itself (pwsh keeps its location apart from the OS working
@@ -139,10 +139,11 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
     }
 
     /// <summary>
-    /// Every process id, this process's descendants first (Invoke-TokentapCommand's child, a client started from the
-    /// pwsh running the proxy), each group newest first (clients are usually recent). Reading every process's
-    /// descriptors costs one readlink per descriptor, thousands on a busy machine; reading each parent id costs one
-    /// small read per process, so the common case checks a handful of processes instead of all.
+    /// Every process id: this process's descendants first (Invoke-TokentapCommand's child, a client started from the
+    /// pwsh running the proxy), then this process (a client inside the pwsh running the proxy), then the rest; each
+    /// group newest first (clients are usually recent). Reading every process's descriptors costs one readlink per
+    /// descriptor, thousands on a busy machine; reading each parent id costs one small read per process, so the
+    /// common cases check a handful of processes instead of all.
     /// </summary>
     internal static List<int> ProcessIdsInSearchOrder()
     {
@@ -177,7 +178,8 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
         }
 
         var ids = parents.Keys.ToList();
-        ids.Sort((a, b) => descendants.Contains(a) != descendants.Contains(b) ? (descendants.Contains(a) ? -1 : 1) : b.CompareTo(a));
+        int Group(int id) => descendants.Contains(id) ? 0 : id == Environment.ProcessId ? 1 : 2;
+        ids.Sort((a, b) => Group(a) != Group(b) ? Group(a).CompareTo(Group(b)) : b.CompareTo(a));
         return ids;
     }
 

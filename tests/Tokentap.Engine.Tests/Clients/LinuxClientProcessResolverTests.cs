@@ -70,7 +70,7 @@ public sealed class LinuxClientProcessResolverTests
     }
 
     [Fact]
-    public void Descendants_of_this_process_are_searched_before_newer_processes_that_are_not()
+    public void Descendants_of_this_process_then_itself_are_searched_before_newer_processes_that_are_not()
     {
         // A child, then a newer process that is not a descendant: sh starts a sleep in the background and exits at
         // once, so that sleep is reparented away. Process ids may wrap between the two; then try again.
@@ -90,7 +90,8 @@ public sealed class LinuxClientProcessResolverTests
                 var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
 
                 Assert.True(orphan > child.Id, $"the orphan {orphan} should be newer than the child {child.Id}");
-                Assert.True(order.IndexOf(child.Id) >= 0 && order.IndexOf(child.Id) < order.IndexOf(orphan), $"child {child.Id} at {order.IndexOf(child.Id)}, orphan {orphan} at {order.IndexOf(orphan)}");
+                Assert.True(order.IndexOf(child.Id) >= 0 && order.IndexOf(child.Id) < order.IndexOf(Environment.ProcessId), $"child {child.Id} at {order.IndexOf(child.Id)}, this process at {order.IndexOf(Environment.ProcessId)}");
+                Assert.True(order.IndexOf(Environment.ProcessId) < order.IndexOf(orphan), $"this process at {order.IndexOf(Environment.ProcessId)}, orphan {orphan} at {order.IndexOf(orphan)}");
                 return;
             }
             finally
