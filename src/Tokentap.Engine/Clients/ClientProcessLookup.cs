@@ -6,8 +6,9 @@ namespace Tokentap.Engine.Clients;
 
 /// <summary>
 /// Holds a connection's endpoints from the moment it is accepted and resolves its client process the first time an
-/// observed request asks (while that client is still waiting for its answer, so still alive). Requests on one
-/// connection come one after another, so this needs no locking.
+/// observed request asks (while that client is still waiting for its answer, so still alive). The lookup reads the
+/// file system, so it runs on a thread of its own and the request awaits it: fifty new connections at once never
+/// block the thread pool the proxy's sockets run on. Requests on one connection come one after another.
 /// </summary>
 internal sealed class ClientProcessLookup
 {
@@ -15,8 +16,7 @@ internal sealed class ClientProcessLookup
     private readonly IPEndPoint? _client;
     private readonly IPEndPoint? _proxy;
     private readonly Action<Exception> _onFailure;
-    private ClientProcess? _process;
-    private bool _resolved;
+    private Task<ClientProcess?>? _lookup;
 
     /// <param name="resolver">The platform's resolver; null means no lookup.</param>
     /// <param name="socket">The accepted client socket.</param>
@@ -41,29 +41,35 @@ internal sealed class ClientProcessLookup
         }
     }
 
-    /// <summary>The client process, or null when it cannot be told.</summary>
-    public ClientProcess? Get()
+    /// <summary>The client process when a lookup has already finished, else null (never starts one).</summary>
+    public ClientProcess? Known => _lookup is { IsCompletedSuccessfully: true } done ? done.Result : null;
+
+    /// <summary>The client process, or null when it cannot be told; looked up on the first call only.</summary>
+    public Task<ClientProcess?> GetAsync()
     {
-        if (_resolved)
+        if (_lookup is not null)
         {
-            return _process;
+            return _lookup;
         }
 
-        _resolved = true;
         if (_resolver is null || _client is null || _proxy is null)
         {
-            return null;
+            return _lookup = Task.FromResult<ClientProcess?>(null);
         }
 
+        return _lookup = Task.Factory.StartNew(Resolve, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private ClientProcess? Resolve()
+    {
         try
         {
-            _process = _resolver.Resolve(_client, _proxy);
+            return _resolver!.Resolve(_client!, _proxy!);
         }
         catch (Exception ex)
         {
             _onFailure(ex);
+            return null;
         }
-
-        return _process;
     }
 }

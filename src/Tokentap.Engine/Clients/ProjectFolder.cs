@@ -2,7 +2,7 @@
 namespace Tokentap.Engine.Clients;
 
 /// <summary>Maps a working directory to the folder events are attributed to.</summary>
-public static class ProjectFolder
+internal static class ProjectFolder
 {
     /// <summary>
     /// The nearest folder at or above <paramref name="directory"/> that holds .git (a folder in a clone, a file in a

@@ -60,7 +60,8 @@ internal sealed class ExchangeForwarder
 
         var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
         var isUpgrade = head.IsWebSocketUpgrade;
-        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc);
+        var clientProcess = target.Observed ? await _client.GetAsync().ConfigureAwait(false) : null;
+        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc, clientProcess);
 
         var pump = target.Observed ? BeginObserving(request, label) : null;
         if (bodyError.IsError)
@@ -121,7 +122,7 @@ internal sealed class ExchangeForwarder
     {
         var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
         _context.Statistics.ExchangeStarted(observed: true);
-        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc);
+        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc, _client.Known);
         BeginObserving(request, label)?.Complete(new ExchangeCompletion
         {
             DurationMs = ElapsedMs(startedTimestamp),
@@ -130,7 +131,7 @@ internal sealed class ExchangeForwarder
         });
     }
 
-    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc) =>
+    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc, ClientProcess? clientProcess) =>
         new(body)
         {
             Host = target.Host,
@@ -142,7 +143,7 @@ internal sealed class ExchangeForwarder
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
-            Client = target.Observed ? _client.Get() : null,
+            Client = clientProcess,
         };
 
     private TapPump? BeginObserving(ExchangeRequest request, string label)

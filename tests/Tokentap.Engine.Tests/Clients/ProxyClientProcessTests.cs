@@ -32,8 +32,9 @@ public sealed class ProxyClientProcessTests(ProxyTestEnvironment env)
             Assert.Equal(2095, e.InputTokens);
         }
 
-        // Both requests came on one kept-alive connection: one lookup.
+        // Both requests came on one kept-alive connection: one lookup, on a thread of its own, not the thread pool's.
         Assert.Equal(1, resolver.Calls);
+        Assert.Equal(0, resolver.CallsOnThreadPool);
     }
 
     [Fact]
@@ -126,12 +127,20 @@ public sealed class ProxyClientProcessTests(ProxyTestEnvironment env)
     private sealed class CountingResolver(IClientProcessResolver inner) : IClientProcessResolver
     {
         private int _calls;
+        private int _callsOnThreadPool;
 
         public int Calls => Volatile.Read(ref _calls);
+
+        public int CallsOnThreadPool => Volatile.Read(ref _callsOnThreadPool);
 
         public ClientProcess? Resolve(IPEndPoint client, IPEndPoint proxy)
         {
             Interlocked.Increment(ref _calls);
+            if (Thread.CurrentThread.IsThreadPoolThread)
+            {
+                Interlocked.Increment(ref _callsOnThreadPool);
+            }
+
             return inner.Resolve(client, proxy);
         }
     }
