@@ -96,8 +96,18 @@ public sealed class UsageEvent
     /// Codex's session-id); context-window gauges follow it.</summary>
     public string? ClientSessionId { get; set; }
 
-    /// <summary>The project the call was made for (by default the directory a command was run from).</summary>
+    /// <summary>
+    /// The project the call was made for: Invoke-TokentapCommand's -Project (default the directory it was run from);
+    /// under Start-Tokentap the git root above the client process's working directory (the nearest folder with .git),
+    /// else that directory itself; null when the client process could not be determined.
+    /// </summary>
     public string? Project { get; set; }
+
+    /// <summary>The id of the client process that made the call (found from its loopback socket); null when unknown.</summary>
+    public int? ClientProcessId { get; set; }
+
+    /// <summary>The name of the client process that made the call (curl, claude, node, ...); null when unknown.</summary>
+    public string? ClientProcessName { get; set; }
 
     /// <summary>The provider's request id response header (request-id, x-request-id, ...).</summary>
     public string? RequestId { get; set; }

@@ -1,5 +1,6 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
 using System.Buffers;
+using Tokentap.Engine.Clients;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;
 
@@ -16,6 +17,7 @@ internal sealed class UsageTap : IExchangeTap
     private readonly string _host;
     private readonly DateTime _startedUtc;
     private readonly ExchangeTags _tags;
+    private readonly ClientProcess? _client;
     private readonly string? _app;
     private readonly string? _appVersion;
     private readonly string? _clientSessionId;
@@ -36,6 +38,7 @@ internal sealed class UsageTap : IExchangeTap
         _host = request.Host;
         _startedUtc = DateTime.SpecifyKind(request.StartedUtc, DateTimeKind.Utc);
         _tags = request.Tags ?? ExchangeTags.None;
+        _client = request.Client;
         (_app, _appVersion) = AppIdentifier.Identify(request.Headers);
         _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers);
         _requestModel = facts.Model ?? route.UrlModel;
@@ -172,7 +175,10 @@ internal sealed class UsageTap : IExchangeTap
             App = _tags.App ?? _app,
             AppVersion = _tags.App is null || string.Equals(_tags.App, _app, StringComparison.OrdinalIgnoreCase) ? _appVersion : null,
             Session = _tags.Session,
-            Project = _tags.Project,
+            // Invoke-TokentapCommand's own Project wins over the one found from the client's working directory.
+            Project = _tags.Project ?? _client?.Project,
+            ClientProcessId = _client?.ProcessId,
+            ClientProcessName = _client?.ProcessName,
             ClientSessionId = _clientSessionId,
             // Every turn of a WebSocket shares the upgrade's request id; the response id keeps turns apart.
             RequestId = isTurn || head is null ? null : ExchangeHeaders.RequestId(head.Headers),

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Tokentap.Engine.Clients;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -25,7 +26,10 @@ internal sealed class ClientConnection
     {
         _context = context;
         _socket = socket;
-        _forwarder = new ExchangeForwarder(context);
+        _forwarder = new ExchangeForwarder(context, new ClientProcessLookup(
+            context.Options.ClientProcesses,
+            socket,
+            ex => context.Statistics.Record(ProxyFailureKind.Internal, $"finding the client process failed: {ex.GetType().Name}: {ex.Message}")));
     }
 
     /// <summary>Serves the connection to its end.</summary>

@@ -7,6 +7,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Authentication;
+using Tokentap.Engine.Clients;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -28,8 +29,13 @@ internal sealed class ExchangeForwarder
     private static readonly TimeSpan ClientGoneGrace = TimeSpan.FromSeconds(1);
 
     private readonly ProxyContext _context;
+    private readonly ClientProcessLookup _client;
 
-    public ExchangeForwarder(ProxyContext context) => _context = context;
+    public ExchangeForwarder(ProxyContext context, ClientProcessLookup client)
+    {
+        _context = context;
+        _client = client;
+    }
 
     private enum ResponseFraming
     {
@@ -57,7 +63,8 @@ internal sealed class ExchangeForwarder
 
         var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
         var isUpgrade = head.IsWebSocketUpgrade;
-        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc);
+        var clientProcess = target.Observed ? await _client.GetAsync().ConfigureAwait(false) : null;
+        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc, clientProcess);
 
         var pump = target.Observed ? BeginObserving(request, label) : null;
         if (bodyError.IsError)
@@ -118,7 +125,7 @@ internal sealed class ExchangeForwarder
     {
         var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
         _context.Statistics.ExchangeStarted(observed: true);
-        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc);
+        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc, _client.Known);
         BeginObserving(request, label)?.Complete(new ExchangeCompletion
         {
             DurationMs = ElapsedMs(startedTimestamp),
@@ -127,7 +134,7 @@ internal sealed class ExchangeForwarder
         });
     }
 
-    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc) =>
+    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc, ClientProcess? clientProcess) =>
         new(body)
         {
             Host = target.Host,
@@ -140,6 +147,7 @@ internal sealed class ExchangeForwarder
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
+            Client = clientProcess,
         };
 
     private TapPump? BeginObserving(ExchangeRequest request, string label)

@@ -1,4 +1,6 @@
 // What the proxy tells an observer about a request before forwarding it.
+using Tokentap.Engine.Clients;
+
 namespace Tokentap.Engine.Proxy;
 
 /// <summary>One request on an intercepted host, as it is about to be forwarded upstream.</summary>
@@ -40,6 +42,9 @@ public sealed class ExchangeRequest
 
     /// <summary>Attribution the listener was started with (Invoke-TokentapCommand's App, Project, Session).</summary>
     public required ExchangeTags Tags { get; init; }
+
+    /// <summary>The process that sent the request, when the operating system tells (looked up once per connection).</summary>
+    public ClientProcess? Client { get; init; }
 
     /// <summary>The request body (request bodies are small and are read whole before forwarding).</summary>
     public ReadOnlyMemory<byte> Body => _body;

@@ -1,5 +1,6 @@
 // Everything a proxy listener is started with.
 using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Clients;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -47,6 +48,9 @@ public sealed record ProxyOptions
 
     /// <summary>Attribution attached to every exchange this listener serves.</summary>
     public ExchangeTags Tags { get; init; } = ExchangeTags.None;
+
+    /// <summary>Finds each connection's client process (once, at its first observed request); null turns that off.</summary>
+    public IClientProcessResolver? ClientProcesses { get; init; } = ClientProcessResolver.ForCurrentPlatform();
 
     /// <summary>The largest request body accepted (bodies are read whole before forwarding); more is answered 413.</summary>
     public int MaxRequestBodyBytes { get; init; } = 32 * 1024 * 1024;

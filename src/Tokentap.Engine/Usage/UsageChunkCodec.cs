@@ -37,7 +37,9 @@ internal readonly record struct StoredEvent(long Position, UsageEvent Event)
 /// </code>
 /// Strings are string-table indexes, counts zigzag varints, doubles 8 bytes little-endian, the cost a decimal as its
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
-/// <see cref="RateLimitSnapshot"/> later are stored without a format change.
+/// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
+/// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
+/// came this way).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -72,7 +74,9 @@ internal static class UsageChunkCodec
     private const int MessageId = 25;
     private const int StopReason = 26;
     private const int RateLimits = 27;
-    private const int KnownFields = (1 << 28) - 1;
+    private const int ClientProcessId = 28;
+    private const int ClientProcessName = 29;
+    private const int KnownFields = (1 << 30) - 1;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -119,6 +123,8 @@ internal static class UsageChunkCodec
             Mark(ref fields, MessageId, e.MessageId is not null);
             Mark(ref fields, StopReason, e.StopReason is not null);
             Mark(ref fields, RateLimits, e.RateLimits is not null);
+            Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
+            Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
             body.WriteVarint((uint)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
@@ -150,6 +156,8 @@ internal static class UsageChunkCodec
                     case MessageId: body.WriteVarint(strings.Index(e.MessageId!)); break;
                     case StopReason: body.WriteVarint(strings.Index(e.StopReason!)); break;
                     case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
+                    case ClientProcessId: body.WriteSigned(e.ClientProcessId!.Value); break;
+                    case ClientProcessName: body.WriteVarint(strings.Index(e.ClientProcessName!)); break;
                     default: break;
                 }
             }
@@ -252,6 +260,8 @@ internal static class UsageChunkCodec
                     case MessageId: e.MessageId = strings[reader.ReadIndex(strings.Length)]; break;
                     case StopReason: e.StopReason = strings[reader.ReadIndex(strings.Length)]; break;
                     case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
+                    case ClientProcessId: e.ClientProcessId = checked((int)reader.ReadSigned()); break;
+                    case ClientProcessName: e.ClientProcessName = strings[reader.ReadIndex(strings.Length)]; break;
                     default: break;
                 }
             }

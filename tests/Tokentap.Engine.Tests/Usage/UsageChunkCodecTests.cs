@@ -63,6 +63,52 @@ public sealed class UsageChunkCodecTests
     }
 
     [Fact]
+    public void A_chunk_written_before_the_client_process_fields_still_reads_with_them_empty()
+    {
+        // Encoded by the codec before bits 28 and 29 existed: one event with provider, app, project, request id,
+        // 7 input tokens and status 200 at 2026-03-04 05:00 UTC, position 1.
+        var old = Convert.FromHexString(
+            "010409616E7468726F706963046375726C042F702F610272310180A0D4B6DCEABCDE1102C180A20C3C2D1E0F5A4B78698796A5B4C3D2E1F0000E9003010203");
+
+        var decoded = Assert.Single(Decode(old));
+
+        Assert.Equal(1, decoded.Position);
+        Assert.Equal(new Guid("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), decoded.Event.Id);
+        Assert.Equal(Hour, decoded.Event.Timestamp);
+        Assert.Equal("anthropic", decoded.Event.Provider);
+        Assert.Equal("curl", decoded.Event.App);
+        Assert.Equal("/p/a", decoded.Event.Project);
+        Assert.Equal("r1", decoded.Event.RequestId);
+        Assert.Equal(7, decoded.Event.InputTokens);
+        Assert.Equal(200, decoded.Event.StatusCode);
+        Assert.Null(decoded.Event.ClientProcessId);
+        Assert.Null(decoded.Event.ClientProcessName);
+    }
+
+    [Fact]
+    public void Client_process_id_and_name_round_trip_and_the_name_is_stored_once()
+    {
+        var events = new List<StoredEvent>
+        {
+            new(1, new UsageEvent { Timestamp = Hour, RequestId = "a", ClientProcessId = 4_194_304, ClientProcessName = "curl", Project = "/src/app" }),
+            new(2, new UsageEvent { Timestamp = Hour.AddSeconds(1), RequestId = "b", ClientProcessId = 0, ClientProcessName = "" }),
+            new(3, new UsageEvent { Timestamp = Hour.AddSeconds(2), RequestId = "c", ClientProcessId = 1, ClientProcessName = "curl" }),
+            new(4, new UsageEvent { Timestamp = Hour.AddSeconds(3), RequestId = "d" }),
+        };
+
+        var decoded = Decode(UsageChunkCodec.Encode(events));
+
+        Assert.Equal(new int?[] { 4_194_304, 0, 1, null }, decoded.Select(e => e.Event.ClientProcessId));
+        Assert.Equal(new[] { "curl", "", "curl", null }, decoded.Select(e => e.Event.ClientProcessName));
+        Assert.Same(decoded[0].Event.ClientProcessName, decoded[2].Event.ClientProcessName);
+        Assert.Equal("/src/app", decoded[0].Event.Project);
+        for (var i = 0; i < events.Count; i++)
+        {
+            UsageEventStorageTests.AssertSameEvent(events[i].Event, decoded[i].Event);
+        }
+    }
+
+    [Fact]
     public void The_filter_keeps_only_matching_events()
     {
         var events = new List<StoredEvent>
@@ -109,8 +155,8 @@ public sealed class UsageChunkCodecTests
         version[0] = 2;
         Assert.Contains("format 2", Assert.Throws<UsageChunkException>(() => Decode(version)).Message);
 
-        // version 1, no strings, one event: zero deltas, a field mask with bit 28 set (a field this version lacks), id.
-        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x01 }.Concat(new byte[16]).ToArray();
+        // version 1, no strings, one event: zero deltas, a field mask with bit 30 set (a field this version lacks), id.
+        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x04 }.Concat(new byte[16]).ToArray();
         Assert.Contains("Unknown usage chunk fields", Assert.Throws<UsageChunkException>(() => Decode(field)).Message);
 
         // A string count of 2^62 in a chunk of a dozen bytes.

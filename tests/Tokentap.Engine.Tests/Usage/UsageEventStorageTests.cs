@@ -163,6 +163,8 @@ public sealed class UsageEventStorageTests : IDisposable
             Session = "session-1",
             ClientSessionId = "client-session",
             Project = "/home/user/project",
+            ClientProcessId = 4_194_303,
+            ClientProcessName = "claude",
             RequestId = "req_011CTestRequest",
             MessageId = "msg_01Test",
             StopReason = "end_turn",

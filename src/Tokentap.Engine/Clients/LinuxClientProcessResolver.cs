@@ -1,0 +1,257 @@
+// Linux: the client socket's inode from /proc/net/tcp and tcp6, its owner from /proc/PID/fd, the project from its cwd.
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using System.Text;
+
+namespace Tokentap.Engine.Clients;
+
+/// <summary>
+/// Finds the client process through /proc: the line of /proc/net/tcp (or tcp6) whose local address is the client's
+/// end and whose remote address is the proxy's gives the socket's inode; the first process (this process's
+/// descendants, then itself, then the newest) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
+/// is searched for and the scan stops at the first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
+/// when the working directory would not name the folder the user meant: a process in another mount namespace (a
+/// container), a deleted directory, or this process itself (pwsh keeps its location apart from the OS working
+/// directory).
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal sealed class LinuxClientProcessResolver : IClientProcessResolver
+{
+    /// <summary>comm holds at most 15 characters; a name that long may be cut.</summary>
+    private const int CommLength = 15;
+
+    private readonly string? _mountNamespace = ReadLink("/proc/self/ns/mnt");
+
+    public ClientProcess? Resolve(IPEndPoint client, IPEndPoint proxy)
+    {
+        var inode = FindSocketInode(client, proxy);
+        if (inode is not { } socketInode)
+        {
+            return null;
+        }
+
+        var processId = FindSocketOwner(socketInode);
+        return processId is { } id ? new ClientProcess(id, ReadName(id), ReadProject(id)) : null;
+    }
+
+    /// <summary>
+    /// The inode of the socket whose local end is <paramref name="client"/> and remote end <paramref name="proxy"/>.
+    /// An IPv4 socket is listed in tcp; a dual-mode IPv6 socket connected to an IPv4 address in tcp6 as ::ffff:a.b.c.d.
+    /// </summary>
+    internal static ulong? FindSocketInode(IPEndPoint client, IPEndPoint proxy)
+    {
+        var clientAddress = Unmapped(client.Address);
+        var proxyAddress = Unmapped(proxy.Address);
+        if (clientAddress.AddressFamily == AddressFamily.InterNetwork && proxyAddress.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return Search("/proc/net/tcp", ProcAddress(clientAddress, client.Port), ProcAddress(proxyAddress, proxy.Port))
+                ?? Search("/proc/net/tcp6", ProcAddress(clientAddress.MapToIPv6(), client.Port), ProcAddress(proxyAddress.MapToIPv6(), proxy.Port));
+        }
+
+        return Search("/proc/net/tcp6", ProcAddress(client.Address, client.Port), ProcAddress(proxy.Address, proxy.Port));
+    }
+
+    /// <summary>
+    /// An address and port as /proc/net/tcp prints them: each 32-bit word of the address in hex as the machine holds it
+    /// (127.0.0.1 is 0100007F on little-endian), a colon, the port in hex.
+    /// </summary>
+    internal static string ProcAddress(IPAddress address, int port)
+    {
+        var bytes = address.GetAddressBytes();
+        var text = new StringBuilder(bytes.Length * 2 + 5);
+        for (var i = 0; i < bytes.Length; i += 4)
+        {
+            text.Append(MemoryMarshal.Read<uint>(bytes.AsSpan(i, 4)).ToString("X8", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append(':').Append(port.ToString("X4", CultureInfo.InvariantCulture)).ToString();
+    }
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static ulong? Search(string table, string local, string remote)
+    {
+        try
+        {
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var rest = line.AsSpan();
+                NextField(ref rest);
+                if (!NextField(ref rest).Equals(local, StringComparison.OrdinalIgnoreCase)
+                    || !NextField(ref rest).Equals(remote, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                for (var skip = 0; skip < 6; skip++)
+                {
+                    NextField(ref rest);
+                }
+
+                // A socket already closed (TIME_WAIT) shows inode 0: no process holds it any more.
+                return ulong.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var inode) && inode != 0 ? inode : null;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No such table (IPv6 disabled) or no /proc: unknown.
+        }
+
+        return null;
+    }
+
+    private static ReadOnlySpan<char> NextField(ref ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart(' ');
+        var end = rest.IndexOf(' ');
+        var field = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[end..];
+        return field;
+    }
+
+    /// <summary>The first process, in <see cref="ProcessIdsInSearchOrder"/>, with a descriptor for the socket.</summary>
+    private static int? FindSocketOwner(ulong inode)
+    {
+        var target = $"socket:[{inode.ToString(CultureInfo.InvariantCulture)}]";
+        foreach (var processId in ProcessIdsInSearchOrder())
+        {
+            try
+            {
+                foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/fd"))
+                {
+                    if (string.Equals(ReadLink(descriptor), target, StringComparison.Ordinal))
+                    {
+                        return processId;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's process, or one that just ended.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Every process id: this process's descendants first (Invoke-TokentapCommand's child, a client started from the
+    /// pwsh running the proxy), then this process (a client inside the pwsh running the proxy), then the rest; each
+    /// group newest first (clients are usually recent). Reading every process's descriptors costs one readlink per
+    /// descriptor, thousands on a busy machine; reading each parent id costs one small read per process, so the
+    /// common cases check a handful of processes instead of all.
+    /// </summary>
+    internal static List<int> ProcessIdsInSearchOrder()
+    {
+        var parents = new Dictionary<int, int>();
+        try
+        {
+            foreach (var entry in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    parents[id] = ReadParentId(entry);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No /proc: no owner can be found.
+        }
+
+        var descendants = new HashSet<int>();
+        var added = true;
+        while (added)
+        {
+            added = false;
+            foreach (var (id, parent) in parents)
+            {
+                if ((parent == Environment.ProcessId || descendants.Contains(parent)) && descendants.Add(id))
+                {
+                    added = true;
+                }
+            }
+        }
+
+        var ids = parents.Keys.ToList();
+        int Group(int id) => descendants.Contains(id) ? 0 : id == Environment.ProcessId ? 1 : 2;
+        ids.Sort((a, b) => Group(a) != Group(b) ? Group(a).CompareTo(Group(b)) : b.CompareTo(a));
+        return ids;
+    }
+
+    /// <summary>The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses).</summary>
+    private static int ReadParentId(string processDirectory)
+    {
+        var stat = ReadText(processDirectory + "/stat");
+        var afterName = stat is null ? -1 : stat.LastIndexOf(')');
+        if (afterName < 0)
+        {
+            return 0;
+        }
+
+        var rest = stat.AsSpan(afterName + 1);
+        NextField(ref rest);
+        return int.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
+    }
+
+    /// <summary>comm, or the file name of argv[0] when comm was cut at 15 characters and argv[0] continues it.</summary>
+    private static string? ReadName(int processId)
+    {
+        var comm = ReadText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/comm")?.TrimEnd('\n');
+        if (comm is not { Length: CommLength })
+        {
+            return string.IsNullOrEmpty(comm) ? null : comm;
+        }
+
+        var commandLine = ReadText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/cmdline");
+        var argument0 = commandLine?.Split('\0')[0];
+        var file = argument0 is null ? null : Path.GetFileName(argument0);
+        return file is not null && file.StartsWith(comm, StringComparison.Ordinal) ? file : comm;
+    }
+
+    private string? ReadProject(int processId)
+    {
+        if (processId == Environment.ProcessId)
+        {
+            return null;
+        }
+
+        var process = $"/proc/{processId.ToString(CultureInfo.InvariantCulture)}";
+        if (_mountNamespace is not null && !string.Equals(ReadLink(process + "/ns/mnt"), _mountNamespace, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // A deleted working directory reads as "/path (deleted)", which does not exist.
+        var directory = ReadLink(process + "/cwd");
+        return directory is not null && Path.IsPathRooted(directory) && Directory.Exists(directory) ? ProjectFolder.Of(directory) : null;
+    }
+
+    private static string? ReadLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+// The Linux client process lookup against real sockets: curl in a git repository, a plain folder, an exited client,
+// IPv6 loopback, a dual-mode socket, and the /proc address text.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using Tokentap.Engine.Clients;
+
+namespace Tokentap.Engine.Tests.Clients;
+
+[SupportedOSPlatform("linux")]
+public sealed class LinuxClientProcessResolverTests
+{
+    private readonly LinuxClientProcessResolver _resolver = new();
+
+    [Fact]
+    public async Task Curl_in_a_folder_of_a_git_repository_is_found_with_its_id_name_and_the_repository_root()
+    {
+        using var project = new TempProject(git: true);
+        var (found, curlId, afterExit) = await ResolveCurlAsync(IPAddress.Loopback, project.Nested);
+
+        Assert.Equal(new ClientProcess(curlId, "curl", project.Root), found);
+        Assert.Null(afterExit);
+    }
+
+    [Fact]
+    public async Task Curl_in_a_folder_without_git_gets_that_folder_as_its_project()
+    {
+        using var project = new TempProject(git: false);
+        var (found, curlId, _) = await ResolveCurlAsync(IPAddress.Loopback, project.Nested);
+
+        Assert.Equal(new ClientProcess(curlId, "curl", project.Nested), found);
+    }
+
+    [Fact]
+    public async Task Curl_over_ipv6_loopback_is_found()
+    {
+        using var project = new TempProject(git: true);
+        var (found, curlId, afterExit) = await ResolveCurlAsync(IPAddress.IPv6Loopback, project.Nested);
+
+        Assert.Equal(new ClientProcess(curlId, "curl", project.Root), found);
+        Assert.Null(afterExit);
+    }
+
+    [Fact]
+    public void A_dual_mode_socket_of_this_process_is_found_in_tcp6_without_a_project()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Assert.True(client.DualMode);
+        client.Connect(listener.LocalEndPoint!);
+        using var accepted = listener.Accept();
+
+        var found = _resolver.Resolve((IPEndPoint)accepted.RemoteEndPoint!, (IPEndPoint)accepted.LocalEndPoint!);
+
+        // This process's OS working directory is not the PowerShell location of the pwsh hosting the proxy: no project.
+        using var self = Process.GetCurrentProcess();
+        Assert.Equal(new ClientProcess(Environment.ProcessId, self.ProcessName, null), found);
+        Assert.NotNull(LinuxClientProcessResolver.FindSocketInode((IPEndPoint)accepted.RemoteEndPoint!, (IPEndPoint)accepted.LocalEndPoint!));
+    }
+
+    [Fact]
+    public void A_connection_nobody_holds_is_unknown()
+    {
+        var found = _resolver.Resolve(new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 2));
+
+        Assert.Null(found);
+    }
+
+    [Fact]
+    public void Descendants_of_this_process_then_itself_are_searched_before_newer_processes_that_are_not()
+    {
+        // A child, then a newer process that is not a descendant: sh starts a sleep in the background and exits at
+        // once, so that sleep is reparented away. Process ids may wrap between the two; then try again.
+        for (var attempt = 0; ; attempt++)
+        {
+            using var child = Process.Start(new ProcessStartInfo("sleep", ["30"]) { UseShellExecute = false })!;
+            using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+            var orphan = int.Parse(shell.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            shell.WaitForExit();
+            try
+            {
+                if (orphan < child.Id && attempt < 3)
+                {
+                    continue;
+                }
+
+                var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
+
+                Assert.True(orphan > child.Id, $"the orphan {orphan} should be newer than the child {child.Id}");
+                Assert.True(order.IndexOf(child.Id) >= 0 && order.IndexOf(child.Id) < order.IndexOf(Environment.ProcessId), $"child {child.Id} at {order.IndexOf(child.Id)}, this process at {order.IndexOf(Environment.ProcessId)}");
+                Assert.True(order.IndexOf(Environment.ProcessId) < order.IndexOf(orphan), $"this process at {order.IndexOf(Environment.ProcessId)}, orphan {orphan} at {order.IndexOf(orphan)}");
+                return;
+            }
+            finally
+            {
+                child.Kill();
+                using var stray = Process.GetProcessById(orphan);
+                stray.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public void Addresses_are_written_as_proc_net_tcp_writes_them()
+    {
+        Assert.Equal("0100007F:1F90", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback, 8080));
+        Assert.Equal("00000000000000000000000001000000:0050", LinuxClientProcessResolver.ProcAddress(IPAddress.IPv6Loopback, 80));
+        Assert.Equal("0000000000000000FFFF00000100007F:FFFF", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback.MapToIPv6(), 65535));
+    }
+
+    [Fact]
+    public void The_project_is_the_nearest_folder_with_git_a_worktree_file_counts_and_without_one_the_folder_itself()
+    {
+        using var project = new TempProject(git: false);
+        Assert.Equal(project.Nested, ProjectFolder.Of(project.Nested));
+
+        Directory.CreateDirectory(Path.Combine(project.Root, ".git"));
+        Assert.Equal(project.Root, ProjectFolder.Of(project.Nested));
+        Assert.Equal(project.Root, ProjectFolder.Of(project.Root));
+
+        var worktree = Path.Combine(project.Root, "src");
+        File.WriteAllText(Path.Combine(worktree, ".git"), "gitdir: /elsewhere/.git/worktrees/src\n");
+        Assert.Equal(worktree, ProjectFolder.Of(project.Nested));
+    }
+
+    /// <summary>
+    /// Runs curl from <paramref name="workingDirectory"/> against a listener on <paramref name="address"/>, resolves
+    /// the accepted connection while curl waits for its answer, answers, and resolves again after curl has exited.
+    /// </summary>
+    private async Task<(ClientProcess? Found, int CurlId, ClientProcess? AfterExit)> ResolveCurlAsync(IPAddress address, string workingDirectory)
+    {
+        using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(address, 0));
+        listener.Listen();
+        var url = address.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"http://[::1]:{((IPEndPoint)listener.LocalEndPoint!).Port}/"
+            : $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/";
+        using var curl = ClientCurl.Start(workingDirectory, new Dictionary<string, string>(), url);
+        using var accepted = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        var client = (IPEndPoint)accepted.RemoteEndPoint!;
+        var proxy = (IPEndPoint)accepted.LocalEndPoint!;
+
+        var found = _resolver.Resolve(client, proxy);
+
+        await accepted.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
+        var (exitCode, output, error) = await curl.ExitAsync();
+        Assert.True(exitCode == 0, $"curl exited {exitCode}: {error}");
+        Assert.Equal("ok", output);
+        return (found, curl.ProcessId, _resolver.Resolve(client, proxy));
+    }
+}
