@@ -65,7 +65,8 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
                 listener.Authority.Authority.CertificatePath,
                 listener.Authority.Authority.BundlePath,
                 Environment.GetEnvironmentVariable,
-                caseSensitiveNames: !OperatingSystem.IsWindows());
+                caseSensitiveNames: !OperatingSystem.IsWindows(),
+                WriteWarning);
             WriteVerbose($"Running {application.Path} through {listener.ProxyUrl} as session {session}.");
             using var child = ChildCommand.Start(application.Path, ArgumentList, workingDirectory, environment);
             exitCode = WaitForChild(child);
