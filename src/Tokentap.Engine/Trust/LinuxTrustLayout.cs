@@ -1,10 +1,14 @@
 // Where a Linux distribution keeps extra trust anchors and which command rebuilds its bundle.
 namespace Tokentap.Engine.Trust;
 
-/// <summary>A distribution family's anchor folder, the file extension it expects and its update command.</summary>
-public sealed record LinuxTrustLayout(string Family, string AnchorDirectory, string FileExtension, string UpdateCommand, IReadOnlyList<string> UpdateArguments)
+/// <summary>
+/// A distribution family's anchor folder, the file extension it expects and its update command; and, where the update
+/// tool links each anchor into a folder but leaves the links when the anchor is removed (Debian's
+/// update-ca-certificates), that folder.
+/// </summary>
+public sealed record LinuxTrustLayout(string Family, string AnchorDirectory, string FileExtension, string UpdateCommand, IReadOnlyList<string> UpdateArguments, string? LinkDirectory = null)
 {
-    public static readonly LinuxTrustLayout Debian = new("Debian/Ubuntu", "/usr/local/share/ca-certificates", ".crt", "update-ca-certificates", Array.Empty<string>());
+    public static readonly LinuxTrustLayout Debian = new("Debian/Ubuntu", "/usr/local/share/ca-certificates", ".crt", "update-ca-certificates", Array.Empty<string>(), "/etc/ssl/certs");
     public static readonly LinuxTrustLayout RedHat = new("Fedora/RHEL", "/etc/pki/ca-trust/source/anchors", ".pem", "update-ca-trust", new[] { "extract" });
     public static readonly LinuxTrustLayout Arch = new("Arch", "/etc/ca-certificates/trust-source/anchors", ".crt", "update-ca-trust", Array.Empty<string>());
     public static readonly LinuxTrustLayout Suse = new("openSUSE/SLES", "/etc/pki/trust/anchors", ".pem", "update-ca-certificates", Array.Empty<string>());

@@ -11,6 +11,8 @@ namespace Tokentap.Engine.Trust;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LinuxTrustStore : ISystemTrustStore
 {
+    private const string AnchorPrefix = "tokentap-";
+
     private readonly LinuxTrustLayout _layout;
     private readonly ICommandRunner _runner;
     private readonly Func<bool> _isRoot;
@@ -26,7 +28,7 @@ public sealed class LinuxTrustStore : ISystemTrustStore
 
     /// <summary>The anchor file this store writes for the certificate.</summary>
     public string AnchorPath(X509Certificate2 certificate) =>
-        Path.Combine(_layout.AnchorDirectory, "tokentap-" + certificate.Thumbprint.ToLowerInvariant()[..16] + _layout.FileExtension);
+        Path.Combine(_layout.AnchorDirectory, AnchorPrefix + certificate.Thumbprint.ToLowerInvariant()[..16] + _layout.FileExtension);
 
     public CertificateTrustResult Install(X509Certificate2 certificate, string pemPath, CertificateStoreScope scope)
     {
@@ -58,7 +60,8 @@ public sealed class LinuxTrustStore : ISystemTrustStore
     {
         RequireMachineScope(scope);
         var anchor = AnchorPath(certificate);
-        if (!File.Exists(anchor))
+        var links = LinksTo(anchor);
+        if (!File.Exists(anchor) && links.Count == 0)
         {
             return Result(CertificateTrustAction.NotInstalled, anchor, certificate);
         }
@@ -66,15 +69,105 @@ public sealed class LinuxTrustStore : ISystemTrustStore
         var update = UpdateCommandText();
         if (!_isRoot())
         {
+            var commands = new List<string>();
+            if (File.Exists(anchor))
+            {
+                commands.Add($"sudo rm '{anchor}'");
+                commands.Add($"sudo {update}");
+            }
+
+            if (links.Count > 0)
+            {
+                commands.Add("sudo rm -f " + string.Join(' ', links.Select(l => $"'{l}'")));
+            }
+
             throw new TrustStoreException(
                 $"Removing the Tokentap CA from the system trust store on {_layout.Family} needs root. Run:{Environment.NewLine}" +
-                $"  sudo rm '{anchor}' && sudo {update}",
+                $"  {string.Join(" && ", commands)}",
                 needsElevation: true);
         }
 
         File.Delete(anchor);
+        RemoveDanglingLinks();
         RunUpdate(undo: null);
         return Result(CertificateTrustAction.Removed, anchor, certificate, update);
+    }
+
+    /// <summary>
+    /// The links the update tool made for <paramref name="anchor"/> in the layout's link folder: the one to the anchor
+    /// (Debian: tokentap-....pem) and the OpenSSL hash links to that one (e.g. 5a96ac6d.0), in name order. Dangling
+    /// links count too.
+    /// </summary>
+    public IReadOnlyList<string> LinksTo(string anchor)
+    {
+        var links = new List<string>();
+        if (_layout.LinkDirectory is not { } folder || !Directory.Exists(folder))
+        {
+            return links;
+        }
+
+        var symlinks = Symlinks(folder);
+        var direct = symlinks.Where(l => l.Target == anchor).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+        links.AddRange(symlinks.Where(l => direct.Contains(l.Path) || direct.Contains(l.Target)).Select(l => l.Path).Order(StringComparer.Ordinal));
+        return links;
+    }
+
+    /// <summary>
+    /// Removes every dangling link in the link folder that leads to a Tokentap anchor (ours, just deleted, or one an
+    /// earlier uninstall left behind), directly or through another Tokentap link. Links that still resolve are left:
+    /// another Tokentap CA may be trusted on purpose.
+    /// </summary>
+    private void RemoveDanglingLinks()
+    {
+        if (_layout.LinkDirectory is not { } folder || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var (path, target) in Symlinks(folder))
+        {
+            if (IsTokentapName(target) && !Resolves(path))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    // File.Exists is true for a dangling link itself; the final target decides (a loop of links resolves to nothing).
+    private static bool Resolves(string link)
+    {
+        try
+        {
+            return new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private bool IsTokentapName(string target)
+    {
+        var name = Path.GetFileName(target);
+        var directory = Path.GetDirectoryName(target);
+        return name.StartsWith(AnchorPrefix, StringComparison.Ordinal) &&
+            ((directory == _layout.AnchorDirectory && name.EndsWith(_layout.FileExtension, StringComparison.Ordinal)) ||
+             (directory == _layout.LinkDirectory && name.EndsWith(".pem", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The symbolic links in a folder with their targets as full paths (relative targets resolved against it).</summary>
+    private static List<(string Path, string Target)> Symlinks(string folder)
+    {
+        var result = new List<(string, string)>();
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is { } target)
+            {
+                result.Add((entry.FullName, Path.GetFullPath(target, folder)));
+            }
+        }
+
+        return result;
     }
 
     /// <summary>True when the effective user is root.</summary>

@@ -47,7 +47,7 @@ public sealed class GetTokentapEnvironmentCommand : TokentapCmdlet
             return;
         }
 
-        var variables = SessionEnvironment.Compute(proxyUrl, caPath, bundlePath, Environment.GetEnvironmentVariable, caseSensitiveNames: !OperatingSystem.IsWindows());
+        var variables = SessionEnvironment.Compute(proxyUrl, caPath, bundlePath, Environment.GetEnvironmentVariable, caseSensitiveNames: !OperatingSystem.IsWindows(), WriteWarning);
         if (Format == TokentapEnvironmentFormat.Object)
         {
             WriteObject(variables, enumerateCollection: true);

@@ -64,7 +64,8 @@ public sealed class InvokeTokentapCommandCommand : TokentapCmdlet
                 listener.Authority.Authority.CertificatePath,
                 listener.Authority.Authority.BundlePath,
                 Environment.GetEnvironmentVariable,
-                caseSensitiveNames: !OperatingSystem.IsWindows());
+                caseSensitiveNames: !OperatingSystem.IsWindows(),
+                WriteWarning);
             WriteVerbose($"Running {application.Path} through {listener.ProxyUrl} as session {session}.");
             RunAsNativeCommand(application.Path, environment);
         }

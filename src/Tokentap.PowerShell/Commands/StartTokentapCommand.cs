@@ -110,7 +110,8 @@ public sealed class StartTokentapCommand : TokentapCmdlet
                 listener.Authority.Authority.CertificatePath,
                 listener.Authority.Authority.BundlePath,
                 Environment.GetEnvironmentVariable,
-                caseSensitiveNames: !OperatingSystem.IsWindows()));
+                caseSensitiveNames: !OperatingSystem.IsWindows(),
+                WriteWarning));
             WriteVerbose($"Set {environment.Names.Count} variables for this session: {string.Join(", ", environment.Names)}.");
         }
 

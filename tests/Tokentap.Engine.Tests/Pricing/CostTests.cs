@@ -108,7 +108,7 @@ public sealed class CostTests
             var model = Table.Resolve(id);
             Assert.NotNull(model);
             Assert.Equal(id, model.Id);
-            Assert.Equal(new DateOnly(2026, 11, 22), model.Retrieved);
+            Assert.Equal(new DateOnly(2026, 12, 5), model.Retrieved);
             Assert.StartsWith("@pydantic/genai-prices@", model.Source);
             Assert.NotNull(model.ContextWindow);
         }

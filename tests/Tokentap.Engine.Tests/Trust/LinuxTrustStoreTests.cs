@@ -17,9 +17,12 @@ public sealed class LinuxTrustStoreTests : IDisposable
     {
         _pem = Path.Combine(_root, "ca.pem");
         File.WriteAllText(_pem, _ca.ExportCertificatePem());
+        Directory.CreateDirectory(Links);
     }
 
-    private LinuxTrustLayout Layout => LinuxTrustLayout.Debian with { AnchorDirectory = Path.Combine(_root, "anchors") };
+    private LinuxTrustLayout Layout => LinuxTrustLayout.Debian with { AnchorDirectory = Path.Combine(_root, "anchors"), LinkDirectory = Links };
+
+    private string Links => Path.Combine(_root, "certs");
 
     [Fact]
     public void Install_as_root_writes_a_world_readable_anchor_and_runs_the_update_tool_once()
@@ -100,6 +103,79 @@ public sealed class LinuxTrustStoreTests : IDisposable
     }
 
     [Fact]
+    public void Uninstall_removes_the_links_the_update_tool_made_and_leaves_every_other_link()
+    {
+        var store = new LinuxTrustStore(Layout, _runner, () => true);
+        var anchor = store.Install(_ca, _pem, CertificateStoreScope.LocalMachine).Location;
+        var (pemLink, hashLink) = LinkLikeUpdateCaCertificates(anchor, "5a96ac6d.0");
+        var other = Path.Combine(_root, "other.crt");
+        File.WriteAllText(other, "other");
+        File.CreateSymbolicLink(Path.Combine(Links, "other.pem"), other);
+        File.CreateSymbolicLink(Path.Combine(Links, "1a2b3c4d.0"), "other.pem");
+        File.CreateSymbolicLink(Path.Combine(Links, "someone-elses-dangling.pem"), Path.Combine(_root, "gone.crt"));
+
+        Assert.Equal(new[] { hashLink, pemLink }, store.LinksTo(anchor).Order(StringComparer.Ordinal));
+        var removed = store.Uninstall(_ca, _pem, CertificateStoreScope.LocalMachine);
+
+        Assert.Equal(CertificateTrustAction.Removed, removed.Action);
+        Assert.False(File.Exists(anchor));
+        Assert.Equal(
+            new[] { "1a2b3c4d.0", "other.pem", "someone-elses-dangling.pem" },
+            Directory.EnumerateFileSystemEntries(Links).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(store.LinksTo(anchor));
+    }
+
+    [Fact]
+    public void Uninstall_clears_links_an_earlier_uninstall_left_dangling()
+    {
+        var store = new LinuxTrustStore(Layout, _runner, () => true);
+        var anchor = store.Install(_ca, _pem, CertificateStoreScope.LocalMachine).Location;
+        LinkLikeUpdateCaCertificates(anchor, "5a96ac6d.0");
+        // What the earlier version did: the anchor went, the update tool ran, and both links stayed, dangling.
+        File.Delete(anchor);
+        var stale = Path.Combine(Layout.AnchorDirectory, "tokentap-0123456789abcdef.crt");
+        File.CreateSymbolicLink(Path.Combine(Links, "tokentap-0123456789abcdef.pem"), stale);
+        File.CreateSymbolicLink(Path.Combine(Links, "0badcafe.0"), "tokentap-0123456789abcdef.pem");
+
+        var removed = store.Uninstall(_ca, _pem, CertificateStoreScope.LocalMachine);
+        var again = store.Uninstall(_ca, _pem, CertificateStoreScope.LocalMachine);
+
+        Assert.Equal(CertificateTrustAction.Removed, removed.Action);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Links));
+        Assert.Equal(CertificateTrustAction.NotInstalled, again.Action);
+    }
+
+    [Fact]
+    public void Links_of_another_Tokentap_CA_that_is_still_trusted_stay()
+    {
+        var store = new LinuxTrustStore(Layout, _runner, () => true);
+        var anchor = store.Install(_ca, _pem, CertificateStoreScope.LocalMachine).Location;
+        LinkLikeUpdateCaCertificates(anchor, "5a96ac6d.0");
+        var otherAnchor = Path.Combine(Layout.AnchorDirectory, "tokentap-0123456789abcdef.crt");
+        File.WriteAllText(otherAnchor, "another home's CA");
+        LinkLikeUpdateCaCertificates(otherAnchor, "0badcafe.0");
+
+        store.Uninstall(_ca, _pem, CertificateStoreScope.LocalMachine);
+
+        Assert.Equal(
+            new[] { "0badcafe.0", "tokentap-0123456789abcdef.pem" },
+            Directory.EnumerateFileSystemEntries(Links).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Uninstall_without_root_names_the_links_to_remove_too()
+    {
+        var anchor = new LinuxTrustStore(Layout, _runner, () => true).Install(_ca, _pem, CertificateStoreScope.LocalMachine).Location;
+        var (pemLink, hashLink) = LinkLikeUpdateCaCertificates(anchor, "5a96ac6d.0");
+        var store = new LinuxTrustStore(Layout, _runner, () => false);
+
+        var error = Assert.Throws<TrustStoreException>(() => store.Uninstall(_ca, _pem, CertificateStoreScope.LocalMachine));
+
+        Assert.EndsWith($"sudo rm '{anchor}' && sudo update-ca-certificates && sudo rm -f '{hashLink}' '{pemLink}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.EnumerateFileSystemEntries(Links).Count());
+    }
+
+    [Fact]
     public void A_failing_update_tool_undoes_the_install_and_says_why()
     {
         _runner.ExitCode = 3;
@@ -148,6 +224,17 @@ public sealed class LinuxTrustStoreTests : IDisposable
     {
         _ca.Dispose();
         Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>The two links Debian's update-ca-certificates makes for a new anchor: NAME.pem to it, HASH.0 to that.</summary>
+    private (string PemLink, string HashLink) LinkLikeUpdateCaCertificates(string anchor, string hashName)
+    {
+        var pemName = Path.GetFileNameWithoutExtension(anchor) + ".pem";
+        var pemLink = Path.Combine(Links, pemName);
+        var hashLink = Path.Combine(Links, hashName);
+        File.CreateSymbolicLink(pemLink, anchor);
+        File.CreateSymbolicLink(hashLink, pemName);
+        return (pemLink, hashLink);
     }
 
     private static X509Certificate2 CreateCa()
