@@ -19,9 +19,8 @@ internal sealed partial class ErrorRedaction
     /// <summary>What replaces each secret.</summary>
     public const string Mask = "[redacted]";
 
-    // Shorter query values (alt=sse, beta=true) are not secrets and would mangle the text.
-    private const int MinimumQuerySecretLength = 8;
-    private const int MinimumHeaderSecretLength = 4;
+    // Shorter values (alt=sse, beta=true, theme=dark in a cookie) are not secrets, and replacing them would mangle the text.
+    private const int MinimumSecretLength = 8;
 
     private static readonly HashSet<string> CredentialHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -56,17 +55,17 @@ internal sealed partial class ErrorRedaction
                 continue;
             }
 
-            AddSecret(secrets, value.Trim(), MinimumHeaderSecretLength);
+            AddSecret(secrets, value.Trim());
             var space = value.Trim().IndexOf(' ', StringComparison.Ordinal);
             if (space > 0)
             {
-                AddSecret(secrets, value.Trim()[(space + 1)..].Trim(), MinimumHeaderSecretLength);
+                AddSecret(secrets, value.Trim()[(space + 1)..].Trim());
             }
 
             foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var equals = part.IndexOf('=', StringComparison.Ordinal);
-                AddSecret(secrets, equals >= 0 ? part[(equals + 1)..] : part, MinimumHeaderSecretLength);
+                AddSecret(secrets, equals >= 0 ? part[(equals + 1)..] : part);
             }
         }
 
@@ -78,7 +77,7 @@ internal sealed partial class ErrorRedaction
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 if (equals >= 0)
                 {
-                    AddSecret(secrets, pair[(equals + 1)..], MinimumQuerySecretLength);
+                    AddSecret(secrets, pair[(equals + 1)..]);
                 }
             }
         }
@@ -109,9 +108,9 @@ internal sealed partial class ErrorRedaction
         return redacted.Length > MaxLength ? redacted[..MaxLength] : redacted;
     }
 
-    private static void AddSecret(HashSet<string> secrets, string value, int minimumLength)
+    private static void AddSecret(HashSet<string> secrets, string value)
     {
-        if (value.Length < minimumLength)
+        if (value.Length < MinimumSecretLength)
         {
             return;
         }
@@ -119,7 +118,7 @@ internal sealed partial class ErrorRedaction
         secrets.Add(value);
         foreach (var decoded in new[] { Uri.UnescapeDataString(value), Uri.UnescapeDataString(value.Replace('+', ' ')) })
         {
-            if (decoded.Length >= minimumLength)
+            if (decoded.Length >= MinimumSecretLength)
             {
                 secrets.Add(decoded);
             }

@@ -29,6 +29,14 @@ public sealed class ErrorRedactionTests
     }
 
     [Fact]
+    public void Short_cookie_values_stay_and_long_ones_go()
+    {
+        var redaction = ErrorRedaction.For(Request("/v1/messages", ("Cookie", "theme=dark; session=Zq8xK2s3ss10nVal")));
+
+        Assert.Equal("dark mode, session [redacted]", redaction.Apply("dark mode, session Zq8xK2s3ss10nVal"));
+    }
+
+    [Fact]
     public void Key_shapes_are_redacted_without_the_request()
     {
         var redaction = ErrorRedaction.For(Request("/v1/chat/completions"));
