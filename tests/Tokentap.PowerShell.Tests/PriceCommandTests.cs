@@ -57,6 +57,31 @@ public sealed class PriceCommandTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public void LiteLLM_entries_with_impossible_prices_are_skipped_with_a_warning_naming_the_value()
+    {
+        var file = Path.Combine(_dir, "litellm-bad.json");
+        File.WriteAllText(file, """
+            {
+              "corp-ok-model-e2e": { "mode": "chat", "input_cost_per_token": 0.000001, "output_cost_per_token": 0.000002 },
+              "corp-negative-model-e2e": { "mode": "chat", "input_cost_per_token": -1, "output_cost_per_token": 0.000002 },
+              "corp-huge-model-e2e": { "mode": "chat", "input_cost_per_token": 0.000001, "output_cost_per_token": 1e308 }
+            }
+            """);
+
+        var result = module.Run("Import-TokentapPrice $args[0] LiteLLM", file);
+
+        Assert.Equal(1, result.Single<PriceImportResult>().Models);
+        Assert.Equal(
+            new[]
+            {
+                "Skipped 'corp-negative-model-e2e': input_cost_per_token is -1; a price must be a number from 0 to 1000 USD per token.",
+                "Skipped 'corp-huge-model-e2e': output_cost_per_token is 1e308; a price must be a number from 0 to 1000 USD per token.",
+            },
+            result.Warnings.Where(w => w.StartsWith("Skipped ", StringComparison.Ordinal)));
+        Assert.Empty(module.Run("Get-TokentapPrice corp-negative-model-e2e").Objects<ModelPriceInfo>());
+    }
+
+    [Fact]
     public void A_malformed_price_list_is_refused_and_prices_json_is_untouched()
     {
         var file = Path.Combine(_dir, "broken.json");

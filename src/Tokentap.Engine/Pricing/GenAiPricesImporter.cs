@@ -14,7 +14,7 @@ public sealed class GenAiPricesImporter : IPriceImporter
 {
     public string Format => "genai-prices";
 
-    public IReadOnlyList<ModelPrice> Import(string path, DateOnly retrieved)
+    public PriceListImport Import(string path, DateOnly retrieved)
     {
         using var document = ImportFiles.Parse(path);
         var root = document.RootElement;
@@ -72,7 +72,7 @@ public sealed class GenAiPricesImporter : IPriceImporter
             }
         }
 
-        return models;
+        return new PriceListImport(models, Array.Empty<SkippedPriceEntry>());
     }
 
     private static IEnumerable<PricePeriod> Periods(JsonElement prices)

@@ -7,6 +7,9 @@ public interface IPriceImporter
     /// <summary>The format's name (litellm, genai-prices, models.dev).</summary>
     string Format { get; }
 
-    /// <summary>Reads the file; throws <see cref="InvalidDataException"/> naming the problem when it is not this format.</summary>
-    IReadOnlyList<ModelPrice> Import(string path, DateOnly retrieved);
+    /// <summary>
+    /// Reads the file into models, and entries left out because a price in them cannot be right (with the reason);
+    /// throws <see cref="InvalidDataException"/> naming the problem when the file is not this format.
+    /// </summary>
+    PriceListImport Import(string path, DateOnly retrieved);
 }

@@ -9,18 +9,29 @@ namespace Tokentap.Engine.Pricing;
 /// LiteLLM format: {"model-id": {"input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
 /// "cache_creation_input_token_cost", "cache_creation_input_token_cost_above_1hr", "*_above_200k_tokens",
 /// "max_input_tokens", "litellm_provider", "mode"}}. Prices are per token and become per million; chat, responses
-/// and completion models with an input or output price are taken, ids kept as written.
+/// and completion models with an input or output price are taken, ids kept as written. An entry with a price that
+/// cannot be right (negative, not a number, above <see cref="MaxPerToken"/> USD per token) is skipped with the reason,
+/// rather than imported with that price missing.
 /// </summary>
 public sealed partial class LiteLlmPriceImporter : IPriceImporter
 {
     private const decimal PerMillion = 1_000_000m;
+
+    /// <summary>The highest per-token price taken: a million times above any real model, and far from overflowing.</summary>
+    public const decimal MaxPerToken = 1000m;
+
+    private static readonly string[] PriceKeys =
+    {
+        "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+        "cache_creation_input_token_cost", "cache_creation_input_token_cost_above_1hr",
+    };
 
     public string Format => "litellm";
 
     [GeneratedRegex(@"^(?:input|output)_cost_per_token_above_(\d+)k_tokens$", RegexOptions.CultureInvariant)]
     private static partial Regex TierKey();
 
-    public IReadOnlyList<ModelPrice> Import(string path, DateOnly retrieved)
+    public PriceListImport Import(string path, DateOnly retrieved)
     {
         using var document = ImportFiles.Parse(path);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -30,6 +41,7 @@ public sealed partial class LiteLlmPriceImporter : IPriceImporter
 
         var source = $"LiteLLM {Path.GetFileName(path)}";
         var models = new List<ModelPrice>();
+        var skipped = new List<SkippedPriceEntry>();
         foreach (var entry in document.RootElement.EnumerateObject())
         {
             var spec = entry.Value;
@@ -45,20 +57,37 @@ public sealed partial class LiteLlmPriceImporter : IPriceImporter
             }
 
             var rates = Rates(spec, "");
-            if (!rates.HasTokenPrices)
+            if (!rates.HasTokenPrices && !spec.EnumerateObject().Any(p => IsPriceKey(p.Name)))
             {
                 continue;
             }
 
+            var problem = ImpossiblePrice(spec);
             long? threshold = null;
             foreach (var property in spec.EnumerateObject())
             {
                 var match = TierKey().Match(property.Name);
                 if (match.Success)
                 {
-                    var above = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000;
-                    threshold = threshold is null ? above : Math.Min(threshold.Value, above);
+                    if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var thousands) || thousands > long.MaxValue / 1000)
+                    {
+                        problem ??= $"{property.Name} names a token threshold too large to use";
+                        continue;
+                    }
+
+                    threshold = threshold is null ? thousands * 1000 : Math.Min(threshold.Value, thousands * 1000);
                 }
+            }
+
+            if (problem is not null)
+            {
+                skipped.Add(new SkippedPriceEntry(entry.Name, problem));
+                continue;
+            }
+
+            if (!rates.HasTokenPrices)
+            {
+                continue;
             }
 
             PriceRates? longContext = null;
@@ -86,8 +115,33 @@ public sealed partial class LiteLlmPriceImporter : IPriceImporter
             });
         }
 
-        return models;
+        return new PriceListImport(models, skipped);
     }
+
+    /// <summary>The first price in the entry that cannot be right, described, or null when all are usable.</summary>
+    private static string? ImpossiblePrice(JsonElement spec)
+    {
+        foreach (var property in spec.EnumerateObject())
+        {
+            if (!IsPriceKey(property.Name) || property.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            var value = property.Value;
+            if (value.ValueKind != JsonValueKind.Number || !PriceTableJson.TryReadDecimal(value, out var price) || price < 0 || price > MaxPerToken)
+            {
+                return $"{property.Name} is {value.GetRawText()}; a price must be a number from 0 to {MaxPerToken.ToString(CultureInfo.InvariantCulture)} USD per token";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsPriceKey(string name) =>
+        Array.IndexOf(PriceKeys, name) >= 0
+        || (name.Contains("_above_", StringComparison.Ordinal) && name.EndsWith("k_tokens", StringComparison.Ordinal)
+            && Array.Exists(PriceKeys, key => name.StartsWith(key + "_above_", StringComparison.Ordinal)));
 
     private static PriceRates Rates(JsonElement spec, string suffix) => new()
     {

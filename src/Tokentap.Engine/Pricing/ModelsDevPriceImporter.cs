@@ -15,7 +15,7 @@ public sealed class ModelsDevPriceImporter : IPriceImporter
 
     public string Format => "models.dev";
 
-    public IReadOnlyList<ModelPrice> Import(string path, DateOnly retrieved)
+    public PriceListImport Import(string path, DateOnly retrieved)
     {
         using var document = ImportFiles.Parse(path);
         var root = document.RootElement;
@@ -79,7 +79,7 @@ public sealed class ModelsDevPriceImporter : IPriceImporter
             }
         }
 
-        return models;
+        return new PriceListImport(models, Array.Empty<SkippedPriceEntry>());
     }
 
     private static PriceRates Rates(JsonElement cost, string? provider)

@@ -19,8 +19,8 @@ public static class PriceCatalog
         return price is null ? null : Describe(price, atUtc, table.Overrides.Contains(price));
     }
 
-    /// <summary>Imports a price list file of the given format into the override file; returns how many models.</summary>
-    public static int Import(PriceListFormat format, string sourcePath, string overridesPath, DateOnly today)
+    /// <summary>Imports a price list file of the given format into the override file; returns the models and skipped entries.</summary>
+    public static PriceListImport Import(PriceListFormat format, string sourcePath, string overridesPath, DateOnly today)
     {
         IPriceImporter importer = format switch
         {

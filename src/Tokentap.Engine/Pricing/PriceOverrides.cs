@@ -5,14 +5,14 @@ namespace Tokentap.Engine.Pricing;
 public static class PriceOverrides
 {
     /// <summary>
-    /// Imports a price list file into the override file and returns how many models it brought. An existing override
+    /// Imports a price list file into the override file and returns the models it brought and the entries it skipped. An existing override
     /// file that cannot be read stops the import (it is never overwritten blindly).
     /// </summary>
-    public static int ImportInto(IPriceImporter importer, string sourcePath, string overridesPath, DateOnly retrieved)
+    public static PriceListImport ImportInto(IPriceImporter importer, string sourcePath, string overridesPath, DateOnly retrieved)
     {
         var imported = importer.Import(sourcePath, retrieved);
-        Merge(overridesPath, imported, retrieved);
-        return imported.Count;
+        Merge(overridesPath, imported.Models, retrieved);
+        return imported;
     }
 
     /// <summary>Merges models into the override file (same id, ignoring case, is replaced) and writes it atomically.</summary>

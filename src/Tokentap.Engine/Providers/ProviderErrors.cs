@@ -6,12 +6,11 @@ namespace Tokentap.Engine.Providers;
 /// <summary>
 /// Reads {"type":"error","error":{"type","message"}} (Anthropic), {"error":{"message","type","code"}} (OpenAI and
 /// compatible hosts), {"error":{"code","message","status"}} and [{"error":...}] (Gemini), {"object":"error",
-/// "message","type"} (Mistral) and {"detail": "..."}: "type: message", at most <see cref="MaxLength"/> characters.
+/// "message","type"} (Mistral) and {"detail": "..."}: "type: message". The line is not cut here: it may echo the
+/// request's credentials, and <see cref="ErrorRedaction"/> caps it only after removing them.
 /// </summary>
 internal static class ProviderErrors
 {
-    public const int MaxLength = 300;
-
     /// <summary>The error line, or null when the payload carries no error.</summary>
     public static string? Describe(ReadOnlySpan<byte> json)
     {
@@ -105,18 +104,14 @@ internal static class ProviderErrors
         kind = type ?? status ?? code ?? kind;
     }
 
-    /// <summary>"kind: message", trimmed to <see cref="MaxLength"/>.</summary>
-    public static string? Compose(string? kind, string? message)
+    /// <summary>"kind: message", or whichever of the two is known.</summary>
+    public static string? Compose(string? kind, string? message) => (kind, message) switch
     {
-        var text = (kind, message) switch
-        {
-            (null, null) => null,
-            (null, _) => message,
-            (_, null) => kind,
-            _ => kind + ": " + message,
-        };
-        return text is { Length: > MaxLength } ? text[..MaxLength] : text;
-    }
+        (null, null) => null,
+        (null, _) => message,
+        (_, null) => kind,
+        _ => kind + ": " + message,
+    };
 
     private static string? ReadScalar(ref Utf8JsonReader reader)
     {

@@ -26,6 +26,7 @@ internal sealed class UsageTap : IExchangeTap
     private readonly bool _webSocket;
     private readonly int _requestLength;
     private readonly IUsageParser _parser;
+    private readonly ErrorRedaction _redaction;
     private byte[]? _requestBody;
     private ExchangeResponseHead? _head;
     private bool _parserFailed;
@@ -45,6 +46,7 @@ internal sealed class UsageTap : IExchangeTap
         _streamRequested = facts.Stream || route.StreamEndpoint;
         _webSocket = request.IsWebSocketUpgrade;
         _requestLength = body.Length;
+        _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
         _parser = route.Format switch
         {
@@ -276,7 +278,7 @@ internal sealed class UsageTap : IExchangeTap
             errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
         }
 
-        usage.Error = errors.Count == 0 ? null : string.Join("; ", errors);
+        usage.Error = errors.Count == 0 ? null : _redaction.Apply(string.Join("; ", errors));
         return usage;
     }
 

@@ -60,7 +60,13 @@ internal sealed class ClientConnection
     {
         while (!_context.IsStopping)
         {
-            var (head, error) = await input.ReadRequestHeadAsync(_context.Stopping).ConfigureAwait(false);
+            HttpRequestHead? head;
+            HttpParseError error;
+            using (var deadline = HeadDeadline())
+            {
+                (head, error) = await input.ReadRequestHeadAsync(deadline.Token).ConfigureAwait(false);
+            }
+
             var startedTimestamp = Stopwatch.GetTimestamp();
             var startedUtc = DateTime.UtcNow;
             if (error.IsError)
@@ -185,9 +191,12 @@ internal sealed class ClientConnection
         var statistics = _context.Statistics;
         statistics.InterceptedTunnelOpened();
         await stream.WriteAsync(ProxyResponses.ConnectEstablished, _context.Stopping).ConfigureAwait(false);
-        if (!await input.EnsureBufferedAsync(_context.Stopping).ConfigureAwait(false))
+        using (var deadline = HeadDeadline())
         {
-            return;
+            if (!await input.EnsureBufferedAsync(deadline.Token).ConfigureAwait(false))
+            {
+                return;
+            }
         }
 
         if (input.Buffered[0] != TlsHandshakeRecord)
@@ -293,6 +302,17 @@ internal sealed class ClientConnection
             // Blind tunnels carry nothing observed, so stopping cuts them at once instead of waiting out the grace period.
             await BidirectionalRelay.RunAsync(stream, upstream, tap: null, _context.Stopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Stopping, or the request-head deadline: a client that does not finish a head in time is cut by the cancelled
+    /// read (an <see cref="OperationCanceledException"/> that ends the connection quietly, with no event).
+    /// </summary>
+    private CancellationTokenSource HeadDeadline()
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(_context.Stopping);
+        deadline.CancelAfter(_context.Options.RequestHeadTimeout);
+        return deadline;
     }
 
     private async Task RefuseAsync(Stream stream, int status, string message)

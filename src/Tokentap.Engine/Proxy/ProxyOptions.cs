@@ -43,6 +43,13 @@ public sealed record ProxyOptions
     /// <summary>How long to wait for an upstream's response headers before answering 504.</summary>
     public TimeSpan UpstreamResponseHeadersTimeout { get; init; } = DefaultUpstreamResponseHeadersTimeout;
 
+    /// <summary>
+    /// How long a client may take to send a whole request head: the first on a connection (or in a CONNECT tunnel),
+    /// and each next one on an idle keep-alive connection. Past it the connection is closed without an answer or an
+    /// event, so half-sent heads (slowloris) cannot hold connections open. Generous: real clients send a head at once.
+    /// </summary>
+    public TimeSpan RequestHeadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long to wait for an upstream TCP (and proxy) connection.</summary>
     public TimeSpan UpstreamConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

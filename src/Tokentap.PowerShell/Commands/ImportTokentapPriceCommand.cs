@@ -33,10 +33,10 @@ public sealed class ImportTokentapPriceCommand : TokentapCmdlet
             return;
         }
 
-        int count;
+        PriceListImport imported;
         try
         {
-            count = PriceCatalog.Import(Format, source, overrides, DateOnly.FromDateTime(DateTime.UtcNow));
+            imported = PriceCatalog.Import(Format, source, overrides, DateOnly.FromDateTime(DateTime.UtcNow));
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException)
         {
@@ -44,12 +44,18 @@ public sealed class ImportTokentapPriceCommand : TokentapCmdlet
             return;
         }
 
+        // A skipped model would otherwise go uncosted or keep an older price without the user knowing why.
+        foreach (var skipped in imported.Skipped)
+        {
+            WriteWarning($"Skipped '{skipped.Model}': {skipped.Reason}.");
+        }
+
         if (!runtime.ReloadPrices())
         {
             WriteWarning("The running proxy keeps the prices it started with; restart it (Stop-Tokentap; Start-Tokentap) to cost new events with the imported prices.");
         }
 
-        WriteObject(new PriceImportResult(source, Format, count, overrides));
+        WriteObject(new PriceImportResult(source, Format, imported.Models.Count, overrides));
     }
 
     protected override void EndProcessing() => WriteEngineNotices();

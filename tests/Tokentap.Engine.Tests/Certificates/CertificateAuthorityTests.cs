@@ -198,12 +198,17 @@ public sealed class CertificateAuthorityTests : IDisposable
     [InlineData("api.anthropic.com", null, true)]
     [InlineData("myres.openai.azure.com", null, true)]
     [InlineData("evil.example.com", null, false)]
+    [InlineData("evil.com", null, false)]
+    [InlineData("sub.api.openai.com", null, true)]
+    [InlineData("a.b.api.anthropic.com", null, true)]
     [InlineData("openai.azure.com", null, false)]
     [InlineData("api.openai.com.evil.example", null, false)]
     [InlineData("api.openai.com", "127.0.0.1", false)]
     [InlineData("api.openai.com", "::1", false)]
     public void Chain_building_enforces_the_name_constraints(string host, string? ipAddress, bool valid)
     {
+        // dNSName constraints (RFC 5280 4.2.1.10) permit the listed host and every name below it, so a leaf for
+        // sub.api.openai.com is valid; README's Security section says so.
         using var ca = CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority;
         using var leaf = ca.IssueLeaf(host, ipAddress);
         using var chain = new X509Chain();

@@ -29,7 +29,9 @@ public sealed class NameConstraintClientTests : IAsyncLifetime
 
     [Theory]
     [InlineData("api.anthropic.com", 0)]
+    [InlineData("sub.api.openai.com", 0)]
     [InlineData("evil.example.com", 60)]
+    [InlineData("evil.com", 60)]
     public async Task Curl_accepts_a_permitted_leaf_and_rejects_one_outside_the_constraints(string host, int expectedExit)
     {
         using var leaf = _ca.IssueLeaf(host);

@@ -31,7 +31,7 @@ public sealed class ImporterTests : IDisposable
         }
         """);
 
-        var models = new LiteLlmPriceImporter().Import(path, Imported);
+        var models = new LiteLlmPriceImporter().Import(path, Imported).Models;
 
         Assert.Equal(new[] { "claude-sonnet-4-5-20250929", "my-finetune" }, models.Select(m => m.Id));
         var sonnet = models[0];
@@ -68,7 +68,7 @@ public sealed class ImporterTests : IDisposable
         ]
         """);
 
-        var models = new GenAiPricesImporter().Import(path, Imported);
+        var models = new GenAiPricesImporter().Import(path, Imported).Models;
 
         Assert.Equal(new[] { "claude-new-9", "deepseek-x" }, models.Select(m => m.Id));
         var table = new PriceTable(models);
@@ -97,7 +97,7 @@ public sealed class ImporterTests : IDisposable
         }
         """);
 
-        var models = new ModelsDevPriceImporter().Import(path, Imported);
+        var models = new ModelsDevPriceImporter().Import(path, Imported).Models;
 
         Assert.Equal(new[] { "claude-x-1", "grok-y" }, models.Select(m => m.Id));
         var claude = models[0];
@@ -110,14 +110,45 @@ public sealed class ImporterTests : IDisposable
     }
 
     [Fact]
+    public void LiteLlm_entries_with_an_impossible_price_are_skipped_with_the_reason()
+    {
+        var path = Write("litellm-bad.json", """
+        {
+          "good-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "mode": "chat"},
+          "negative-model": {"input_cost_per_token": -1, "output_cost_per_token": 2e-06, "mode": "chat"},
+          "huge-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 1e308, "mode": "chat"},
+          "text-model": {"input_cost_per_token": "0.000001", "output_cost_per_token": 2e-06, "mode": "chat"},
+          "bad-tier-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "input_cost_per_token_above_200k_tokens": -5e-06, "mode": "chat"},
+          "huge-threshold-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "input_cost_per_token_above_99999999999999999999k_tokens": 2e-06, "mode": "chat"},
+          "null-cache-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_read_input_token_cost": null, "mode": "chat"},
+          "bad-embedding": {"input_cost_per_token": -1, "mode": "embedding"}
+        }
+        """);
+
+        var import = new LiteLlmPriceImporter().Import(path, Imported);
+
+        Assert.Equal(new[] { "good-model", "null-cache-model" }, import.Models.Select(m => m.Id));
+        Assert.Equal(
+            new[]
+            {
+                new SkippedPriceEntry("negative-model", "input_cost_per_token is -1; a price must be a number from 0 to 1000 USD per token"),
+                new SkippedPriceEntry("huge-model", "output_cost_per_token is 1e308; a price must be a number from 0 to 1000 USD per token"),
+                new SkippedPriceEntry("text-model", "input_cost_per_token is \"0.000001\"; a price must be a number from 0 to 1000 USD per token"),
+                new SkippedPriceEntry("bad-tier-model", "input_cost_per_token_above_200k_tokens is -5e-06; a price must be a number from 0 to 1000 USD per token"),
+                new SkippedPriceEntry("huge-threshold-model", "input_cost_per_token_above_99999999999999999999k_tokens names a token threshold too large to use"),
+            },
+            import.Skipped);
+    }
+
+    [Fact]
     public void Imports_merge_into_the_override_file_which_then_prices_events()
     {
         var source = Write("litellm.json", """{"team-model": {"input_cost_per_token": 5e-07, "output_cost_per_token": 1e-06, "litellm_provider": "openai", "mode": "chat"}}""");
         var overrides = Path.Combine(_folder, "home", "prices.json");
 
-        Assert.Equal(1, PriceOverrides.ImportInto(new LiteLlmPriceImporter(), source, overrides, Imported));
+        Assert.Single(PriceOverrides.ImportInto(new LiteLlmPriceImporter(), source, overrides, Imported).Models);
         var second = Write("api.json", """{"mistral": {"id": "mistral", "models": {"team-model": {"id": "team-model", "cost": {"input": 0.7, "output": 0.9}}, "other": {"id": "other", "cost": {"input": 1, "output": 1}}}}}""");
-        Assert.Equal(2, PriceOverrides.ImportInto(new ModelsDevPriceImporter(), second, overrides, Imported));
+        Assert.Equal(2, PriceOverrides.ImportInto(new ModelsDevPriceImporter(), second, overrides, Imported).Models.Count);
 
         var table = PriceTable.Load(overrides);
         Assert.Null(table.OverridesError);
