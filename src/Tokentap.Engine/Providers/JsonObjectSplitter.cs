@@ -141,7 +141,9 @@ internal sealed class JsonObjectSplitter : IDisposable
         {
             _tooLarge = true;
             _object.Clear();
-            _handler.OnFramingError("a JSON object exceeded the size limit and was skipped");
+            _handler.OnFramingError(_object.RefusedByBudget
+                ? "a JSON object was skipped: Tokentap's shared memory budget for decoded responses was in use by other responses"
+                : "a JSON object exceeded the size limit and was skipped");
         }
     }
 }

@@ -163,7 +163,9 @@ internal sealed class SseDecoder : IDisposable
         if (!_discarding)
         {
             _discarding = true;
-            _handler.OnFramingError("an SSE event exceeded the size limit and was skipped");
+            _handler.OnFramingError(_line.RefusedByBudget || _data.RefusedByBudget
+                ? "an SSE event was skipped: Tokentap's shared memory budget for decoded responses was in use by other responses"
+                : "an SSE event exceeded the size limit and was skipped");
         }
 
         _data.Clear();

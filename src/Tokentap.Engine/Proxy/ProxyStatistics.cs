@@ -37,6 +37,12 @@ public sealed class ProxyStatistics
     /// <summary>CONNECT tunnels to intercepted hosts that were decrypted.</summary>
     public long InterceptedTunnels => Interlocked.Read(ref _interceptedTunnels);
 
+    /// <summary>
+    /// The process-wide budget for decoded response bytes held by the usage parsers (shared by every listener):
+    /// what it holds now, its peak, its limit and how many buffers it refused.
+    /// </summary>
+    public DecodedBodyBudget DecodeBudget => DecodedBodyBudget.Shared;
+
     /// <summary>Observer and tap exceptions (a shortcut for <see cref="Failures"/>[ObserverException]).</summary>
     public long ObserverExceptions => Failures(ProxyFailureKind.ObserverException);
 

@@ -1,0 +1,69 @@
+// The shared decode budget: large parser buffers are charged to it, refused beyond it, and given back on clear.
+using Tokentap.Engine.Providers;
+using Tokentap.Engine.Proxy;
+
+namespace Tokentap.Engine.Tests.Proxy;
+
+public sealed class DecodedBodyBudgetTests
+{
+    private const int Large = 600 * 1024;
+
+    [Fact]
+    public void Large_buffers_are_charged_refused_beyond_the_limit_and_given_back_on_clear_and_dispose()
+    {
+        var budget = new DecodedBodyBudget(1024 * 1024);
+        var chunk = new byte[Large];
+        using var first = new PooledBuffer(4 * 1024 * 1024, budget);
+        using var second = new PooledBuffer(4 * 1024 * 1024, budget);
+
+        Assert.True(first.Append(chunk));
+        Assert.Equal(Large, budget.HeldBytes);
+
+        Assert.False(second.Append(chunk));
+        Assert.True(second.RefusedByBudget);
+        Assert.Equal(0, second.Length);
+        Assert.Equal(1, budget.Refusals);
+        Assert.Equal(Large, budget.HeldBytes);
+
+        first.Clear();
+        Assert.Equal(0, budget.HeldBytes);
+        Assert.True(second.Append(chunk));
+        Assert.Equal(Large, budget.HeldBytes);
+        second.Dispose();
+
+        Assert.Equal(0, budget.HeldBytes);
+        Assert.Equal(Large, budget.PeakBytes);
+        Assert.Equal(1, budget.Refusals);
+    }
+
+    [Fact]
+    public void Small_buffers_are_pooled_and_not_charged_and_the_size_limit_is_not_a_budget_refusal()
+    {
+        var budget = new DecodedBodyBudget(1024 * 1024);
+        using var buffer = new PooledBuffer(DecodedBodyBudget.UnchargedBufferBytes, budget);
+
+        Assert.True(buffer.Append(new byte[DecodedBodyBudget.UnchargedBufferBytes]));
+        Assert.False(buffer.Append(1));
+
+        Assert.False(buffer.RefusedByBudget);
+        Assert.Equal(DecodedBodyBudget.UnchargedBufferBytes, buffer.Length);
+        Assert.Equal(0, budget.HeldBytes);
+        Assert.Equal(0, budget.PeakBytes);
+        Assert.Equal(0, budget.Refusals);
+    }
+
+    [Fact]
+    public void Growth_keeps_the_content_and_charges_old_and_new_arrays_only_while_both_are_held()
+    {
+        var budget = new DecodedBodyBudget(8 * 1024 * 1024);
+        using var buffer = new PooledBuffer(8 * 1024 * 1024, budget);
+        var pattern = Enumerable.Range(0, Large).Select(i => (byte)(i % 251)).ToArray();
+
+        Assert.True(buffer.Append(pattern));
+        Assert.True(buffer.Append(pattern));
+
+        Assert.Equal(pattern.Concat(pattern).ToArray(), buffer.Span.ToArray());
+        Assert.Equal(2 * Large, budget.HeldBytes);
+        Assert.Equal(3 * Large, budget.PeakBytes);
+    }
+}
