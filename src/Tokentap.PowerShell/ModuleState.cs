@@ -1,5 +1,6 @@
 // Process-wide module state: the engine runtime for the current TOKENTAP_HOME and the Start-Tokentap session.
 using Tokentap.Engine;
+using Tokentap.Engine.Facade;
 using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell;
@@ -11,27 +12,27 @@ namespace Tokentap.PowerShell;
 internal static class ModuleState
 {
     private static readonly object Gate = new();
-    private static TokentapRuntime? s_runtime;
+    private static TokentapEngine? s_engine;
     private static ActiveSession? s_session;
     private static bool s_exitHooked;
 
-    /// <summary>The runtime for $TOKENTAP_HOME; reopened when the variable changed and nothing is running.</summary>
-    public static TokentapRuntime Runtime
+    /// <summary>The engine for $TOKENTAP_HOME; reopened when the variable changed and nothing is running.</summary>
+    public static TokentapEngine Engine
     {
         get
         {
             lock (Gate)
             {
                 var paths = TokentapPaths.FromEnvironment();
-                if (s_runtime is not null && s_runtime.Paths.Home != paths.Home && s_session is null && s_runtime.Listeners.Count == 0)
+                if (s_engine is not null && s_engine.Home != paths.Home && s_session is null && s_engine.Runtime.Listeners.Count == 0)
                 {
-                    s_runtime.Dispose();
-                    s_runtime = null;
+                    s_engine.Dispose();
+                    s_engine = null;
                 }
 
-                if (s_runtime is null)
+                if (s_engine is null)
                 {
-                    s_runtime = new TokentapRuntime(paths);
+                    s_engine = new TokentapEngine(paths);
                     if (!s_exitHooked)
                     {
                         AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
@@ -39,10 +40,13 @@ internal static class ModuleState
                     }
                 }
 
-                return s_runtime;
+                return s_engine;
             }
         }
     }
+
+    /// <summary>The runtime for $TOKENTAP_HOME (transitional: cmdlets move to <see cref="Engine"/>).</summary>
+    public static TokentapRuntime Runtime => Engine.Runtime;
 
     /// <summary>The runtime if one is open, without opening one.</summary>
     public static TokentapRuntime? OpenRuntime
@@ -51,7 +55,7 @@ internal static class ModuleState
         {
             lock (Gate)
             {
-                return s_runtime;
+                return s_engine?.Runtime;
             }
         }
     }
@@ -95,7 +99,7 @@ internal static class ModuleState
         try
         {
             session.Listener.StopAsync().GetAwaiter().GetResult();
-            s_runtime?.FlushAsync().Wait(TimeSpan.FromSeconds(10));
+            s_engine?.Runtime.FlushAsync().Wait(TimeSpan.FromSeconds(10));
         }
         finally
         {
@@ -116,8 +120,8 @@ internal static class ModuleState
         {
             lock (Gate)
             {
-                s_runtime?.Dispose();
-                s_runtime = null;
+                s_engine?.Dispose();
+                s_engine = null;
             }
         }
     }

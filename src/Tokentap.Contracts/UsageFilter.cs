@@ -1,5 +1,5 @@
 // Which stored events a query, summary, count or removal applies to.
-namespace Tokentap.Engine.Usage;
+namespace Tokentap;
 
 /// <summary>
 /// Event selection shared by queries, summaries and retention. Every set condition must hold. Label lists match when
