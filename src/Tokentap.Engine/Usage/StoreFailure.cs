@@ -5,6 +5,8 @@ namespace Tokentap.Engine.Usage;
 public enum StoreFailureKind
 {
     Busy,
+
+    /// <summary>A schema this engine cannot read: a newer Tokentap's, or a pre-release build's (see <see cref="UsageStoreVersionException"/>).</summary>
     NewerVersion,
     AccessDenied,
     Unavailable,

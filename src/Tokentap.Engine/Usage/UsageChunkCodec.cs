@@ -215,7 +215,7 @@ internal static class UsageChunkCodec
         }
 
         var count = reader.ReadCount(20);
-        RateLimitDocument.Member?[]? members = null;
+        RateLimitMember?[]? members = null;
         long ticks = 0, position = 0;
         for (var n = 0; n < count; n++)
         {
