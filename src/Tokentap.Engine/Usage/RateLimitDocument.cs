@@ -71,7 +71,7 @@ internal static class RateLimitDocument
     private const byte TimeSpanTag = 10;
 
     /// <summary>Writes the non-null members as a count and (name, type, value) triples; names go to the string table.</summary>
-    public static void Write(ref ChunkWriter writer, UsageChunkCodec.StringTable strings, RateLimitSnapshot snapshot)
+    public static void Write(ref ChunkWriter writer, ChunkStringTable strings, RateLimitSnapshot snapshot)
     {
         var values = new object?[Fields.Length];
         var count = 0;
