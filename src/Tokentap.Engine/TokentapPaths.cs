@@ -1,5 +1,4 @@
 // Where Tokentap keeps its files: $TOKENTAP_HOME, else ~/.tokentap.
-using Tokentap.Engine.Certificates;
 
 namespace Tokentap.Engine;
 

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Tokentap.Engine.Proxy;
 
 namespace Tokentap.Engine.Certificates;
 
@@ -13,7 +12,7 @@ namespace Tokentap.Engine.Certificates;
 /// only the intercepted host names and exclude every IP address, so the key cannot vouch for any other site even
 /// if it leaks. One instance may serve several proxy listeners at once; it is thread-safe.
 /// </summary>
-public sealed class CertificateAuthority : IDisposable
+public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
 {
     public const string CertificateFileName = "ca.pem";
     public const string KeyFileName = "ca.key.pem";
@@ -98,7 +97,7 @@ public sealed class CertificateAuthority : IDisposable
         ArgumentNullException.ThrowIfNull(interceptPatterns);
         time ??= TimeProvider.System;
         directory = Path.GetFullPath(directory);
-        var wanted = interceptPatterns.Select(InterceptHostList.NormalizePattern).Distinct(StringComparer.Ordinal).ToList();
+        var wanted = interceptPatterns.Select(HostPattern.Normalize).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0)
         {
             throw new ArgumentException("At least one intercept host is needed.", nameof(interceptPatterns));
@@ -178,7 +177,7 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>True when the name constraints permit every name the pattern can match.</summary>
     public bool Covers(string pattern)
     {
-        var normalized = InterceptHostList.NormalizePattern(pattern);
+        var normalized = HostPattern.Normalize(pattern);
         return PermittedSubtrees.Any(s => NameConstraints.SubtreeCoversPattern(s, normalized));
     }
 

@@ -29,8 +29,6 @@ internal sealed class ColumnTable
 
     public void AddRow(Style style, params string[] cells) => _rows.Add((cells, style));
 
-    public int RowCount => _rows.Count;
-
     public IRenderable Build(int width, Style headerStyle)
     {
         var shown = Enumerable.Range(0, _columns.Count).ToList();

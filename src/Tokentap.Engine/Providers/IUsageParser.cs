@@ -15,6 +15,12 @@ internal interface IUsageParser : IDisposable
     /// <summary>True once the body turned out to be an SSE stream.</summary>
     bool SawStream { get; }
 
+    /// <summary>
+    /// True while a WebSocket turn is in flight (its request sent, no terminal event yet): <see cref="Report"/> then
+    /// describes that turn. Always false for formats without turns.
+    /// </summary>
+    bool TurnOpen { get; }
+
     /// <summary>The response status arrived.</summary>
     void OnResponseHead(int statusCode);
 

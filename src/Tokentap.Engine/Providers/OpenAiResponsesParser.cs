@@ -19,8 +19,7 @@ internal sealed class OpenAiResponsesParser : UsageParser
     public OpenAiResponsesParser(UsageObserverOptions options, Action<UsageReport>? turnCompleted)
         : base(options) => _turnCompleted = turnCompleted;
 
-    /// <summary>True while a WebSocket turn is in flight (its request sent, no terminal event yet).</summary>
-    public bool TurnOpen => _turnOpen;
+    public override bool TurnOpen => _turnOpen;
 
     public override void OnWebSocketMessage(WebSocketMessageDirection direction, bool isText, ReadOnlySpan<byte> payload)
     {

@@ -46,7 +46,8 @@ public sealed class UsageObserver : IExchangeObserver
 
     /// <summary>
     /// Hosts the user added whose requests (POSTs and WebSocket upgrades) matched neither a named wire format nor a
-    /// known path shape, with how many; sorted by host. Non-billed calls to the built-in hosts are not counted.
+    /// known path shape, and hosts of requests routed to a wire format no parser reads, with how many; sorted by host.
+    /// Non-billed calls to the built-in hosts are not counted.
     /// </summary>
     public IReadOnlyDictionary<string, long> UnreadableHosts =>
         new SortedDictionary<string, long>(_unreadable.ToDictionary(p => p.Key, p => p.Value), StringComparer.OrdinalIgnoreCase);
@@ -63,6 +64,26 @@ public sealed class UsageObserver : IExchangeObserver
             if (route is null)
             {
                 CountIfUnreadable(request);
+                return null;
+            }
+
+            return BeginExchange(request, route);
+        }
+        catch (Exception ex)
+        {
+            RecordFailure("starting usage capture", ex);
+            return null;
+        }
+    }
+
+    /// <summary>Starts capturing a request already routed to <paramref name="route"/>.</summary>
+    internal IExchangeTap? BeginExchange(ExchangeRequest request, ApiRoute route)
+    {
+        try
+        {
+            if (!UsageParsers.Reads(route.Format))
+            {
+                CountUnreadable(request, $"no parser reads the wire format {route.Format}", advice: string.Empty);
                 return null;
             }
 
@@ -109,7 +130,20 @@ public sealed class UsageObserver : IExchangeObserver
             return;
         }
 
-        var host = request.Host.TrimEnd('.').ToLowerInvariant();
+        var why = request.DeclaredFormat is { } declared && !WireFormatNames.TryParse(declared, out _)
+            ? $"the wire format '{declared}' is not one Tokentap reads"
+            : request.DeclaredFormat is null ? "no wire format was named and the path has no known shape" : "the request does not fit the named wire format";
+        var host = NormalizedHost(request);
+        CountUnreadable(
+            request,
+            why,
+            $" Name the format the host speaks: Start-Tokentap -InterceptHost '{host}=<format>' with one of {string.Join(", ", WireFormatNames.Names)}.");
+    }
+
+    // Counts a request no parser reads; the first one per host is reported as a failure saying why.
+    private void CountUnreadable(ExchangeRequest request, string why, string advice)
+    {
+        var host = NormalizedHost(request);
         if (_unreadable.AddOrUpdate(host, 1, static (_, count) => count + 1) != 1)
         {
             return;
@@ -117,11 +151,8 @@ public sealed class UsageObserver : IExchangeObserver
 
         var question = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = question < 0 ? request.PathAndQuery : request.PathAndQuery[..question];
-        var why = request.DeclaredFormat is { } declared && !WireFormatNames.TryParse(declared, out _)
-            ? $"the wire format '{declared}' is not one Tokentap reads"
-            : request.DeclaredFormat is null ? "no wire format was named and the path has no known shape" : "the request does not fit the named wire format";
-        RecordFailure(
-            $"{host}: {request.Method} {path} could not be read ({why}); no usage is recorded for it. Name the format the host speaks: " +
-            $"Start-Tokentap -InterceptHost '{host}=<format>' with one of {string.Join(", ", WireFormatNames.Names)}.");
+        RecordFailure($"{host}: {request.Method} {path} could not be read ({why}); no usage is recorded for it.{advice}");
     }
+
+    private static string NormalizedHost(ExchangeRequest request) => request.Host.TrimEnd('.').ToLowerInvariant();
 }

@@ -26,6 +26,8 @@ internal abstract class UsageParser : IUsageParser, IPayloadHandler
 
     public bool SawStream => _sse is not null;
 
+    public virtual bool TurnOpen => false;
+
     /// <summary>The response status (0 before the head).</summary>
     protected int StatusCode { get; private set; }
 

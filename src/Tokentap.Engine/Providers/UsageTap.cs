@@ -48,14 +48,7 @@ internal sealed class UsageTap : IExchangeTap
         _requestLength = body.Length;
         _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
-        _parser = route.Format switch
-        {
-            WireFormat.AnthropicMessages => new AnthropicParser(options),
-            WireFormat.OpenAiChat => new OpenAiChatParser(options, route.ReasoningSeparate),
-            WireFormat.OpenAiResponses => new OpenAiResponsesParser(options, _webSocket ? PublishTurn : null),
-            WireFormat.Gemini => new GeminiParser(options),
-            _ => throw new ArgumentOutOfRangeException(nameof(route), route.Format, $"no parser reads the wire format {route.Format} ({route.Provider} {route.Endpoint})"),
-        };
+        _parser = UsageParsers.Create(route, options, _webSocket ? PublishTurn : null);
 
         if (!body.IsEmpty && body.Length <= options.MaxRequestBodyBytes)
         {
@@ -122,9 +115,9 @@ internal sealed class UsageTap : IExchangeTap
             if (_webSocket)
             {
                 // Turns were published as they ended; one still in flight ends here, cut short.
-                if (_parser is OpenAiResponsesParser { TurnOpen: true } responses)
+                if (_parser.TurnOpen)
                 {
-                    PublishEvent(Build(responses.Report, completion, isTurn: true));
+                    PublishEvent(Build(_parser.Report, completion, isTurn: true));
                 }
 
                 return;
@@ -163,8 +156,28 @@ internal sealed class UsageTap : IExchangeTap
 
     private UsageEvent Build(UsageReport report, ExchangeCompletion? completion, bool isTurn)
     {
+        var status = _head?.StatusCode ?? completion?.ProxyStatusCode ?? 0;
+        var usage = Describe(report, status, isTurn);
+        SetTimings(usage, report, completion, isTurn);
+        var errors = new List<string>(2);
+        var cut = CollectErrors(errors, report, completion, isTurn);
+        if (status is >= 200 and < 300 or 101)
+        {
+            SetTokens(usage, report, errors, cut, isTurn);
+        }
+        else if (errors.Count == 0)
+        {
+            errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
+        }
+
+        usage.Error = errors.Count == 0 ? null : _redaction.Apply(string.Join("; ", errors));
+        return usage;
+    }
+
+    // What the exchange (or turn) was and who made it: provider, model, status, attribution, ids, rate limits.
+    private UsageEvent Describe(UsageReport report, int status, bool isTurn)
+    {
         var head = _head;
-        var status = head?.StatusCode ?? completion?.ProxyStatusCode ?? 0;
         var usage = new UsageEvent
         {
             Timestamp = isTurn && report.StartedUtc is { } turnStart ? turnStart : _startedUtc,
@@ -189,7 +202,12 @@ internal sealed class UsageTap : IExchangeTap
             RateLimits = head is null ? null : RateLimitReader.Read(head.Headers, new DateTimeOffset(_startedUtc).AddMilliseconds(head.TimeToFirstByteMs)),
         };
         usage.Model = report.Model ?? usage.RequestModel;
+        return usage;
+    }
 
+    // A turn is timed from its own start; an exchange by the proxy.
+    private void SetTimings(UsageEvent usage, UsageReport report, ExchangeCompletion? completion, bool isTurn)
+    {
         if (isTurn)
         {
             usage.DurationMs = _observer.Options.Time.GetElapsedTime(report.StartedTimestamp).TotalMilliseconds;
@@ -198,10 +216,13 @@ internal sealed class UsageTap : IExchangeTap
         else
         {
             usage.DurationMs = completion?.DurationMs ?? 0;
-            usage.TimeToFirstByteMs = head?.TimeToFirstByteMs;
+            usage.TimeToFirstByteMs = _head?.TimeToFirstByteMs;
         }
+    }
 
-        var errors = new List<string>(2);
+    // Adds what went wrong, in order; returns true when the response was cut short.
+    private bool CollectErrors(List<string> errors, UsageReport report, ExchangeCompletion? completion, bool isTurn)
+    {
         if (_parserFailed)
         {
             errors.Add("the usage parser failed; numbers may be incomplete");
@@ -212,74 +233,67 @@ internal sealed class UsageTap : IExchangeTap
             errors.Add(report.Error);
         }
 
-        var cut = false;
-        if (completion is not null)
+        if (completion is null)
         {
-            if (completion.ClientAborted)
-            {
-                errors.Add("the client closed the connection before the response completed");
-                cut = true;
-            }
-
-            if (completion.UpstreamError is not null)
-            {
-                errors.Add("upstream: " + completion.UpstreamError);
-                cut = true;
-            }
-
-            if (completion.ObserverOverflow)
-            {
-                errors.Add("Tokentap fell behind reading this response; usage may be incomplete");
-                cut = true;
-            }
-
-            if (completion.DecodeError is not null)
-            {
-                errors.Add("the response could not be decoded: " + completion.DecodeError);
-                cut = true;
-            }
+            return isTurn && !report.Finished;
         }
-        else if (isTurn && !report.Finished)
+
+        var cut = false;
+        if (completion.ClientAborted)
         {
+            errors.Add("the client closed the connection before the response completed");
             cut = true;
         }
 
-        var success = status is >= 200 and < 300 or 101;
-        if (success)
+        if (completion.UpstreamError is not null)
         {
-            usage.InputTokens = Math.Max(0, report.InputTokens);
-            usage.CacheReadTokens = Math.Max(0, report.CacheReadTokens);
-            usage.CacheWriteTokens = Math.Max(0, report.CacheWriteTokens);
-            usage.CacheWrite1hTokens = Math.Clamp(report.CacheWrite1hTokens, 0, usage.CacheWriteTokens);
-            usage.OutputTokens = Math.Max(0, report.OutputTokens);
-            usage.ReasoningTokens = Math.Clamp(report.ReasoningTokens, 0, usage.OutputTokens);
-            if (!report.Finished && !cut && errors.Count == 0)
-            {
-                errors.Add("the response ended before its final event");
-            }
-
-            if (!report.InputKnown || !report.OutputKnown)
-            {
-                if (errors.Count == 0)
-                {
-                    errors.Add("the response carried no usage; tokens are estimated");
-                }
-
-                Estimate(report, usage, isTurn);
-            }
-
-            if (report.ReportedCost is { } reported)
-            {
-                usage.Cost = reported;
-            }
-        }
-        else if (errors.Count == 0)
-        {
-            errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
+            errors.Add("upstream: " + completion.UpstreamError);
+            cut = true;
         }
 
-        usage.Error = errors.Count == 0 ? null : _redaction.Apply(string.Join("; ", errors));
-        return usage;
+        if (completion.ObserverOverflow)
+        {
+            errors.Add("Tokentap fell behind reading this response; usage may be incomplete");
+            cut = true;
+        }
+
+        if (completion.DecodeError is not null)
+        {
+            errors.Add("the response could not be decoded: " + completion.DecodeError);
+            cut = true;
+        }
+
+        return cut;
+    }
+
+    // The token numbers of a successful response: as reported, clamped, estimated where the provider said nothing.
+    private void SetTokens(UsageEvent usage, UsageReport report, List<string> errors, bool cut, bool isTurn)
+    {
+        usage.InputTokens = Math.Max(0, report.InputTokens);
+        usage.CacheReadTokens = Math.Max(0, report.CacheReadTokens);
+        usage.CacheWriteTokens = Math.Max(0, report.CacheWriteTokens);
+        usage.CacheWrite1hTokens = Math.Clamp(report.CacheWrite1hTokens, 0, usage.CacheWriteTokens);
+        usage.OutputTokens = Math.Max(0, report.OutputTokens);
+        usage.ReasoningTokens = Math.Clamp(report.ReasoningTokens, 0, usage.OutputTokens);
+        if (!report.Finished && !cut && errors.Count == 0)
+        {
+            errors.Add("the response ended before its final event");
+        }
+
+        if (!report.InputKnown || !report.OutputKnown)
+        {
+            if (errors.Count == 0)
+            {
+                errors.Add("the response carried no usage; tokens are estimated");
+            }
+
+            Estimate(report, usage, isTurn);
+        }
+
+        if (report.ReportedCost is { } reported)
+        {
+            usage.Cost = reported;
+        }
     }
 
     // Estimates what the provider did not report: input from the request body, output from the streamed text.

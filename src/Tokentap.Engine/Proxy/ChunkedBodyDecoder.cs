@@ -1,5 +1,6 @@
 // Decodes a chunked request body (RFC 9112 section 7.1) incrementally, whatever way the bytes are split.
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -46,7 +47,8 @@ internal sealed class ChunkedBodyDecoder
 
     /// <summary>
     /// Decodes as much of <paramref name="input"/> as possible into <paramref name="output"/>. Returns how many
-    /// input bytes were used (bytes after the end of the body are left unused) or an error (400 malformed, 413 too large).
+    /// input bytes were used (bytes after the end of the body are left unused) or an error (400 malformed, 413 too
+    /// large), after which the decoder is not used again.
     /// </summary>
     public int Decode(ReadOnlySpan<byte> input, IBufferWriter<byte> output, out HttpParseError error)
     {
@@ -56,196 +58,204 @@ internal sealed class ChunkedBodyDecoder
         {
             if (_state == State.Data)
             {
-                var take = (int)Math.Min(_chunkRemaining, input.Length - i);
-                output.Write(input.Slice(i, take));
-                i += take;
-                _chunkRemaining -= take;
-                if (_chunkRemaining == 0)
-                {
-                    _state = State.DataCarriageReturn;
-                }
-
+                i += CopyChunkData(input[i..], output);
                 continue;
             }
 
-            var b = input[i++];
-            switch (_state)
+            error = Step(input[i++]);
+            if (error.IsError)
             {
-                case State.Size:
-                    if (++_lineBytes > MaxSizeLineBytes)
-                    {
-                        return Fail(out error, "chunk size line too long");
-                    }
-
-                    var digit = HexValue(b);
-                    if (digit >= 0)
-                    {
-                        if (_chunkRemaining > (long.MaxValue >> 4))
-                        {
-                            return Fail(out error, "chunk size too large");
-                        }
-
-                        _chunkRemaining = (_chunkRemaining << 4) | (uint)digit;
-                        _sizeDigits++;
-                    }
-                    else if (_sizeDigits > 0 && b is (byte)';' or (byte)' ' or (byte)'\t')
-                    {
-                        _state = State.Extension;
-                    }
-                    else if (_sizeDigits > 0 && b == '\r')
-                    {
-                        _state = State.SizeLineFeed;
-                    }
-                    else if (_sizeDigits > 0 && b == '\n')
-                    {
-                        if (!EndSizeLine(out error))
-                        {
-                            return i;
-                        }
-                    }
-                    else
-                    {
-                        return Fail(out error, "malformed chunk size");
-                    }
-
-                    break;
-
-                case State.Extension:
-                    if (++_lineBytes > MaxSizeLineBytes)
-                    {
-                        return Fail(out error, "chunk extension too long");
-                    }
-
-                    if (b == '\r')
-                    {
-                        _state = State.SizeLineFeed;
-                    }
-                    else if (b == '\n')
-                    {
-                        if (!EndSizeLine(out error))
-                        {
-                            return i;
-                        }
-                    }
-
-                    break;
-
-                case State.SizeLineFeed:
-                    if (b != '\n')
-                    {
-                        return Fail(out error, "a bare CR in a chunk size line");
-                    }
-
-                    if (!EndSizeLine(out error))
-                    {
-                        return i;
-                    }
-
-                    break;
-
-                case State.DataCarriageReturn:
-                    if (b == '\r')
-                    {
-                        _state = State.DataLineFeed;
-                    }
-                    else if (b == '\n')
-                    {
-                        StartSizeLine();
-                    }
-                    else
-                    {
-                        return Fail(out error, "chunk data longer than its size");
-                    }
-
-                    break;
-
-                case State.DataLineFeed:
-                    if (b != '\n')
-                    {
-                        return Fail(out error, "chunk data not followed by CRLF");
-                    }
-
-                    StartSizeLine();
-                    break;
-
-                case State.TrailerLineStart:
-                    if (b == '\r')
-                    {
-                        _state = State.TrailerEndLineFeed;
-                    }
-                    else if (b == '\n')
-                    {
-                        _state = State.Done;
-                    }
-                    else if (!CountTrailer(out error))
-                    {
-                        return i;
-                    }
-                    else
-                    {
-                        _state = State.TrailerLine;
-                    }
-
-                    break;
-
-                case State.TrailerLine:
-                    if (!CountTrailer(out error))
-                    {
-                        return i;
-                    }
-
-                    if (b == '\r')
-                    {
-                        _state = State.TrailerLineFeed;
-                    }
-                    else if (b == '\n')
-                    {
-                        _state = State.TrailerLineStart;
-                    }
-
-                    break;
-
-                case State.TrailerLineFeed:
-                    if (b != '\n')
-                    {
-                        return Fail(out error, "a bare CR in a trailer field");
-                    }
-
-                    _state = State.TrailerLineStart;
-                    break;
-
-                case State.TrailerEndLineFeed:
-                    if (b != '\n')
-                    {
-                        return Fail(out error, "malformed trailer section");
-                    }
-
-                    _state = State.Done;
-                    break;
+                break;
             }
         }
 
         return i;
     }
 
-    private bool EndSizeLine(out HttpParseError error)
+    /// <summary>One byte of framing (everything except chunk data), handled by the current state.</summary>
+    private HttpParseError Step(byte b) => _state switch
     {
-        error = default;
+        State.Size => ParseSize(b),
+        State.Extension => ParseExtension(b),
+        State.SizeLineFeed => ParseSizeLineFeed(b),
+        State.DataCarriageReturn => ParseDataEnd(b),
+        State.DataLineFeed => ParseDataLineFeed(b),
+        State.TrailerLineStart => ParseTrailerLineStart(b),
+        State.TrailerLine => ParseTrailerLine(b),
+        State.TrailerLineFeed => ParseTrailerLineFeed(b),
+        State.TrailerEndLineFeed => ParseTrailerEndLineFeed(b),
+        _ => throw new UnreachableException($"no framing byte is read in state {_state}"),
+    };
+
+    private int CopyChunkData(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    {
+        var take = (int)Math.Min(_chunkRemaining, input.Length);
+        output.Write(input[..take]);
+        _chunkRemaining -= take;
+        if (_chunkRemaining == 0)
+        {
+            _state = State.DataCarriageReturn;
+        }
+
+        return take;
+    }
+
+    private HttpParseError ParseSize(byte b)
+    {
+        if (++_lineBytes > MaxSizeLineBytes)
+        {
+            return HttpParseError.Malformed("chunk size line too long");
+        }
+
+        var digit = HexValue(b);
+        if (digit >= 0)
+        {
+            if (_chunkRemaining > (long.MaxValue >> 4))
+            {
+                return HttpParseError.Malformed("chunk size too large");
+            }
+
+            _chunkRemaining = (_chunkRemaining << 4) | (uint)digit;
+            _sizeDigits++;
+            return default;
+        }
+
+        if (_sizeDigits == 0)
+        {
+            return HttpParseError.Malformed("malformed chunk size");
+        }
+
+        switch (b)
+        {
+            case (byte)';' or (byte)' ' or (byte)'\t':
+                _state = State.Extension;
+                return default;
+            case (byte)'\r':
+                _state = State.SizeLineFeed;
+                return default;
+            case (byte)'\n':
+                return EndSizeLine();
+            default:
+                return HttpParseError.Malformed("malformed chunk size");
+        }
+    }
+
+    private HttpParseError ParseExtension(byte b)
+    {
+        if (++_lineBytes > MaxSizeLineBytes)
+        {
+            return HttpParseError.Malformed("chunk extension too long");
+        }
+
+        if (b == '\r')
+        {
+            _state = State.SizeLineFeed;
+        }
+        else if (b == '\n')
+        {
+            return EndSizeLine();
+        }
+
+        return default;
+    }
+
+    private HttpParseError ParseSizeLineFeed(byte b) =>
+        b == '\n' ? EndSizeLine() : HttpParseError.Malformed("a bare CR in a chunk size line");
+
+    private HttpParseError ParseDataEnd(byte b)
+    {
+        switch (b)
+        {
+            case (byte)'\r':
+                _state = State.DataLineFeed;
+                return default;
+            case (byte)'\n':
+                StartSizeLine();
+                return default;
+            default:
+                return HttpParseError.Malformed("chunk data longer than its size");
+        }
+    }
+
+    private HttpParseError ParseDataLineFeed(byte b)
+    {
+        if (b != '\n')
+        {
+            return HttpParseError.Malformed("chunk data not followed by CRLF");
+        }
+
+        StartSizeLine();
+        return default;
+    }
+
+    private HttpParseError ParseTrailerLineStart(byte b)
+    {
+        switch (b)
+        {
+            case (byte)'\r':
+                _state = State.TrailerEndLineFeed;
+                return default;
+            case (byte)'\n':
+                _state = State.Done;
+                return default;
+            default:
+                _state = State.TrailerLine;
+                return CountTrailerByte();
+        }
+    }
+
+    private HttpParseError ParseTrailerLine(byte b)
+    {
+        if (b == '\r')
+        {
+            _state = State.TrailerLineFeed;
+        }
+        else if (b == '\n')
+        {
+            _state = State.TrailerLineStart;
+        }
+
+        return CountTrailerByte();
+    }
+
+    private HttpParseError ParseTrailerLineFeed(byte b)
+    {
+        if (b != '\n')
+        {
+            return HttpParseError.Malformed("a bare CR in a trailer field");
+        }
+
+        _state = State.TrailerLineStart;
+        return default;
+    }
+
+    private HttpParseError ParseTrailerEndLineFeed(byte b)
+    {
+        if (b != '\n')
+        {
+            return HttpParseError.Malformed("malformed trailer section");
+        }
+
+        _state = State.Done;
+        return default;
+    }
+
+    private HttpParseError EndSizeLine()
+    {
         if (_chunkRemaining == 0)
         {
             _state = State.TrailerLineStart;
-            return true;
+            return default;
         }
 
         if (_chunkRemaining > _maxBodyBytes - BodyBytes)
         {
-            error = new HttpParseError(413, $"the request body exceeds {_maxBodyBytes} bytes");
-            return false;
+            return new HttpParseError(413, $"the request body exceeds {_maxBodyBytes} bytes");
         }
 
         BodyBytes += _chunkRemaining;
         _state = State.Data;
-        return true;
+        return default;
     }
 
     private void StartSizeLine()
@@ -256,23 +266,8 @@ internal sealed class ChunkedBodyDecoder
         _lineBytes = 0;
     }
 
-    private bool CountTrailer(out HttpParseError error)
-    {
-        error = default;
-        if (++_trailerBytes > MaxTrailerBytes)
-        {
-            error = HttpParseError.Malformed("trailer section too large");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static int Fail(out HttpParseError error, string message)
-    {
-        error = HttpParseError.Malformed(message);
-        return 0;
-    }
+    private HttpParseError CountTrailerByte() =>
+        ++_trailerBytes > MaxTrailerBytes ? HttpParseError.Malformed("trailer section too large") : default;
 
     private static int HexValue(byte b) => b switch
     {

@@ -5,29 +5,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using Tokentap.Engine.Clients;
 
 namespace Tokentap.Engine.Proxy;
 
 /// <summary>
-/// Forwards one exchange. The client path is: read upstream chunk, write it to the client, then post a copy to the
-/// exchange's tap pump; nothing on that path waits for the observer, logs, or allocates per chunk.
+/// Forwards one exchange: reads the request, sends it upstream and hands the response to a <see cref="ResponseRelay"/>
+/// (or relays a WebSocket upgrade); failures before a response are answered in the proxy's own error format.
 /// </summary>
 internal sealed class ExchangeForwarder
 {
-    /// <summary>Bytes read from upstream per chunk.</summary>
-    private const int ChunkSize = 16 * 1024;
-
-    /// <summary>Room before a chunk for its chunked-coding size line (8 hex digits + CRLF).</summary>
-    private const int ChunkPrefix = 10;
-
-    private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
-
-    /// <summary>How long an upstream read may still finish after the client hung up, to learn whether the body was complete.</summary>
-    private static readonly TimeSpan ClientGoneGrace = TimeSpan.FromSeconds(1);
-
     private readonly ProxyContext _context;
     private readonly ClientProcessLookup _client;
 
@@ -35,14 +23,6 @@ internal sealed class ExchangeForwarder
     {
         _context = context;
         _client = client;
-    }
-
-    private enum ResponseFraming
-    {
-        None,
-        ContentLength,
-        Chunked,
-        CloseDelimited,
     }
 
     /// <summary>Runs the exchange; returns true when the client connection may serve another request.</summary>
@@ -66,14 +46,14 @@ internal sealed class ExchangeForwarder
         var clientProcess = target.Observed ? await _client.GetAsync().ConfigureAwait(false) : null;
         var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc, clientProcess);
 
-        var pump = target.Observed ? BeginObserving(request, label) : null;
+        var observed = new ObservedExchange(target.Observed ? BeginObserving(request, label) : null, label, startedTimestamp);
         if (bodyError.IsError)
         {
             statistics.Record(ProxyFailureKind.MalformedRequest, $"{label}: {bodyError.StatusCode} {bodyError.Message}");
             await ProxyResponses.TryWriteErrorAsync(client, bodyError.StatusCode, bodyError.Message, close: true, abort).ConfigureAwait(false);
-            pump?.Complete(new ExchangeCompletion
+            observed.Pump?.Complete(new ExchangeCompletion
             {
-                DurationMs = ElapsedMs(startedTimestamp),
+                DurationMs = observed.ElapsedMs,
                 ProxyStatusCode = bodyError.StatusCode,
                 UpstreamError = "request refused: " + bodyError.Message,
             });
@@ -99,21 +79,22 @@ internal sealed class ExchangeForwarder
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or AuthenticationException or SocketException)
         {
-            return await FailBeforeResponseAsync(client, ex, target, uri, label, pump, startedTimestamp, clientGone, headersTimeout).ConfigureAwait(false);
+            return await FailBeforeResponseAsync(client, ex, target, uri, observed, clientGone, headersTimeout).ConfigureAwait(false);
         }
 
         using (response)
         {
-            var ttfbMs = ElapsedMs(startedTimestamp);
+            var ttfbMs = observed.ElapsedMs;
             var statusCode = (int)response.StatusCode;
             if (isUpgrade && statusCode == 101)
             {
-                return await RelayUpgradeAsync(client, input, response, pump, startedTimestamp, ttfbMs, exchange.Token).ConfigureAwait(false);
+                return await RelayUpgradeAsync(client, input, response, observed, ttfbMs, exchange.Token).ConfigureAwait(false);
             }
 
             var framing = ChooseFraming(head, response);
             var keepAlive = head.KeepAlive && framing != ResponseFraming.CloseDelimited && !_context.IsStopping;
-            return await RelayResponseAsync(client, response, framing, keepAlive, pump, label, startedTimestamp, ttfbMs, clientGone, exchange.Token).ConfigureAwait(false);
+            var relay = new ResponseRelay(_context, client, observed, clientGone, response, framing);
+            return await relay.RunAsync(keepAlive, ttfbMs, exchange.Token).ConfigureAwait(false);
         }
     }
 
@@ -128,7 +109,7 @@ internal sealed class ExchangeForwarder
         var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc, _client.Known);
         BeginObserving(request, label)?.Complete(new ExchangeCompletion
         {
-            DurationMs = ElapsedMs(startedTimestamp),
+            DurationMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds,
             ProxyStatusCode = error.StatusCode,
             UpstreamError = "request refused: " + error.Message,
         });
@@ -257,9 +238,7 @@ internal sealed class ExchangeForwarder
         Exception exception,
         ExchangeTarget target,
         Uri uri,
-        string label,
-        TapPump? pump,
-        long startedTimestamp,
+        ObservedExchange observed,
         CancellationTokenSource clientGone,
         CancellationTokenSource headersTimeout)
     {
@@ -270,7 +249,7 @@ internal sealed class ExchangeForwarder
         if (clientGone.IsCancellationRequested)
         {
             statistics.Count(ProxyFailureKind.ClientAborted);
-            pump?.Complete(new ExchangeCompletion { DurationMs = ElapsedMs(startedTimestamp), ClientAborted = true, UpstreamError = "the client went away before the response started" });
+            observed.Pump?.Complete(new ExchangeCompletion { DurationMs = observed.ElapsedMs, ClientAborted = true, UpstreamError = "the client went away before the response started" });
             return false;
         }
 
@@ -278,14 +257,14 @@ internal sealed class ExchangeForwarder
         {
             status = 503;
             error = "the proxy stopped before the upstream answered";
-            statistics.Record(ProxyFailureKind.UpstreamCut, $"{label}: {error}");
+            statistics.Record(ProxyFailureKind.UpstreamCut, $"{observed.Label}: {error}");
         }
         else if (exception is OperationCanceledException && headersTimeout.IsCancellationRequested)
         {
             status = 504;
             var seconds = _context.Options.UpstreamResponseHeadersTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
             error = $"{target.Authority}{via} sent no response headers within {seconds} s";
-            statistics.Record(ProxyFailureKind.UpstreamTimeout, $"{label}: {error}");
+            statistics.Record(ProxyFailureKind.UpstreamTimeout, $"{observed.Label}: {error}");
         }
         else if (FindInner<AuthenticationException>(exception) is not null)
         {
@@ -293,17 +272,17 @@ internal sealed class ExchangeForwarder
             var reason = _context.Upstream.TakeCertificateRejection(uri.IdnHost)
                 ?? FindInner<AuthenticationException>(exception)!.Message;
             error = $"the certificate of {target.Authority}{via} was rejected: {reason}; nothing was sent";
-            statistics.Record(ProxyFailureKind.UpstreamCertificate, $"{label}: {error}");
+            statistics.Record(ProxyFailureKind.UpstreamCertificate, $"{observed.Label}: {error}");
         }
         else
         {
             status = 502;
             error = $"could not reach {target.Authority}{via}: {DescribeConnectFailure(exception)}";
-            statistics.Record(ProxyFailureKind.UpstreamUnreachable, $"{label}: {error}");
+            statistics.Record(ProxyFailureKind.UpstreamUnreachable, $"{observed.Label}: {error}");
         }
 
         var written = await ProxyResponses.TryWriteErrorAsync(client, status, error, close: _context.IsStopping, _context.Abort).ConfigureAwait(false);
-        pump?.Complete(new ExchangeCompletion { DurationMs = ElapsedMs(startedTimestamp), ProxyStatusCode = status, UpstreamError = error });
+        observed.Pump?.Complete(new ExchangeCompletion { DurationMs = observed.ElapsedMs, ProxyStatusCode = status, UpstreamError = error });
         return written && !_context.IsStopping;
     }
 
@@ -323,199 +302,15 @@ internal sealed class ExchangeForwarder
         return head.MinorVersion >= 1 ? ResponseFraming.Chunked : ResponseFraming.CloseDelimited;
     }
 
-    private async Task<bool> RelayResponseAsync(
-        Stream client,
-        HttpResponseMessage response,
-        ResponseFraming framing,
-        bool keepAlive,
-        TapPump? pump,
-        string label,
-        long startedTimestamp,
-        double ttfbMs,
-        CancellationTokenSource clientGone,
-        CancellationToken cancellationToken)
-    {
-        var collect = pump is null ? null : new HeaderList();
-        var chunked = framing == ResponseFraming.Chunked;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096 + ChunkPrefix + ChunkSize + 2);
-        long responseBytes = 0;
-        string? upstreamError = null;
-        var clientAborted = false;
-        var bodyEnded = false;
-
-        // Upstream reads outlive the client by a grace period: a client that hangs up right after the last byte it
-        // needs (an SDK that stops at [DONE], curl piped into a pager that quits) must not turn the upstream's end of
-        // body, usually already on its way, into a cancelled read. Only bytes that then arrive make it an abort.
-        using var upstreamReads = CancellationTokenSource.CreateLinkedTokenSource(_context.Abort);
-        using var graceAfterClientGone = clientGone.Token.Register(
-            static state => ((CancellationTokenSource)state!).CancelAfter(ClientGoneGrace),
-            upstreamReads);
-        try
-        {
-            var headLength = ResponseHeadWriter.Write(ref buffer, ChunkPrefix + ChunkSize + 2, response, chunked, close: !keepAlive, keepUpgrade: false, collect);
-            if (pump is not null)
-            {
-                var encoding = response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var values) ? string.Join(",", values) : null;
-                pump.PostHead(new ExchangeResponseHead { StatusCode = (int)response.StatusCode, Headers = collect!, TimeToFirstByteMs = ttfbMs }, encoding);
-            }
-
-            Stream? body = null;
-            if (framing != ResponseFraming.None)
-            {
-                body = await response.Content.ReadAsStreamAsync(upstreamReads.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                bodyEnded = true;
-            }
-
-            // A small fixed-length body usually arrives with its head: send both in one write (one TLS record).
-            var contentLength = framing == ResponseFraming.ContentLength ? response.Content.Headers.ContentLength ?? -1 : -1;
-            var pendingHead = contentLength is > 0 and <= ChunkSize;
-            if (!pendingHead)
-            {
-                if (!await TryWriteClientAsync(client, buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false))
-                {
-                    clientAborted = true;
-                }
-            }
-
-            // A fixed-length body ends with its last byte: no further read, which could only race the client's hang-up.
-            if (contentLength == 0)
-            {
-                bodyEnded = true;
-            }
-
-            while (body is not null && !clientAborted && !bodyEnded)
-            {
-                var dataOffset = pendingHead ? headLength : ChunkPrefix;
-                int n;
-                try
-                {
-                    n = await body.ReadAsync(buffer.AsMemory(dataOffset, ChunkSize), upstreamReads.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
-                {
-                    if (clientGone.IsCancellationRequested)
-                    {
-                        clientAborted = true;
-                    }
-                    else
-                    {
-                        upstreamError = _context.Abort.IsCancellationRequested
-                            ? "cut: the proxy stopped during the response"
-                            : $"the upstream connection broke mid-response: {ex.Message}";
-                    }
-
-                    break;
-                }
-
-                if (n == 0)
-                {
-                    if (pendingHead && !await TryWriteClientAsync(client, buffer.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false))
-                    {
-                        clientAborted = true;
-                    }
-
-                    pendingHead = false;
-                    bodyEnded = !clientAborted;
-                    break;
-                }
-
-                // Bytes the upstream sent after the client left can never reach it.
-                if (clientGone.IsCancellationRequested)
-                {
-                    responseBytes += n;
-                    clientAborted = true;
-                    break;
-                }
-
-                responseBytes += n;
-                Memory<byte> outgoing;
-                if (pendingHead)
-                {
-                    outgoing = buffer.AsMemory(0, headLength + n);
-                    pendingHead = false;
-                }
-                else if (chunked)
-                {
-                    var start = WriteChunkPrefix(buffer, n);
-                    buffer[ChunkPrefix + n] = (byte)'\r';
-                    buffer[ChunkPrefix + n + 1] = (byte)'\n';
-                    outgoing = buffer.AsMemory(start, ChunkPrefix - start + n + 2);
-                }
-                else
-                {
-                    outgoing = buffer.AsMemory(ChunkPrefix, n);
-                }
-
-                if (!await TryWriteClientAsync(client, outgoing, cancellationToken).ConfigureAwait(false))
-                {
-                    clientAborted = true;
-                    break;
-                }
-
-                pump?.PostBody(buffer.AsSpan(dataOffset, n));
-                bodyEnded = contentLength > 0 && responseBytes >= contentLength;
-            }
-
-            // The end marker is the proxy's own: a client that left after the last data byte lost nothing upstream sent.
-            if (bodyEnded && chunked && !await TryWriteClientAsync(client, LastChunk, cancellationToken).ConfigureAwait(false))
-            {
-                keepAlive = false;
-            }
-        }
-        catch (OperationCanceledException) when (bodyEnded)
-        {
-            // Only the end marker was cancelled (the client left, or the proxy stops): the body itself was delivered.
-            keepAlive = false;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
-        {
-            if (clientGone.IsCancellationRequested)
-            {
-                clientAborted = true;
-            }
-            else
-            {
-                upstreamError ??= _context.Abort.IsCancellationRequested
-                    ? "cut: the proxy stopped during the response"
-                    : $"the upstream response failed: {ex.Message}";
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (clientAborted)
-        {
-            _context.Statistics.Count(ProxyFailureKind.ClientAborted);
-        }
-        else if (upstreamError is not null)
-        {
-            _context.Statistics.Record(ProxyFailureKind.UpstreamCut, $"{label}: {upstreamError}");
-        }
-
-        pump?.Complete(new ExchangeCompletion
-        {
-            DurationMs = ElapsedMs(startedTimestamp),
-            ClientAborted = clientAborted,
-            UpstreamError = upstreamError,
-            ResponseBytes = responseBytes,
-        });
-        return keepAlive && !clientAborted && upstreamError is null && !clientGone.IsCancellationRequested;
-    }
-
     private async Task<bool> RelayUpgradeAsync(
         Stream client,
         ClientInput input,
         HttpResponseMessage response,
-        TapPump? pump,
-        long startedTimestamp,
+        ObservedExchange observed,
         double ttfbMs,
         CancellationToken cancellationToken)
     {
+        var pump = observed.Pump;
         var collect = pump is null ? null : new HeaderList();
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         long serverToClient = 0;
@@ -551,42 +346,11 @@ internal sealed class ExchangeForwarder
 
         pump?.Complete(new ExchangeCompletion
         {
-            DurationMs = ElapsedMs(startedTimestamp),
+            DurationMs = observed.ElapsedMs,
             UpstreamError = upstreamError,
             ResponseBytes = serverToClient,
         });
         return false;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> TryWriteClientAsync(Stream client, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Writes "hex-size CRLF" so that it ends right before the data; returns where it starts.</summary>
-    private static int WriteChunkPrefix(byte[] buffer, int size)
-    {
-        var position = ChunkPrefix - 2;
-        buffer[position] = (byte)'\r';
-        buffer[position + 1] = (byte)'\n';
-        do
-        {
-            var digit = size & 0xF;
-            buffer[--position] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
-            size >>= 4;
-        }
-        while (size != 0);
-
-        return position;
     }
 
     private static string DescribeConnectFailure(Exception exception)
@@ -637,6 +401,4 @@ internal sealed class ExchangeForwarder
         var path = query < 0 ? pathAndQuery : pathAndQuery[..query];
         return path.Length > 120 ? path[..120] : path;
     }
-
-    private static double ElapsedMs(long startedTimestamp) => Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
 }

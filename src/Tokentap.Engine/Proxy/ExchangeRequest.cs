@@ -59,29 +59,3 @@ public sealed class ExchangeRequest
         BodyReplaced = true;
     }
 }
-
-/// <summary>How a request reached the proxy.</summary>
-public enum ProxyRoute
-{
-    /// <summary>Through a CONNECT tunnel that the proxy decrypted (HTTPS_PROXY clients).</summary>
-    Connect,
-
-    /// <summary>Origin-form request under /anthropic, /openai or /gemini (base-URL mode).</summary>
-    BaseUrl,
-
-    /// <summary>Absolute-form http:// request (plain HTTP proxy).</summary>
-    PlainHttp,
-}
-
-/// <summary>Attribution attached to every exchange a listener serves.</summary>
-public sealed record ExchangeTags(string? Session, string? App, string? Project)
-{
-    public static readonly ExchangeTags None = new(null, null, null);
-}
-
-/// <summary>Direction of a WebSocket message.</summary>
-public enum WebSocketMessageDirection
-{
-    ClientToServer,
-    ServerToClient,
-}

@@ -1,7 +1,6 @@
 // Which hosts the proxy decrypts and observes: exact names and "*.suffix" wildcards, matched case-insensitively, each
 // optionally with the wire format the user says it speaks ("api.perplexity.ai=openai-chat").
-using System.Globalization;
-using System.Net;
+using Tokentap.Engine.Certificates;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -29,8 +28,6 @@ public sealed class InterceptHostList
         "api.x.ai",
         "api.together.xyz",
     };
-
-    private static readonly IdnMapping Idn = new();
 
     private readonly HashSet<string> _exact;
     private readonly string[] _suffixes;
@@ -135,7 +132,7 @@ public sealed class InterceptHostList
     /// <summary>
     /// Splits and validates one entry: "host" or "host=format". The format name is lower-cased and must be letters,
     /// digits and hyphens (which names exist is the observer's business); the host goes through
-    /// <see cref="NormalizePattern"/>.
+    /// <see cref="HostPattern.Normalize"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The entry is not valid; the message quotes it.</exception>
     public static (string Pattern, string? Format) ParseEntry(string entry)
@@ -144,7 +141,7 @@ public sealed class InterceptHostList
         var equals = entry.IndexOf('=', StringComparison.Ordinal);
         if (equals < 0)
         {
-            return (NormalizePattern(entry), null);
+            return (HostPattern.Normalize(entry), null);
         }
 
         var format = entry[(equals + 1)..].Trim().ToLowerInvariant();
@@ -158,47 +155,6 @@ public sealed class InterceptHostList
             throw new ArgumentException($"'{entry}' names no host before '=' (expected host=format, e.g. api.perplexity.ai=openai-chat).");
         }
 
-        return (NormalizePattern(entry[..equals]), format);
-    }
-
-    /// <summary>
-    /// Lower-cases and validates one pattern; IDN names become their ASCII form. IP addresses are refused: the
-    /// certificate authority's name constraints exclude every address, so an address can never be intercepted.
-    /// </summary>
-    public static string NormalizePattern(string pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        var p = pattern.Trim().TrimEnd('.');
-        var wildcard = p.StartsWith("*.", StringComparison.Ordinal);
-        var name = wildcard ? p[2..] : p;
-        if (name.Length == 0 || IPAddress.TryParse(name.Trim('[', ']'), out _))
-        {
-            throw new ArgumentException($"'{pattern}' is not a DNS host name (IP addresses cannot be intercepted).");
-        }
-
-        string ascii;
-        try
-        {
-            ascii = Idn.GetAscii(name).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
-        }
-
-        foreach (var label in ascii.Split('.'))
-        {
-            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-            {
-                throw new ArgumentException($"'{pattern}' is not a valid DNS host name.");
-            }
-        }
-
-        if (wildcard && !ascii.Contains('.', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{pattern}' is too broad: a wildcard needs at least two labels after '*.'.");
-        }
-
-        return wildcard ? "*." + ascii : ascii;
+        return (HostPattern.Normalize(entry[..equals]), format);
     }
 }

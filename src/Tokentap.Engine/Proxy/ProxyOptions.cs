@@ -10,8 +10,8 @@ public sealed record ProxyOptions
     /// <summary>The default upstream response-headers timeout: generous, because a model may think before it answers.</summary>
     public static readonly TimeSpan DefaultUpstreamResponseHeadersTimeout = TimeSpan.FromSeconds(300);
 
-    /// <summary>The signing CA for intercepted hosts; it must permit every intercept pattern.</summary>
-    public required CertificateAuthority CertificateAuthority { get; init; }
+    /// <summary>The signing CA for intercepted hosts (only its leaves are used); it must cover every intercept pattern.</summary>
+    public required ILeafCertificateSource CertificateAuthority { get; init; }
 
     /// <summary>Receives the exchanges on intercepted hosts; null leaves traffic unobserved.</summary>
     public IExchangeObserver? Observer { get; init; }

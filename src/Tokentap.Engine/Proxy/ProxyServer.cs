@@ -47,12 +47,12 @@ public sealed class ProxyServer : IAsyncDisposable
     public ProxyStatistics Statistics { get; } = new();
 
     /// <summary>
-    /// Binds and starts accepting. Throws when the port is taken on 127.0.0.1, or when the CA does not permit every
-    /// intercept pattern (open the CA with the same list first).
+    /// Binds and starts accepting, then returns at once (connections are served on background work). Throws when the
+    /// port is taken on 127.0.0.1, or when the CA does not permit every intercept pattern (open the CA with the same
+    /// list first).
     /// </summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    public void Start()
     {
-        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             if (_context is not null)
@@ -111,8 +111,6 @@ public sealed class ProxyServer : IAsyncDisposable
                 _acceptLoops.Add(AcceptLoopAsync(listener, context));
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -90,7 +90,8 @@ public sealed class TokentapRuntime : IDisposable
             var server = new ProxyServer(options);
             try
             {
-                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                server.Start();
             }
             catch (SocketException) when (request.FallBackToNextFreePort && port is > 0 and < 65535 && attempt < 100)
             {

@@ -1,9 +1,6 @@
-// Maps RateLimitSnapshot to a sub-document by reflection, so members added to it later are stored without a change here.
-using System.Globalization;
-using System.Linq.Expressions;
+// Stores RateLimitSnapshot in usage chunks by reflection, so members added to it later are stored without a change here.
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
@@ -49,13 +46,9 @@ internal static class RateLimitDocument
     private static readonly (PropertyInfo Property, string Field)[] Fields =
         Properties.Select(p => (p, ShortNames.GetValueOrDefault(p.Name, p.Name))).ToArray();
 
-    // Compiled setters: reading happens for most events of a query, and PropertyInfo.SetValue is slow.
-    private static readonly Dictionary<string, (Type Type, Action<RateLimitSnapshot, object> Set)> ByField =
-        Fields.ToDictionary(f => f.Field, f => (f.Property.PropertyType, CompileSetter(f.Property)), StringComparer.Ordinal);
-
     // Typed setters for reading chunks, by stored name.
-    private static readonly Dictionary<string, Member> MembersByField =
-        Fields.ToDictionary(f => f.Field, f => Member.For(f.Property), StringComparer.Ordinal);
+    private static readonly Dictionary<string, RateLimitMember> MembersByField =
+        Fields.ToDictionary(f => f.Field, f => RateLimitMember.For(f.Property), StringComparer.Ordinal);
 
     /// <summary>The property types this mapping stores exactly.</summary>
     public static bool IsSupported(Type type)
@@ -63,35 +56,6 @@ internal static class RateLimitDocument
         var t = Nullable.GetUnderlyingType(type) ?? type;
         return t == typeof(string) || t == typeof(long) || t == typeof(int) || t == typeof(double) || t == typeof(bool)
             || t == typeof(decimal) || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(TimeSpan);
-    }
-
-    public static BsonDocument ToDocument(RateLimitSnapshot snapshot)
-    {
-        var doc = new BsonDocument();
-        foreach (var (property, field) in Fields)
-        {
-            var value = property.GetValue(snapshot);
-            if (value is not null)
-            {
-                doc[field] = ToBson(value);
-            }
-        }
-
-        return doc;
-    }
-
-    public static RateLimitSnapshot FromDocument(BsonDocument doc)
-    {
-        var snapshot = new RateLimitSnapshot();
-        foreach (var (name, value) in doc)
-        {
-            if (ByField.TryGetValue(name, out var property) && TryFromBson(value, property.Type, out var converted))
-            {
-                property.Set(snapshot, converted!);
-            }
-        }
-
-        return snapshot;
     }
 
     // Type tags of rate-limit values in a usage chunk: part of the file format, never renumber or reuse one.
@@ -107,7 +71,7 @@ internal static class RateLimitDocument
     private const byte TimeSpanTag = 10;
 
     /// <summary>Writes the non-null members as a count and (name, type, value) triples; names go to the string table.</summary>
-    public static void Write(ref ChunkWriter writer, UsageChunkCodec.StringTable strings, RateLimitSnapshot snapshot)
+    public static void Write(ref ChunkWriter writer, ChunkStringTable strings, RateLimitSnapshot snapshot)
     {
         var values = new object?[Fields.Length];
         var count = 0;
@@ -144,20 +108,20 @@ internal static class RateLimitDocument
     }
 
     /// <summary>
-    /// Reads what <see cref="Write"/> wrote. Lenient like <see cref="FromDocument"/>: a name no member has (a removed
+    /// Reads what <see cref="Write"/> wrote. Lenient: a name no member has (a removed
     /// member) or a value that does not fit the member's type is skipped. <paramref name="members"/> caches, per
     /// string-table index, the member a name resolves to (one array per chunk; null until the first rate limits).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static RateLimitSnapshot Read(ref ChunkReader reader, string[] strings, ref Member?[]? members)
+    public static RateLimitSnapshot Read(ref ChunkReader reader, string[] strings, ref RateLimitMember?[]? members)
     {
-        members ??= new Member?[strings.Length];
+        members ??= new RateLimitMember?[strings.Length];
         var snapshot = new RateLimitSnapshot();
         var count = reader.ReadVarint();
         for (ulong i = 0; i < count; i++)
         {
             var nameIndex = reader.ReadIndex(strings.Length);
-            var member = members[nameIndex] ??= MembersByField.GetValueOrDefault(strings[nameIndex]) ?? Member.Unknown;
+            var member = members[nameIndex] ??= MembersByField.GetValueOrDefault(strings[nameIndex]) ?? RateLimitMember.Unknown;
             switch (reader.ReadByte())
             {
                 case StringTag: member.Set(snapshot, strings[reader.ReadIndex(strings.Length)]); break;
@@ -177,64 +141,6 @@ internal static class RateLimitDocument
         return snapshot;
     }
 
-    /// <summary>
-    /// One member of <see cref="RateLimitSnapshot"/> with a setter typed by its value type (no boxing when reading
-    /// chunks). Numbers convert between number types when they fit; other mismatches are skipped.
-    /// </summary>
-    internal sealed class Member
-    {
-        public static readonly Member Unknown = new(null);
-
-        private readonly Delegate? _set;
-
-        private Member(Delegate? set) => _set = set;
-
-        public static Member For(PropertyInfo property)
-        {
-            var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var target = Expression.Parameter(typeof(RateLimitSnapshot));
-            var value = Expression.Parameter(valueType);
-            var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
-            var delegateType = typeof(Action<,>).MakeGenericType(typeof(RateLimitSnapshot), valueType);
-            return new Member(Expression.Lambda(delegateType, assign, target, value).Compile());
-        }
-
-        public void Set<T>(RateLimitSnapshot snapshot, T value)
-        {
-            if (_set is Action<RateLimitSnapshot, T> set)
-            {
-                set(snapshot, value);
-            }
-        }
-
-        public void SetNumber<T>(RateLimitSnapshot snapshot, T value)
-            where T : IConvertible
-        {
-            switch (_set)
-            {
-                case Action<RateLimitSnapshot, T> same: same(snapshot, value); break;
-                case Action<RateLimitSnapshot, long> toLong: Convert(value, typeof(long), v => toLong(snapshot, (long)v)); break;
-                case Action<RateLimitSnapshot, int> toInt: Convert(value, typeof(int), v => toInt(snapshot, (int)v)); break;
-                case Action<RateLimitSnapshot, double> toDouble: Convert(value, typeof(double), v => toDouble(snapshot, (double)v)); break;
-                case Action<RateLimitSnapshot, decimal> toDecimal: Convert(value, typeof(decimal), v => toDecimal(snapshot, (decimal)v)); break;
-                default: break;
-            }
-        }
-
-        private static void Convert<T>(T value, Type type, Action<object> set)
-            where T : IConvertible
-        {
-            try
-            {
-                set(value.ToType(type, CultureInfo.InvariantCulture));
-            }
-            catch (OverflowException)
-            {
-                // A number too large for the member's type (a type change across versions): skipped like other misfits.
-            }
-        }
-    }
-
     private static DateTimeOffset ReadOffsetInstant(ref ChunkReader reader)
     {
         var ticks = reader.ReadSigned();
@@ -247,80 +153,5 @@ internal static class RateLimitDocument
         {
             throw new UsageChunkException("Usage chunk holds an invalid instant.", ex);
         }
-    }
-
-    private static Action<RateLimitSnapshot, object> CompileSetter(PropertyInfo property)
-    {
-        var target = Expression.Parameter(typeof(RateLimitSnapshot));
-        var value = Expression.Parameter(typeof(object));
-        var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
-        return Expression.Lambda<Action<RateLimitSnapshot, object>>(assign, target, value).Compile();
-    }
-
-    private static BsonValue ToBson(object value) => value switch
-    {
-        string s => s,
-        long l => l,
-        int i => i,
-        double d => d,
-        bool b => b,
-        decimal m => m,
-        // UTC instants (the usual case: reset times from epoch seconds) as ticks; other offsets exactly as text.
-        DateTimeOffset o when o.Offset == TimeSpan.Zero => o.UtcTicks,
-        DateTimeOffset o => o.ToString("O", CultureInfo.InvariantCulture),
-        DateTime t => t.Kind == DateTimeKind.Local ? t.ToUniversalTime().Ticks : t.Ticks,
-        TimeSpan span => span.Ticks,
-        _ => BsonValue.Null,
-    };
-
-    private static bool TryFromBson(BsonValue value, Type propertyType, out object? converted)
-    {
-        converted = null;
-        var t = Nullable.GetUnderlyingType(propertyType) ?? propertyType;
-        if (t == typeof(string))
-        {
-            converted = value.IsString ? value.AsString : null;
-        }
-        else if (t == typeof(long) && value.IsNumber)
-        {
-            converted = value.AsInt64;
-        }
-        else if (t == typeof(int) && value.IsNumber)
-        {
-            converted = value.AsInt32;
-        }
-        else if (t == typeof(double) && value.IsNumber)
-        {
-            converted = value.AsDouble;
-        }
-        else if (t == typeof(decimal) && value.IsNumber)
-        {
-            converted = value.AsDecimal;
-        }
-        else if (t == typeof(bool) && value.IsBoolean)
-        {
-            converted = value.AsBoolean;
-        }
-        else if (t == typeof(DateTimeOffset))
-        {
-            if (value.IsInt64)
-            {
-                converted = new DateTimeOffset(value.AsInt64, TimeSpan.Zero);
-            }
-            else if (value.IsString && DateTimeOffset.TryParseExact(value.AsString, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            {
-                converted = parsed;
-            }
-        }
-        else if (t == typeof(DateTime) && value.IsInt64)
-        {
-            converted = new DateTime(value.AsInt64, DateTimeKind.Utc);
-        }
-        else if (t == typeof(TimeSpan) && value.IsInt64)
-        {
-            converted = new TimeSpan(value.AsInt64);
-        }
-
-        return converted is not null;
     }
 }

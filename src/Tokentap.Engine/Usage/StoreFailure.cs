@@ -1,16 +1,6 @@
 // Classifies exceptions from the usage store, so callers outside the engine never need LiteDB's types.
 namespace Tokentap.Engine.Usage;
 
-/// <summary>The kinds of failure reading or writing the usage database.</summary>
-public enum StoreFailureKind
-{
-    Busy,
-    NewerVersion,
-    AccessDenied,
-    Unavailable,
-    Damaged,
-}
-
 /// <summary>Classification of store exceptions.</summary>
 public static class StoreFailure
 {

@@ -6,25 +6,6 @@ using System.Text;
 
 namespace Tokentap.Engine.Usage;
 
-/// <summary>A stored event and the position (commit order) the store gave it.</summary>
-internal readonly record struct StoredEvent(long Position, UsageEvent Event)
-{
-    /// <summary>The event's UTC ticks (timestamps are stored and read back as UTC).</summary>
-    public long Ticks
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => UsageKeys.UtcTicks(Event.Timestamp);
-    }
-
-    /// <summary>Time order: timestamp, then position.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Compare(StoredEvent a, StoredEvent b)
-    {
-        var byTime = a.Ticks.CompareTo(b.Ticks);
-        return byTime != 0 ? byTime : a.Position.CompareTo(b.Position);
-    }
-}
-
 /// <summary>
 /// Encodes the events of one chunk document. LiteDB spends most of a read on per-document and per-field work (a
 /// dictionary, a name string and a value object per field), so events are kept many to a document in this compact
@@ -81,7 +62,7 @@ internal static class UsageChunkCodec
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
     {
-        var strings = new StringTable();
+        var strings = new ChunkStringTable();
         var body = new ChunkWriter(events.Count * 64);
         body.WriteVarint((ulong)events.Count);
         long ticks = 0, position = 0;
@@ -215,7 +196,7 @@ internal static class UsageChunkCodec
         }
 
         var count = reader.ReadCount(20);
-        RateLimitDocument.Member?[]? members = null;
+        RateLimitMember?[]? members = null;
         long ticks = 0, position = 0;
         for (var n = 0; n < count; n++)
         {
@@ -289,224 +270,5 @@ internal static class UsageChunkCodec
         {
             fields |= 1 << field;
         }
-    }
-
-    /// <summary>The strings of a chunk, each written once and referred to by index.</summary>
-    internal sealed class StringTable
-    {
-        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-        private readonly List<string> _strings = [];
-
-        public int ByteCount { get; private set; }
-
-        public uint Index(string value)
-        {
-            if (!_index.TryGetValue(value, out var index))
-            {
-                index = _strings.Count;
-                _index.Add(value, index);
-                _strings.Add(value);
-                ByteCount += Encoding.UTF8.GetByteCount(value) + 5;
-            }
-
-            return (uint)index;
-        }
-
-        public void WriteTo(ref ChunkWriter writer)
-        {
-            writer.WriteVarint((ulong)_strings.Count);
-            foreach (var value in _strings)
-            {
-                writer.WriteString(value);
-            }
-        }
-    }
-}
-
-/// <summary>A growable little-endian byte writer with varints.</summary>
-internal struct ChunkWriter
-{
-    private byte[] _buffer;
-    private int _length;
-
-    public ChunkWriter(int capacity)
-    {
-        _buffer = new byte[Math.Max(capacity, 64)];
-        _length = 0;
-    }
-
-    public readonly int Length => _length;
-
-    public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
-
-    public void WriteByte(byte value) => Take(1)[0] = value;
-
-    public void WriteVarint(ulong value)
-    {
-        var span = Take(10);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[n++] = (byte)value;
-        _length -= 10 - n;
-    }
-
-    /// <summary>A signed value as a zigzag varint (small magnitudes, either sign, take few bytes).</summary>
-    public void WriteSigned(long value) => WriteVarint((ulong)((value << 1) ^ (value >> 63)));
-
-    public void WriteDouble(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
-
-    public void WriteGuid(Guid value)
-    {
-        if (!value.TryWriteBytes(Take(16)))
-        {
-            throw new InvalidOperationException("Guid did not fit in 16 bytes.");
-        }
-    }
-
-    public void WriteDecimal(decimal value)
-    {
-        Span<int> parts = stackalloc int[4];
-        decimal.GetBits(value, parts);
-        WriteVarint((uint)parts[3]);
-        WriteVarint((uint)parts[0]);
-        WriteVarint((uint)parts[1]);
-        WriteVarint((uint)parts[2]);
-    }
-
-    public void WriteString(string value)
-    {
-        var count = Encoding.UTF8.GetByteCount(value);
-        WriteVarint((ulong)count);
-        Encoding.UTF8.GetBytes(value, Take(count));
-    }
-
-    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Take(bytes.Length));
-
-    private Span<byte> Take(int count)
-    {
-        if (_length + count > _buffer.Length)
-        {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
-        }
-
-        var span = _buffer.AsSpan(_length, count);
-        _length += count;
-        return span;
-    }
-}
-
-/// <summary>Reads what <see cref="ChunkWriter"/> wrote; truncated or malformed input throws UsageChunkException.</summary>
-internal ref struct ChunkReader
-{
-    private readonly ReadOnlySpan<byte> _data;
-    private int _offset;
-
-    public ChunkReader(ReadOnlySpan<byte> data)
-    {
-        _data = data;
-        _offset = 0;
-    }
-
-    public readonly bool AtEnd => _offset == _data.Length;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte ReadByte() => _offset < _data.Length ? _data[_offset++] : throw Truncated();
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ulong ReadVarint()
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (_offset >= _data.Length)
-            {
-                throw Truncated();
-            }
-
-            var b = _data[_offset++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new UsageChunkException("Usage chunk has a varint longer than 64 bits.");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long ReadSigned()
-    {
-        var raw = ReadVarint();
-        return (long)(raw >> 1) ^ -(long)(raw & 1);
-    }
-
-    /// <summary>A count of items that take at least <paramref name="minBytesEach"/> bytes each of what is left.</summary>
-    public int ReadCount(int minBytesEach)
-    {
-        var count = ReadVarint();
-        return count <= (ulong)((_data.Length - _offset) / minBytesEach)
-            ? (int)count
-            : throw new UsageChunkException("Usage chunk holds a count larger than its bytes.");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ReadIndex(int count)
-    {
-        var index = ReadVarint();
-        return index < (ulong)count ? (int)index : throw new UsageChunkException("Usage chunk refers to a string it does not hold.");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Guid ReadGuid() => new(Take(16));
-
-    public decimal ReadDecimal()
-    {
-        var flags = (int)(uint)ReadVarint();
-        var lo = (int)(uint)ReadVarint();
-        var mid = (int)(uint)ReadVarint();
-        var hi = (int)(uint)ReadVarint();
-        try
-        {
-            return new decimal([lo, mid, hi, flags]);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageChunkException("Usage chunk holds an invalid decimal.", ex);
-        }
-    }
-
-    public string ReadString()
-    {
-        var count = ReadVarint();
-        if (count > int.MaxValue)
-        {
-            throw new UsageChunkException("Usage chunk holds a string longer than the chunk.");
-        }
-
-        return Encoding.UTF8.GetString(Take((int)count));
-    }
-
-    private static UsageChunkException Truncated() => new("Usage chunk ends in the middle of a value.");
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ReadOnlySpan<byte> Take(int count)
-    {
-        if (count > _data.Length - _offset)
-        {
-            throw Truncated();
-        }
-
-        var span = _data.Slice(_offset, count);
-        _offset += count;
-        return span;
     }
 }

@@ -6,13 +6,9 @@ using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
-/// <summary>Keys and time units shared by the writer, the readers and the schema migrations.</summary>
+/// <summary>Keys and time units shared by the writer and the readers.</summary>
 internal static class UsageKeys
 {
-    // Schema 1 and 2: LiteDB refuses index keys over 1023 bytes; longer unique keys were stored as a hash of the key.
-    private const int MaxKeyBytes = 512;
-    private const string HashedKeyPrefix = "sha256:";
-
     /// <summary>
     /// The unique key of schema 3, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
     /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/> (the event id: provider ids are not unique enough,
@@ -40,26 +36,6 @@ internal static class UsageKeys
 
     /// <summary>A key read back from the keys collection.</summary>
     public static UInt128 FromBson(BsonValue value) => BinaryPrimitives.ReadUInt128BigEndian(value.AsBinary);
-
-    /// <summary>
-    /// The unique key of schema 1 and 2 (the "k" field of an event document): the UTC day as yyyyMMdd and "|", then the
-    /// provider's request id, message id or the event id of that time (hashed when too long for a LiteDB index key).
-    /// Used by the migrations, which read and write files of those versions.
-    /// </summary>
-    public static string StoredKey(UsageEvent usageEvent)
-    {
-        // Schema 1 and 2 keyed an event by the provider's request id, else its message id, else the event id.
-        var uniqueKey = !string.IsNullOrEmpty(usageEvent.RequestId) ? "req:" + usageEvent.RequestId
-            : !string.IsNullOrEmpty(usageEvent.MessageId) ? "msg:" + usageEvent.MessageId
-            : "id:" + usageEvent.Id.ToString("N");
-        if (Encoding.UTF8.GetByteCount(uniqueKey) > MaxKeyBytes)
-        {
-            uniqueKey = HashedKeyPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(uniqueKey)));
-        }
-
-        var day = new DateTime(UtcTicks(usageEvent.Timestamp), DateTimeKind.Utc);
-        return day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "|" + uniqueKey;
-    }
 
     /// <summary>UTC ticks of an event timestamp; a Local timestamp is converted, an Unspecified one taken as UTC.</summary>
     public static long UtcTicks(DateTime timestamp) =>

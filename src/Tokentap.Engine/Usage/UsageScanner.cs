@@ -22,9 +22,6 @@ internal sealed class UsageScanner
 
     public UsageScanner(UsageDatabase database) => _database = database;
 
-    /// <summary>A half-open UTC tick range [Start, End).</summary>
-    public readonly record struct TickRange(long Start, long End);
-
     /// <summary>
     /// The tick ranges that can hold matching events: the whole filter range, or, when labels or status are filtered,
     /// only the hours whose rollup rows match (consecutive hours merged).
@@ -183,9 +180,6 @@ internal sealed class UsageScanner
                 : new UsageStoreDamagedException(_database.DatabasePath, damage);
         }
     }
-
-    /// <summary>Chunks of whole hours read in one unit of work, and where the next page starts.</summary>
-    public sealed record HourPage(List<BsonDocument> Chunks, bool Complete, long NextHour);
 
     /// <summary>
     /// Reads the chunks of hours [first, last] from one end, about <paramref name="limit"/> of them but always whole

@@ -7,15 +7,16 @@ namespace Tokentap.Engine.Usage;
 /// <summary>
 /// The schema version lives in the LiteDB header (USER_VERSION pragma). Version 0 is a new or empty file. Each
 /// migration step brings a file from version N-1 to N and must be safe to run again if interrupted, because the
-/// version is written only after the step has completed.
+/// version is written only after the step has completed. Versions before <see cref="OldestReadableVersion"/> were
+/// written only by pre-release builds and are refused (<see cref="UsageStoreVersionException.PreRelease"/>).
 /// </summary>
 internal static class UsageSchema
 {
-    /// <summary>The version this engine writes.</summary>
-    public const int CurrentVersion = 3;
+    /// <summary>The oldest version this engine reads: the first layout a release writes (events in chunks).</summary>
+    public const int OldestReadableVersion = 3;
 
-    /// <summary>Schema 1 and 2: one document per event (moved into chunks by version 3).</summary>
-    public const string LegacyEvents = "events";
+    /// <summary>The version this engine writes.</summary>
+    public const int CurrentVersion = OldestReadableVersion;
 
     /// <summary>Events, many to a document (see <see cref="UsageChunkDocument"/>).</summary>
     public const string Chunks = "chunks";
@@ -29,48 +30,53 @@ internal static class UsageSchema
     public const string Rollups = "rollups";
     public const string Values = "labels";
 
+    /// <summary>The one-document-per-event collection of pre-release files (schema 0 to 2); only looked for, never read.</summary>
+    private const string PreReleaseEvents = "events";
+
     private const string VersionPragma = "USER_VERSION";
 
-    // Each step brings a file from version N-1 to N; it returns false when it stopped at the deadline with work left
-    // (only the chunk migration does: the lock is then released for a moment and the step goes on after it).
-    private static readonly Func<LiteEngine, long, bool>[] Steps =
-    [
-        (engine, _) => Done(CreateVersion1, engine),
-        (engine, _) => Done(ScopeKeysToDay, engine),
-        MoveEventsToChunks,
-    ];
-
-    // Version 3 moves events over in transactions of this many, so an interrupted migration resumes where it stopped.
-    private const int MigrationBatch = 5000;
-    private const string MigratedThrough = "migrated-through";
+    // Steps[i] brings a file from OldestReadableVersion + i to the next version; it returns false when it stopped at the
+    // deadline with work left (the lock is then released for a moment and the step goes on after it). None yet:
+    // the first step that changes the layout adds itself here and raises CurrentVersion.
+    private static readonly Func<LiteEngine, long, bool>[] Steps = [];
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
 
     /// <summary>
-    /// Brings the open file to <see cref="CurrentVersion"/>; refuses files from a newer engine. Returns false when a
-    /// step stopped at <paramref name="deadline"/> (a <see cref="Environment.TickCount64"/> value) with work left: the
-    /// caller then lets other processes have the lock for a moment and calls again, so a long migration never holds
-    /// the lock longer than a unit of work should.
+    /// Brings the open file to <see cref="CurrentVersion"/>; refuses files from a newer engine and pre-release files.
+    /// Returns false when a step stopped at <paramref name="deadline"/> (a <see cref="Environment.TickCount64"/> value)
+    /// with work left: the caller then lets other processes have the lock for a moment and calls again, so a long
+    /// migration never holds the lock longer than a unit of work should.
     /// </summary>
-    public static bool Upgrade(LiteEngine engine, string databasePath, long deadline = long.MaxValue)
+    public static bool Upgrade(LiteEngine engine, string databasePath, long deadline = long.MaxValue) =>
+        Upgrade(engine, databasePath, deadline, Steps);
+
+    /// <summary>The migration path with its steps given (tests drive it with a synthetic next schema).</summary>
+    internal static bool Upgrade(LiteEngine engine, string databasePath, long deadline, IReadOnlyList<Func<LiteEngine, long, bool>> steps)
     {
+        var current = OldestReadableVersion + steps.Count;
         var version = ReadVersion(engine);
-        if (version > CurrentVersion)
+        if (version > current)
         {
-            throw new UsageStoreVersionException(databasePath, version, CurrentVersion);
+            throw new UsageStoreVersionException(databasePath, version, current);
         }
 
-        // A new file (or one without events) gets the current layout at once instead of building and dropping the old one.
-        if (version == 0 && !engine.GetCollectionNames().Contains(LegacyEvents, StringComparer.OrdinalIgnoreCase))
+        // A new file (or one without events) gets the current layout at once.
+        if (version == 0 && !engine.GetCollectionNames().Contains(PreReleaseEvents, StringComparer.OrdinalIgnoreCase))
         {
             CreateCurrent(engine);
-            engine.Pragma(VersionPragma, CurrentVersion);
+            engine.Pragma(VersionPragma, current);
             return true;
         }
 
-        for (; version < CurrentVersion; version++)
+        if (version < OldestReadableVersion)
         {
-            if (!Steps[version](engine, deadline))
+            throw UsageStoreVersionException.PreRelease(databasePath, version, OldestReadableVersion);
+        }
+
+        for (; version < current; version++)
+        {
+            if (!steps[version - OldestReadableVersion](engine, deadline))
             {
                 return false;
             }
@@ -78,12 +84,6 @@ internal static class UsageSchema
             engine.Pragma(VersionPragma, version + 1);
         }
 
-        return true;
-    }
-
-    private static bool Done(Action<LiteEngine> step, LiteEngine engine)
-    {
-        step(engine);
         return true;
     }
 
@@ -100,139 +100,5 @@ internal static class UsageSchema
     {
         engine.EnsureIndex(Rollups, "hour", BsonExpression.Create("$." + UsageRollupDocument.Hour), unique: false);
         engine.EnsureIndex(Values, "field", BsonExpression.Create("$." + UsageLabelDocument.Field), unique: false);
-    }
-
-    private static void CreateVersion1(LiteEngine engine)
-    {
-        engine.EnsureIndex(LegacyEvents, "key", BsonExpression.Create("$." + LegacyEventDocument.Key), unique: true);
-        engine.EnsureIndex(LegacyEvents, "time", BsonExpression.Create("$." + LegacyEventDocument.Order), unique: true);
-        EnsureRollupAndLabelIndexes(engine);
-    }
-
-    /// <summary>Version 2: unique keys carry the event's UTC day in front (see UsageKeys.StoredKey).</summary>
-    private static void ScopeKeysToDay(LiteEngine engine)
-    {
-        var changed = new List<BsonDocument>();
-        using (var reader = engine.Query(LegacyEvents, new Query()))
-        {
-            while (reader.Read())
-            {
-                var document = reader.Current.AsDocument;
-                var key = UsageKeys.StoredKey(LegacyEventDocument.FromDocument(document));
-                if (document[LegacyEventDocument.Key].AsString != key)
-                {
-                    document[LegacyEventDocument.Key] = key;
-                    changed.Add(document);
-                }
-            }
-        }
-
-        foreach (var chunk in changed.Chunk(1000))
-        {
-            engine.Update(LegacyEvents, chunk);
-        }
-    }
-
-    /// <summary>
-    /// Version 3: events move from one document each into chunks of their hour, keeping their positions; their keys
-    /// go to the keys collection. Each batch is one transaction that also records the last document moved, so a
-    /// migration cut short (a killed process, or the deadline of one hold of the lock) goes on after it the next time;
-    /// the old documents are then deleted in batches as well. Rollups and labels describe the same events and stay.
-    /// </summary>
-    private static bool MoveEventsToChunks(LiteEngine engine, long deadline)
-    {
-        EnsureChunkIndex(engine);
-        var moved = UsageWriter.ReadMeta(engine, MigratedThrough);
-        while (true)
-        {
-            var query = new Query { OrderBy = BsonExpression.Create("$._id"), Limit = MigrationBatch };
-            query.Where.Add(BsonExpression.Create("$._id > @0", moved));
-            var events = new List<StoredEvent>();
-            using (var reader = engine.Query(LegacyEvents, query))
-            {
-                while (reader.Read())
-                {
-                    var document = reader.Current.AsDocument;
-                    events.Add(new StoredEvent(LegacyEventDocument.PositionOf(document), LegacyEventDocument.FromDocument(document)));
-                }
-            }
-
-            if (events.Count == 0)
-            {
-                break;
-            }
-
-            moved = events[^1].Position;
-            try
-            {
-                MoveBatch(engine, events, moved, upsertKeys: false);
-            }
-            catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-            {
-                // Schema 2 keys are unique, so only a file edited by hand gets here: its events are kept as they were, the key once.
-                MoveBatch(engine, events, moved, upsertKeys: true);
-            }
-
-            if (Environment.TickCount64 >= deadline)
-            {
-                return false;
-            }
-        }
-
-        // Every event is in a chunk now. The old documents go in batches too (dropping a collection of a million
-        // documents in one go would hold the lock for most of a minute); the emptied collection is then dropped.
-        while (true)
-        {
-            var ids = new List<BsonValue>(MigrationBatch);
-            using (var reader = engine.Query(LegacyEvents, new Query { Select = BsonExpression.Create("{ _id: $._id }"), Limit = MigrationBatch }))
-            {
-                while (reader.Read())
-                {
-                    ids.Add(reader.Current["_id"]);
-                }
-            }
-
-            if (ids.Count == 0)
-            {
-                break;
-            }
-
-            engine.Delete(LegacyEvents, ids);
-            if (Environment.TickCount64 >= deadline)
-            {
-                return false;
-            }
-        }
-
-        engine.DropCollection(LegacyEvents);
-        engine.Delete(Meta, [MigratedThrough]);
-        return true;
-    }
-
-    private static void MoveBatch(LiteEngine engine, List<StoredEvent> events, long moved, bool upsertKeys)
-    {
-        engine.BeginTrans();
-        try
-        {
-            var keys = events.Select(e => new BsonDocument { ["_id"] = UsageKeys.ToBson(UsageKeys.KeyOf(e.Event)) });
-            if (upsertKeys)
-            {
-                engine.Upsert(Keys, keys, BsonAutoId.Int64);
-            }
-            else
-            {
-                engine.Insert(Keys, keys, BsonAutoId.Int64);
-            }
-
-            UsageWriter.Append(engine, events);
-            UsageWriter.SetLastPosition(engine, Math.Max(UsageWriter.LastPosition(engine), moved));
-            UsageWriter.WriteMeta(engine, MigratedThrough, moved);
-            engine.Commit();
-        }
-        catch
-        {
-            engine.Rollback();
-            throw;
-        }
     }
 }

@@ -31,16 +31,16 @@ internal sealed class UsageSummarizer
         var firstFullHour = (since + TimeSpan.TicksPerHour - 1) / TimeSpan.TicksPerHour;
         var endFullHour = until / TimeSpan.TicksPerHour;
         var rawHours = new SortedSet<long>();
-        var rawRanges = new List<UsageScanner.TickRange>();
+        var rawRanges = new List<TickRange>();
         if (firstFullHour >= endFullHour)
         {
-            rawRanges.Add(new UsageScanner.TickRange(since, until));
+            rawRanges.Add(new TickRange(since, until));
         }
         else
         {
             if (since < firstFullHour * TimeSpan.TicksPerHour)
             {
-                rawRanges.Add(new UsageScanner.TickRange(since, firstFullHour * TimeSpan.TicksPerHour));
+                rawRanges.Add(new TickRange(since, firstFullHour * TimeSpan.TicksPerHour));
             }
 
             var aligned = new Dictionary<long, bool>();
@@ -64,7 +64,7 @@ internal sealed class UsageSummarizer
             rawRanges.AddRange(UsageScanner.ToRanges(rawHours, since, until));
             if (endFullHour * TimeSpan.TicksPerHour < until)
             {
-                rawRanges.Add(new UsageScanner.TickRange(endFullHour * TimeSpan.TicksPerHour, until));
+                rawRanges.Add(new TickRange(endFullHour * TimeSpan.TicksPerHour, until));
             }
         }
 

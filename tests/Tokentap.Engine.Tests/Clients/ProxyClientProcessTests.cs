@@ -92,7 +92,7 @@ public sealed class ProxyClientProcessTests(ProxyTestEnvironment env)
     {
         env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
         var (observer, sink) = ExchangeDriver.NewObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(options with { Observer = observer });
+        await using var proxy = ProxyTestEnvironment.Start(options with { Observer = observer });
         Assert.Contains(proxy.Endpoints, e => e.Address.Equals(IPAddress.IPv6Loopback));
         var proxyUrl = ipv6 ? $"http://[::1]:{proxy.Port}" : $"http://127.0.0.1:{proxy.Port}";
         var url = baseUrl ? proxyUrl + "/anthropic/v1/messages" : "https://api.anthropic.com/v1/messages";

@@ -146,13 +146,17 @@ public sealed class ExtraHostTests
     }
 
     [Fact]
-    public void An_unknown_wire_format_gets_no_parser_instead_of_the_gemini_one()
+    public void A_route_in_a_wire_format_no_parser_reads_gets_no_tap_and_its_host_is_counted_as_unreadable()
     {
-        var (observer, _) = ExchangeDriver.NewObserver();
-        var request = ExchangeDriver.Request("llm.corp.example", "/v1/chat/completions", "{}");
+        var (observer, sink) = ExchangeDriver.NewObserver();
         var route = new ApiRoute("llm.corp.example", "chat.completions", (WireFormat)99);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new UsageTap(observer, route, request, RequestFacts.None, Encoding.UTF8.GetBytes("{}")));
-        Assert.Contains("99", error.Message, StringComparison.Ordinal);
+        Assert.Null(observer.BeginExchange(ExchangeDriver.Request("llm.corp.example", "/v1/chat/completions", "{}"), route));
+        Assert.Null(observer.BeginExchange(ExchangeDriver.Request("llm.corp.example", "/v1/chat/completions", "{}"), route));
+
+        Assert.Equal(new Dictionary<string, long> { ["llm.corp.example"] = 2 }, observer.UnreadableHosts);
+        Assert.Equal(1, observer.Failures);
+        Assert.Contains("llm.corp.example: POST /v1/chat/completions could not be read (no parser reads the wire format 99)", observer.LastFailure, StringComparison.Ordinal);
+        Assert.Empty(sink.Events);
     }
 }

@@ -41,7 +41,7 @@ public sealed class CompressionBombTests
         });
         var sink = new CapturingSink();
         var observer = new UsageObserver(ExchangeDriver.Prices, sink);
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
 
         // A first round of small compressed bodies warms up TLS, sockets and pools, so the baseline is the steady state.

@@ -35,7 +35,7 @@ public sealed class ProxyClientCloseTests
     {
         _env.Upstream.Map("POST", "/v1/close-after-json", MockResponses.Json(SmallJson));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
 
         for (var run = 0; run < Runs; run++)
         {
@@ -64,7 +64,7 @@ public sealed class ProxyClientCloseTests
             }
         });
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var expected = string.Concat(ChunkedParts);
 
         for (var run = 0; run < Runs; run++)
@@ -94,7 +94,7 @@ public sealed class ProxyClientCloseTests
             }
         });
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var expected = string.Concat(SseEvents);
 
         for (var run = 0; run < Runs; run++)
@@ -125,7 +125,7 @@ public sealed class ProxyClientCloseTests
     {
         _env.Upstream.Map("POST", "/v1/curl-close", MockResponses.Json(SmallJson));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var environment = new Dictionary<string, string>
         {
             ["HTTPS_PROXY"] = proxy.ProxyUri.ToString(),

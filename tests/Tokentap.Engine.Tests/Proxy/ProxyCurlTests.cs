@@ -16,7 +16,7 @@ public sealed class ProxyCurlTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/curl-stream", MockResponses.Stream(feed));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var environment = new Dictionary<string, string>
         {
             ["HTTPS_PROXY"] = proxy.ProxyUri.ToString(),
@@ -43,7 +43,7 @@ public sealed class ProxyCurlTests
     [Fact]
     public async Task Curl_without_the_tokentap_ca_fails_and_the_proxy_records_why()
     {
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         var environment = new Dictionary<string, string> { ["HTTPS_PROXY"] = proxy.ProxyUri.ToString() };
 
         var (exitCode, _, error) = await CurlProcess.RunAsync(environment, "--cacert", _env.TestCa.PemPath, "https://api.anthropic.com/v1/models");
@@ -63,7 +63,7 @@ public sealed class ProxyCurlTests
     public async Task Curl_through_the_proxy_to_an_unintercepted_host_sees_the_real_certificate()
     {
         _env.Upstream.Map("GET", "/curl-blind", MockResponses.Json("{\"blind\":true}"));
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         var environment = new Dictionary<string, string> { ["HTTPS_PROXY"] = proxy.ProxyUri.ToString() };
 
         var (exitCode, output, error) = await CurlProcess.RunAsync(

@@ -28,7 +28,7 @@ public sealed class ProxyErrorTests
                 ["api.openai.com"] = _env.Upstream.BaseUri,
             },
         };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(options);
+        await using var proxy = ProxyTestEnvironment.Start(options);
         using var client = _env.Client(proxy, maxConnectionsPerServer: 1);
 
         using var response = await client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent("{}"));
@@ -63,7 +63,7 @@ public sealed class ProxyErrorTests
         await using var upstream = await MockUpstream.StartAsync(certificate);
         upstream.Map("*", "/v1/messages", MockResponses.Json("{}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer, upstream));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer, upstream));
         using var client = _env.Client(proxy);
 
         using var response = await client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent("{\"secret\":\"prompt\"}"));
@@ -86,7 +86,7 @@ public sealed class ProxyErrorTests
         _env.Upstream.Map("POST", "/v1/hang", MockResponses.Hang(upstreamGaveUp));
         var observer = new RecordingObserver();
         var options = _env.Options(observer) with { UpstreamResponseHeadersTimeout = TimeSpan.FromMilliseconds(300) };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(options);
+        await using var proxy = ProxyTestEnvironment.Start(options);
         using var client = _env.Client(proxy);
 
         using var response = await client.PostAsync("https://api.openai.com/v1/hang", new StringContent("{}"));
@@ -113,7 +113,7 @@ public sealed class ProxyErrorTests
     [InlineData("CONNECT api.anthropic.com:99999 HTTP/1.1\r\n\r\n", 400)]
     public async Task Malformed_requests_get_an_error_and_the_connection_closes(string request, int status)
     {
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync(request);
@@ -129,7 +129,7 @@ public sealed class ProxyErrorTests
     [Fact]
     public async Task Headers_over_64_KiB_get_431()
     {
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
         var big = new StringBuilder("GET /anthropic/v1/models HTTP/1.1\r\nHost: x\r\n");
         for (var i = 0; big.Length <= 64 * 1024; i++)
@@ -148,7 +148,7 @@ public sealed class ProxyErrorTests
     public async Task Oversized_body_on_an_intercepted_route_gets_413_and_is_still_recorded()
     {
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { MaxRequestBodyBytes = 1000 });
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with { MaxRequestBodyBytes = 1000 });
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync("POST /anthropic/v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n");
@@ -165,7 +165,7 @@ public sealed class ProxyErrorTests
     public async Task Unknown_transfer_coding_on_an_intercepted_route_gets_501_and_is_still_recorded()
     {
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync("POST /openai/v1/responses HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n");
@@ -182,7 +182,7 @@ public sealed class ProxyErrorTests
     public async Task A_client_that_does_not_trust_the_tokentap_ca_is_recorded_as_a_tls_failure()
     {
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = TestClients.Create(proxy.ProxyUri, new[] { _env.TestCa.Certificate });
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("https://api.anthropic.com/v1/models"));
@@ -198,7 +198,7 @@ public sealed class ProxyErrorTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/abort", MockResponses.Stream(feed));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/abort") { Content = new StringContent("{}") };
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -224,7 +224,7 @@ public sealed class ProxyErrorTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/cut", MockResponses.Stream(feed));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/cut") { Content = new StringContent("{}") };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -28,7 +28,7 @@ public sealed class ProxyExtraHostTests
         using var ca = CertificateAuthority.Open(caDirectory, hosts.Patterns).Authority;
         var sink = new CapturingSink();
         var observer = new UsageObserver(ExchangeDriver.Prices, sink);
-        var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with
+        var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with
         {
             CertificateAuthority = ca,
             InterceptHosts = hosts,

@@ -25,7 +25,7 @@ public sealed class ProxyForwardingTests
             ("anthropic-ratelimit-tokens-reset", "2026-11-22T10:00:00Z"),
             ("x-Custom-Case", "Keep")));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { Tags = new ExchangeTags("s1", "claude", "proj") });
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with { Tags = new ExchangeTags("s1", "claude", "proj") });
         using var client = _env.Client(proxy);
         var requestBody = "{\"model\":\"claude-opus-4-8\",\"stream\":false}";
 
@@ -74,7 +74,7 @@ public sealed class ProxyForwardingTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/sse-incremental", MockResponses.Stream(feed, "text/event-stream", ("request-id", "req_sse")));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         var chunks = new[]
         {
@@ -120,7 +120,7 @@ public sealed class ProxyForwardingTests
         var compressed = MockResponses.GzipBytes(plain);
         _env.Upstream.Map("GET", "/v1/gzip", MockResponses.Bytes(compressed, "application/json", 200, ("Content-Encoding", "gzip")));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.openai.com/v1/gzip");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br, zstd");
@@ -141,7 +141,7 @@ public sealed class ProxyForwardingTests
     public async Task Hop_by_hop_request_fields_are_dropped_and_end_to_end_ones_forwarded()
     {
         _env.Upstream.Map("POST", "/v1/hop", MockResponses.Json("{}"));
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
         await raw.SendAsync("CONNECT api.anthropic.com:443 HTTP/1.1\r\nHost: api.anthropic.com:443\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\n\r\n");
         Assert.Equal(200, (await raw.ReadResponseAsync(headOnly: true))!.StatusCode);
@@ -173,7 +173,7 @@ public sealed class ProxyForwardingTests
         _env.Upstream.Map("GET", "/v1/models-base", MockResponses.Json("{\"ok\":2}"));
         _env.Upstream.Map("POST", "/v1beta/models/gemini-3.5-flash:streamGenerateContent", MockResponses.Json("{\"ok\":3}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = TestClients.Create(null, Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>());
         var baseUri = $"http://127.0.0.1:{proxy.Port}";
 
@@ -208,7 +208,7 @@ public sealed class ProxyForwardingTests
     {
         _env.Upstream.Map("POST", "/v1/echo-chunked", MockResponses.Echo());
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
         var body = "{\"model\":\"gpt-5\",\"input\":\"" + new string('x', 5000) + "\"}";
         var chunked = new StringBuilder();
@@ -244,7 +244,7 @@ public sealed class ProxyForwardingTests
         {
             OnBegin = request => request.ReplaceBody(Encoding.UTF8.GetBytes("{\"stream\":true,\"stream_options\":{\"include_usage\":true}}")),
         };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
 
         using var response = await client.PostAsync("https://api.openai.com/v1/echo-rewrite", new StringContent("{\"stream\":true}", Encoding.UTF8, "application/json"));
@@ -260,7 +260,7 @@ public sealed class ProxyForwardingTests
     {
         _env.Upstream.Map("POST", "/v1/keepalive", MockResponses.Echo());
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy, maxConnectionsPerServer: 1);
 
         for (var i = 0; i < 100; i++)
@@ -294,7 +294,7 @@ public sealed class ProxyForwardingTests
             await allArrived.Task.WaitAsync(TimeSpan.FromSeconds(20), context.Aborted);
             await MockResponses.Json($"{{\"path\":\"{context.Request.Query}\"}}")(context);
         });
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(new RecordingObserver()));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(new RecordingObserver()));
         using var client = _env.Client(proxy);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.GetStringAsync($"https://api.openai.com/v1/concurrent?i={i}")));
@@ -313,7 +313,7 @@ public sealed class ProxyForwardingTests
         {
             UpstreamOverrides = new Dictionary<string, Uri> { ["api.anthropic.com"] = new(_env.Upstream.BaseUri, "/gateway/anthropic/") },
         };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(options);
+        await using var proxy = ProxyTestEnvironment.Start(options);
         using var client = _env.Client(proxy);
 
         Assert.Equal("{\"via\":\"gateway\"}", await client.GetStringAsync("https://api.anthropic.com/v1/models?limit=5"));
@@ -329,7 +329,7 @@ public sealed class ProxyForwardingTests
         await using var plain = await MockUpstream.StartAsync();
         plain.Map("GET", "/plain", MockResponses.Json("{\"plain\":true}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer, plain));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer, plain));
         using var client = _env.Client(proxy);
 
         Assert.Equal("{\"plain\":true}", await client.GetStringAsync($"http://localhost:{plain.Port}/plain"));
@@ -348,7 +348,7 @@ public sealed class ProxyForwardingTests
         await using var plain = await MockUpstream.StartAsync();
         plain.Map("POST", "/v1/plain-connect", MockResponses.Json("{\"through\":\"connect\"}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer, plain));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer, plain));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         Assert.Equal(200, (await raw.ConnectAsync("api.openai.com:8080")).StatusCode);
@@ -365,7 +365,7 @@ public sealed class ProxyForwardingTests
     public async Task Expect_100_continue_is_answered_by_the_proxy_before_the_body()
     {
         _env.Upstream.Map("POST", "/v1/echo-expect", MockResponses.Echo());
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync("POST /anthropic/v1/echo-expect HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
@@ -384,7 +384,7 @@ public sealed class ProxyForwardingTests
     {
         _env.Upstream.Map("HEAD", "/v1/head", MockResponses.Json("{\"would\":\"be here\"}"));
         _env.Upstream.Map("DELETE", "/v1/nothing", context => { context.Status(204); return Task.CompletedTask; });
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync("HEAD /openai/v1/head HTTP/1.1\r\nHost: x\r\n\r\n");

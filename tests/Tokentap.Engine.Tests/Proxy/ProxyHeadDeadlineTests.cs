@@ -15,7 +15,7 @@ public sealed class ProxyHeadDeadlineTests
     public async Task Connections_that_never_finish_a_request_head_are_closed_without_an_event()
     {
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { RequestHeadTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with { RequestHeadTimeout = TimeSpan.FromMilliseconds(300) });
         var partial = new List<RawHttpConnection>();
         for (var i = 0; i < 20; i++)
         {
@@ -45,7 +45,7 @@ public sealed class ProxyHeadDeadlineTests
     {
         _env.Upstream.Map("POST", "/v1/slow-head", MockResponses.Json("{\"served\":true}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { RequestHeadTimeout = TimeSpan.FromSeconds(3) });
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with { RequestHeadTimeout = TimeSpan.FromSeconds(3) });
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         foreach (var piece in new[] { "POST /anthropic/v1/slow-head HTTP/1.1\r\n", "Host: 127.0.0.1\r\n", "Content-Length: 2\r\n\r\n{}" })

@@ -19,14 +19,14 @@ public sealed class ProxyLifecycleTests
     [Fact]
     public async Task Listens_on_loopback_only_with_the_reported_port()
     {
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
 
         Assert.NotEqual(0, proxy.Port);
         Assert.Equal(new Uri($"http://127.0.0.1:{proxy.Port}"), proxy.ProxyUri);
         Assert.All(proxy.Endpoints, e => Assert.True(IPAddress.IsLoopback(e.Address)));
         Assert.All(proxy.Endpoints, e => Assert.Equal(proxy.Port, e.Port));
         Assert.Contains(proxy.Endpoints, e => e.Address.Equals(IPAddress.Loopback));
-        if (PortAvailability.IsIPv6LoopbackUsable())
+        if (LoopbackPorts.IsIPv6LoopbackUsable())
         {
             Assert.Contains(proxy.Endpoints, e => e.Address.Equals(IPAddress.IPv6Loopback));
             using var v6 = new TcpClient(AddressFamily.InterNetworkV6);
@@ -47,14 +47,14 @@ public sealed class ProxyLifecycleTests
     }
 
     [Fact]
-    public async Task A_taken_port_fails_the_start_and_the_port_helpers_see_it()
+    public async Task A_taken_port_fails_the_start()
     {
-        await using var first = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var first = ProxyTestEnvironment.Start(_env.Options(null));
         var second = new ProxyServer(_env.Options(null) with { Port = first.Port });
 
-        await Assert.ThrowsAsync<SocketException>(() => second.StartAsync());
-        Assert.False(PortAvailability.IsFree(first.Port));
-        Assert.NotEqual(first.Port, PortAvailability.FindFree(first.Port));
+        Assert.Throws<SocketException>(second.Start);
+        Assert.False(LoopbackPorts.IsFree(first.Port));
+        Assert.False(second.IsRunning);
         await second.DisposeAsync();
     }
 
@@ -63,8 +63,8 @@ public sealed class ProxyLifecycleTests
     {
         _env.Upstream.Map("GET", "/v1/tags", MockResponses.Json("{}"));
         var observer = new RecordingObserver();
-        await using var main = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { Tags = new ExchangeTags("main", null, null) });
-        await using var invoke = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { Tags = new ExchangeTags("cmd", "codex", "proj") });
+        await using var main = ProxyTestEnvironment.Start(_env.Options(observer) with { Tags = new ExchangeTags("main", null, null) });
+        await using var invoke = ProxyTestEnvironment.Start(_env.Options(observer) with { Tags = new ExchangeTags("cmd", "codex", "proj") });
         using var mainClient = _env.Client(main);
         using var invokeClient = _env.Client(invoke);
 
@@ -83,7 +83,7 @@ public sealed class ProxyLifecycleTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/stop-cut", MockResponses.Stream(feed));
         var observer = new RecordingObserver();
-        var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var port = proxy.Port;
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/stop-cut") { Content = new StringContent("{}") };
@@ -104,7 +104,7 @@ public sealed class ProxyLifecycleTests
         Assert.True(await feed.Finished.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(proxy.IsRunning);
         Assert.Equal(0, proxy.Statistics.ActiveConnections);
-        Assert.True(PortAvailability.IsFree(port));
+        Assert.True(LoopbackPorts.IsFree(port));
         await Assert.ThrowsAnyAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
     }
 
@@ -115,7 +115,7 @@ public sealed class ProxyLifecycleTests
         _env.Upstream.Map("POST", "/v1/stop-drain", MockResponses.Stream(feed));
         _env.Upstream.Map("GET", "/v1/stop-idle", MockResponses.Json("{}"));
         var observer = new RecordingObserver();
-        var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var idleClient = _env.Client(proxy);
         await idleClient.GetStringAsync("https://api.openai.com/v1/stop-idle");
         using var client = _env.Client(proxy);
@@ -143,7 +143,7 @@ public sealed class ProxyLifecycleTests
         var options = _env.Options(null) with { InterceptHosts = InterceptHostList.WithAdditions(new[] { "llm.internal.example" }) };
         await using var proxy = new ProxyServer(options);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => proxy.StartAsync());
+        var error = Assert.Throws<InvalidOperationException>(proxy.Start);
         Assert.Contains("llm.internal.example", error.Message, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProxyObserverTests
         _env.Upstream.Map("POST", "/v1/slow-tap", MockResponses.Stream(feed));
         using var gate = new ManualResetEventSlim(false);
         var observer = new RecordingObserver { OnBody = _ => gate.Wait(TimeSpan.FromSeconds(20)) };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/slow-tap") { Content = new StringContent("{}") };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -61,7 +61,7 @@ public sealed class ProxyObserverTests
         });
         using var gate = new ManualResetEventSlim(false);
         var observer = new RecordingObserver { OnBody = _ => gate.Wait(TimeSpan.FromSeconds(20)) };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer) with { ObserverBacklogBytes = 64 * 1024 });
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer) with { ObserverBacklogBytes = 64 * 1024 });
         using var client = _env.Client(proxy);
 
         var received = await client.GetByteArrayAsync("https://api.openai.com/v1/overflow");
@@ -82,7 +82,7 @@ public sealed class ProxyObserverTests
     {
         _env.Upstream.Map("POST", "/v1/begin-throws", MockResponses.Json("{\"fine\":true}"));
         var observer = new RecordingObserver { OnBegin = _ => throw new InvalidOperationException("parser bug") };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
 
         using var response = await client.PostAsync("https://api.anthropic.com/v1/begin-throws", new StringContent("{}"));
@@ -98,7 +98,7 @@ public sealed class ProxyObserverTests
         var feed = new MockChunkFeed();
         _env.Upstream.Map("POST", "/v1/tap-throws", MockResponses.Stream(feed));
         var observer = new RecordingObserver { OnBody = _ => throw new FormatException("bad json") };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/tap-throws") { Content = new StringContent("{}") };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -121,7 +121,7 @@ public sealed class ProxyObserverTests
     {
         _env.Upstream.Map("GET", "/v1/declined", MockResponses.Json("{}"));
         var observer = new RecordingObserver { Decline = true };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var client = _env.Client(proxy);
 
         Assert.Equal("{}", await client.GetStringAsync("https://api.anthropic.com/v1/declined"));

@@ -71,10 +71,10 @@ public sealed class ProxyTestEnvironment : IAsyncLifetime
         };
     }
 
-    public static async Task<ProxyServer> StartAsync(ProxyOptions options)
+    public static ProxyServer Start(ProxyOptions options)
     {
         var proxy = new ProxyServer(options);
-        await proxy.StartAsync();
+        proxy.Start();
         return proxy;
     }
 

@@ -18,7 +18,7 @@ public sealed class ProxyTunnelTests
     {
         _env.Upstream.Map("GET", "/tunnelled", MockResponses.Json("{\"blind\":true}"));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         var seen = new List<X509Certificate2>();
         using var client = TestClients.Create(proxy.ProxyUri, new[] { _env.TestCa.Certificate }, onServerCertificate: seen.Add);
 
@@ -36,7 +36,7 @@ public sealed class ProxyTunnelTests
     {
         await using var plain = await MockUpstream.StartAsync();
         plain.Map("GET", "/plain-through-connect", MockResponses.Json("{\"port\":\"any\"}"));
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         Assert.Equal(200, (await raw.ConnectAsync($"127.0.0.1:{plain.Port}")).StatusCode);
@@ -48,7 +48,7 @@ public sealed class ProxyTunnelTests
     [Fact]
     public async Task Connect_to_an_unreachable_host_gets_502()
     {
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(null));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(null));
         await using var raw = await RawHttpConnection.ConnectAsync(proxy.Endpoints[0]);
 
         await raw.SendAsync("CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n");
@@ -73,7 +73,7 @@ public sealed class ProxyTunnelTests
             UpstreamOverrides = new Dictionary<string, Uri>(),
             UpstreamProxy = upstreamProxy.Uri,
         };
-        await using var proxy = await ProxyTestEnvironment.StartAsync(options);
+        await using var proxy = ProxyTestEnvironment.Start(options);
         using var intercepted = _env.Client(proxy);
         using var blind = TestClients.Create(proxy.ProxyUri, new[] { _env.TestCa.Certificate });
 

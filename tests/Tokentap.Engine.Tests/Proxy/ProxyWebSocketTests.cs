@@ -38,7 +38,7 @@ public sealed class ProxyWebSocketTests
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         });
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var handler = TestClients.CreateHandler(proxy.ProxyUri, new[] { _env.Ca.Certificate });
         using var invoker = new HttpMessageInvoker(handler);
         using var socket = new ClientWebSocket();
@@ -88,7 +88,7 @@ public sealed class ProxyWebSocketTests
         var path = $"/v1/responses-refuse-{status}";
         _env.Upstream.Map("GET", path, MockResponses.Status(status, "{\"error\":\"no websockets\"}", ("Upgrade", "websocket")));
         var observer = new RecordingObserver();
-        await using var proxy = await ProxyTestEnvironment.StartAsync(_env.Options(observer));
+        await using var proxy = ProxyTestEnvironment.Start(_env.Options(observer));
         using var handler = TestClients.CreateHandler(proxy.ProxyUri, new[] { _env.Ca.Certificate });
         using var invoker = new HttpMessageInvoker(handler);
         using var socket = new ClientWebSocket();

@@ -182,7 +182,7 @@ public sealed class UsageChunkCodecTests
         // One event whose rate limits hold an unknown name (skipped), a double member stored as a long, a long member
         // stored as a double (converted as Convert does: 2.5 rounds to even) and a string member stored as a number
         // (skipped).
-        var strings = new UsageChunkCodec.StringTable();
+        var strings = new ChunkStringTable();
         var body = new ChunkWriter(64);
         body.WriteVarint(1);
         body.WriteSigned(Hour.Ticks);

@@ -48,115 +48,104 @@ public sealed class UsageSchemaTests : IDisposable
         Assert.Equal(8, _temp.Store.Write(SampleEvents.All).Inserted);
     }
 
-    [Fact]
-    public void A_version_1_file_gets_day_scoped_keys_and_still_deduplicates()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_pre_release_file_is_refused_as_a_version_this_engine_cannot_read_and_left_untouched(int version)
     {
-        _temp.Store.Write(SampleEvents.All);
+        // Pre-release builds kept one document per event in "events" (schema 0 to 2); no release ever wrote that.
         _temp.Store.Dispose();
-        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath, keyHoldsDay: false);
-
-        using var store = new UsageStore(_temp.DatabasePath);
-        Assert.Equal(3, store.ReadSchemaVersion());
-        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
-        Assert.Equal(8, store.Count(UsageFilter.All));
-        Assert.Equal(8, store.Query(UsageFilter.All).Count());
-    }
-
-    [Fact]
-    public void A_version_2_file_moves_into_chunks_keeping_every_field_position_key_and_total()
-    {
-        // Version 2 files predate the client process fields: a full event as such a file could hold it.
-        var full = UsageEventStorageTests.FullEvent();
-        full.ClientProcessId = null;
-        full.ClientProcessName = null;
-        var events = SampleEvents.All.Append(full).ToArray();
-        _temp.Store.Write(events);
-        var before = _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
-        var totals = _temp.Store.Summarize(UsageFilter.All, [UsageGroupBy.Model]);
-        _temp.Store.Dispose();
-        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath);
+        File.Delete(_temp.DatabasePath);
         using (var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath }))
         {
-            Assert.Equal(2, engine.Pragma("USER_VERSION").AsInt32);
-            Assert.Equal(9, engine.Query("events", new Query()).ToEnumerable().Count());
+            engine.Insert("events", [new BsonDocument { ["k"] = "20260101|req:r1", ["t"] = 1L }], BsonAutoId.Int64);
+            engine.Pragma("USER_VERSION", version);
         }
 
+        var bytes = File.ReadAllBytes(_temp.DatabasePath);
         using var store = new UsageStore(_temp.DatabasePath);
-        Assert.Equal(3, store.ReadSchemaVersion());
-        var after = store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
-        Assert.Equal(before.Count, after.Count);
-        for (var i = 0; i < before.Count; i++)
-        {
-            UsageEventStorageTests.AssertSameEvent(before[i], after[i]);
-        }
+        var error = Assert.Throws<UsageStoreVersionException>(() => store.Count(UsageFilter.All));
 
-        Assert.Equivalent(totals, store.Summarize(UsageFilter.All, [UsageGroupBy.Model]), strict: true);
-
-        // Positions carry over: the tail goes on from 9, the next event gets 10, and stored keys still deduplicate.
-        Assert.Equal(9, store.GetLastPosition());
-        Assert.Equal(new UsageWriteResult(0, 9, 0, 0), store.Write(events));
-        var next = new UsageEvent { Timestamp = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc), RequestId = "after-migration" };
-        Assert.Equal(new UsageWriteResult(1, 0, 10, 10), store.Write([next]));
-        Assert.Equal(["after-migration"], store.ReadAfter(9).Events.Select(e => e.RequestId));
-        Assert.Equal(1, store.Remove([SampleEvents.E3]));
-        Assert.Equal(9, store.Count(UsageFilter.All));
+        Assert.True(error.IsPreRelease);
+        Assert.Equal(version, error.FileVersion);
+        Assert.Equal(_temp.DatabasePath, error.DatabasePath);
+        Assert.Contains($"'{_temp.DatabasePath}' has schema version {version}, written by a pre-release build", error.Message, StringComparison.Ordinal);
+        Assert.Equal(StoreFailureKind.NewerVersion, StoreFailure.Classify(error));
+        Assert.Null(store.LastRecovery);
         store.Dispose();
-
-        using var check = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
-        Assert.DoesNotContain("events", check.GetCollectionNames());
+        Assert.Equal(bytes, File.ReadAllBytes(_temp.DatabasePath));
+        Assert.Equal(["usage.db", "usage.db.lock", "usage.db.lock-wait"], Directory.GetFiles(_temp.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void A_long_migration_goes_in_slices_releasing_the_lock_between_them()
+    public void A_synthetic_next_schema_runs_its_steps_in_order_once_and_writes_each_version_after_its_step()
     {
-        // 12,000 events: batches of 5,000, 5,000 and 2,000. With a zero slice every hold of the lock moves one batch
-        // and lets go (3 holds), then deletes one batch of old documents and lets go (3 more), and the seventh hold
-        // drops the emptied collection and finishes.
-        var start = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
-        _temp.Store.Import(Enumerable.Range(0, 12_000).Select(i => new UsageEvent(new Guid(i, 0, 0, new byte[8])) { Timestamp = start.AddSeconds(i * 7), RequestId = "r" + i, Model = "m" + (i % 3), InputTokens = i }));
-        _temp.Store.Dispose();
-        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath);
-
-        using var migrating = new UsageStore(_temp.DatabasePath, TimeSpan.FromSeconds(30), TimeSpan.Zero);
-        Assert.Equal(3, migrating.ReadSchemaVersion());
-        Assert.Equal(6, migrating.MigrationSlicesLeftUnfinished);
-        Assert.Equal(12_000, migrating.Query(UsageFilter.All).Count());
-        Assert.Equal(12_000, migrating.GetLastPosition());
-        Assert.Equal(Enumerable.Range(0, 12_000).Sum(i => (long)i), migrating.Summarize(UsageFilter.All).Single().InputTokens);
-        Assert.Equal(new UsageWriteResult(0, 1, 0, 0), migrating.Write([new UsageEvent(new Guid(11_999, 0, 0, new byte[8])) { Timestamp = start.AddSeconds(7 * 11_999), RequestId = "r11999" }]));
-    }
-
-    [Fact]
-    public void Schema_2_documents_holding_the_request_id_twice_read_the_same()
-    {
-        // 0.1.0 previews stored the request id in "rq" as well as in the key; later schema 2 files only in the key.
         _temp.Store.Write(SampleEvents.All);
         _temp.Store.Dispose();
-        LegacyStoreFiles.ConvertToSchema2(_temp.DatabasePath, alsoStoreRequestId: true);
+        var ran = new List<string>();
+        Func<LiteEngine, long, bool>[] steps =
+        [
+            (engine, _) =>
+            {
+                ran.Add("4 from " + engine.Pragma("USER_VERSION").AsInt32);
+                engine.EnsureIndex(UsageSchema.Keys, "synthetic", BsonExpression.Create("$._id"), unique: false);
+                return true;
+            },
+            (engine, _) =>
+            {
+                ran.Add("5 from " + engine.Pragma("USER_VERSION").AsInt32);
+                return true;
+            },
+        ];
 
-        using var store = new UsageStore(_temp.DatabasePath);
-        Assert.Equal(Enumerable.Range(1, 8), store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(SampleEvents.NumberOf));
-        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
+        using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath });
+        Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
+        Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
+
+        Assert.Equal(["4 from 3", "5 from 4"], ran);
+        Assert.Equal(5, UsageSchema.ReadVersion(engine));
+        Assert.Equal(8, engine.Query(UsageSchema.Keys, new Query()).ToEnumerable().Count());
+        var error = Assert.Throws<UsageStoreVersionException>(() => UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps[..1]));
+        Assert.Equal(5, error.FileVersion);
+        Assert.False(error.IsPreRelease);
     }
 
     [Fact]
-    public void A_migration_cut_short_goes_on_where_it_stopped()
+    public void A_step_stopped_at_its_deadline_or_failing_leaves_the_version_and_runs_again_next_time()
     {
-        // Events 1-4 were moved into chunks before the process died; all 8 are still schema 2 documents, version 2.
         _temp.Store.Write(SampleEvents.All);
         _temp.Store.Dispose();
-        LegacyStoreFiles.UndoMigrationFrom(_temp.DatabasePath, fromPosition: 5);
+        var calls = 0;
+        Func<LiteEngine, long, bool>[] steps =
+        [
+            (_, deadline) => ++calls switch
+            {
+                1 => deadline == 1234 ? false : throw new InvalidOperationException("the deadline was not passed on"),
+                2 => throw new IOException("disk gone mid-step"),
+                _ => true,
+            },
+        ];
 
-        using var store = new UsageStore(_temp.DatabasePath);
-        Assert.Equal(3, store.ReadSchemaVersion());
-        Assert.Equal(Enumerable.Range(1, 8), store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(SampleEvents.NumberOf));
-        Assert.Equal(8, store.GetLastPosition());
-        Assert.Equal(8, store.Count(UsageFilter.All));
-        Assert.Equal(new UsageWriteResult(0, 8, 0, 0), store.Write(SampleEvents.All));
-        store.Dispose();
-        using var check = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
-        Assert.Equal(["chunks", "keys", "labels", "meta", "rollups"], check.GetCollectionNames().Order());
-        Assert.Equal(["position"], check.Query("meta", new Query()).ToEnumerable().Select(d => d["_id"].AsString));
+        using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath });
+        Assert.False(UsageSchema.Upgrade(engine, _temp.DatabasePath, 1234, steps));
+        Assert.Equal(3, UsageSchema.ReadVersion(engine));
+        Assert.Throws<IOException>(() => UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
+        Assert.Equal(3, UsageSchema.ReadVersion(engine));
+        Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
+        Assert.Equal(4, UsageSchema.ReadVersion(engine));
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public void A_new_file_gets_the_synthetic_current_version_without_running_steps()
+    {
+        _temp.Store.Dispose();
+        File.Delete(_temp.DatabasePath);
+        using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath });
+
+        Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, [(_, _) => throw new InvalidOperationException("a new file needs no step")]));
+        Assert.Equal(4, UsageSchema.ReadVersion(engine));
     }
 
     [Fact]

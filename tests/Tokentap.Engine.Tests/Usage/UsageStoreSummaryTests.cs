@@ -194,6 +194,7 @@ public sealed class UsageStoreSummaryTests : IDisposable
             new() { Since = start.AddMinutes(17), Until = start.AddMinutes(43), Model = ["m-a", "m-c"] },
             new() { Model = ["m-?"], App = ["app-x"], Status = UsageStatus.Error },
             new() { Since = start.AddDays(2), Project = ["/p1"] },
+            new() { Model = ["M-[ab]"], App = ["app-`x", "APP-[y-z]*"] },
         ];
         foreach (var zone in new[] { TimeZoneInfo.Utc, Minus5, Plus0530, dst })
         {

@@ -3,7 +3,7 @@ using System.Runtime.Versioning;
 using System.Security.AccessControl;
 using System.Security.Principal;
 
-namespace Tokentap.Engine.Certificates;
+namespace Tokentap.Engine;
 
 /// <summary>Atomic writes (temp file, then rename) with permissions set before any secret is written.</summary>
 internal static class OwnerOnlyFile
