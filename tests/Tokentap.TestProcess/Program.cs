@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Tokentap;
 using Tokentap.Engine;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
 using Tokentap.TestProcess;
 

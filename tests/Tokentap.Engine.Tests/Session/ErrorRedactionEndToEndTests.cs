@@ -2,7 +2,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Hosting;
 using Tokentap.Engine.Usage;
 using Tokentap.Testing;
 
@@ -59,7 +59,7 @@ public sealed class ErrorRedactionEndToEndTests
                     UpstreamOverrides = new Dictionary<string, Uri> { ["api.openai.com"] = upstream.BaseUri },
                     UpstreamCaFile = upstreamAuthority.PemPath,
                 });
-                using var client = TestClients.Create(new Uri(listener.ProxyUrl), new[] { listener.Authority.Authority.Certificate });
+                using var client = TestClients.Create(new Uri(listener.ProxyUrl), new[] { listener.Authority.Certificate });
                 using var message = new HttpRequestMessage(HttpMethod.Post, $"https://api.openai.com/v1/chat/completions?key={Secrets[3]}&ticket={Secrets[9]}&alt=sse")
                 {
                     Content = new StringContent(

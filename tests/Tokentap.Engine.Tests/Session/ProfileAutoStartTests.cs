@@ -1,5 +1,5 @@
 // Tests for the auto-start block in a PowerShell profile.
-using Tokentap.Engine.Session;
+using Tokentap.Engine.AutoStart;
 
 namespace Tokentap.Engine.Tests.Session;
 

@@ -1,6 +1,6 @@
 // Tests for the run registry that tells shells which processes run a proxy for a data folder.
 using System.Text.Json;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 
 namespace Tokentap.Engine.Tests.Session;
 

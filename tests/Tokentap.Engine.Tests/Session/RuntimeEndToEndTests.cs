@@ -2,7 +2,7 @@
 // Tokentap CA) -> upstream override to an in-test HTTPS mock -> usage observer -> recorder -> LiteDB store.
 using System.Net.WebSockets;
 using System.Text;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Hosting;
 using Tokentap.Engine.Tests.Providers;
 using Tokentap.Engine.Usage;
 using Tokentap.Testing;
@@ -34,7 +34,7 @@ public sealed class RuntimeEndToEndFixture : IAsyncLifetime
             UpstreamCaFile = UpstreamAuthority.PemPath,
             Tags = new Tokentap.Engine.Proxy.ExchangeTags("e2e", null, "/src/demo"),
         });
-        Client = TestClients.Create(new Uri(Listener.ProxyUrl), new[] { Listener.Authority.Authority.Certificate });
+        Client = TestClients.Create(new Uri(Listener.ProxyUrl), new[] { Listener.Authority.Certificate });
     }
 
     public async Task DisposeAsync()
@@ -111,7 +111,7 @@ public sealed class RuntimeEndToEndTests(RuntimeEndToEndFixture e2e) : IClassFix
         socket.Options.SetRequestHeader("originator", "codex_exec");
         socket.Options.SetRequestHeader("User-Agent", "codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm");
         socket.Options.SetRequestHeader("session-id", "ws-e2e-session");
-        using var invoker = new HttpMessageInvoker(TestClients.CreateHandler(new Uri(e2e.Listener.ProxyUrl), new[] { e2e.Listener.Authority.Authority.Certificate }));
+        using var invoker = new HttpMessageInvoker(TestClients.CreateHandler(new Uri(e2e.Listener.ProxyUrl), new[] { e2e.Listener.Authority.Certificate }));
         await socket.ConnectAsync(new Uri("wss://api.openai.com/v1/responses"), invoker, CancellationToken.None);
         var buffer = new byte[64 * 1024];
         var received = 0;

@@ -1,5 +1,5 @@
 // Tests for the session variables Start-Tokentap sets and Get-TokentapEnvironment prints.
-using Tokentap.Engine.Session;
+using Tokentap.Engine.SessionVariables;
 
 namespace Tokentap.Engine.Tests.Session;
 

@@ -1,6 +1,6 @@
 // A CA file the user already trusts through NODE_EXTRA_CA_CERTS or an SSL_CERT_FILE-style variable stays trusted:
 // the session gets that file plus the Tokentap CA, written owner-only beside the CA.
-using Tokentap.Engine.Session;
+using Tokentap.Engine.SessionVariables;
 using Tokentap.Testing;
 
 namespace Tokentap.Engine.Tests.Session;

@@ -1,5 +1,5 @@
 // Adds or removes the marked block in a PowerShell profile that imports Tokentap and starts it in every new session.
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.AutoStart;
 
 /// <summary>
 /// Edits one clearly marked block and nothing else, keeping the file's line endings; both operations are idempotent.

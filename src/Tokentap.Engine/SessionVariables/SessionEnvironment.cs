@@ -3,7 +3,7 @@
 using System.Text;
 using Tokentap.Engine.Certificates;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.SessionVariables;
 
 /// <summary>Computes and formats the session variables.</summary>
 public static class SessionEnvironment

@@ -5,9 +5,10 @@ using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Hosting;
 
 /// <summary>
 /// Everything Tokentap runs for a data folder. The store and price table open on first use (queries need no proxy);
@@ -276,7 +277,7 @@ public sealed class TokentapRuntime : IDisposable
             }
         }
 
-        listener.Authority.Authority.Dispose();
+        listener.Authority.Dispose();
         if (idle is not null)
         {
             idle.Stop(TimeSpan.FromSeconds(10));

@@ -1,7 +1,7 @@
 // Decides each trust variable's session value so that a CA file the user already set stays trusted beside Tokentap's.
 using Tokentap.Engine.Certificates;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.SessionVariables;
 
 /// <summary>
 /// The trust variables of one <see cref="SessionEnvironment.Compute"/> call: the user's file (from the variable, or from

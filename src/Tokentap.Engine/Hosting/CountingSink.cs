@@ -2,7 +2,7 @@
 using System.Collections.Concurrent;
 using Tokentap.Engine.Usage;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Hosting;
 
 /// <summary>Forwards events to the recorder and counts them by Session.</summary>
 internal sealed class CountingSink(IUsageSink inner) : IUsageSink

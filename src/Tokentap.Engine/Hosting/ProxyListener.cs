@@ -2,7 +2,7 @@
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Proxy;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Hosting;
 
 /// <summary>A started proxy: its server, certificate authority, start time and registry entry.</summary>
 public sealed class ProxyListener : IAsyncDisposable
@@ -14,7 +14,10 @@ public sealed class ProxyListener : IAsyncDisposable
     internal ProxyListener(ProxyServer server, CertificateAuthorityOpenResult authority, int requestedPort, IDisposable registration, Action<ProxyListener> onStopped)
     {
         Server = server;
-        Authority = authority;
+        Authority = authority.Authority;
+        AuthorityState = authority.State;
+        AuthorityMessage = authority.Message;
+        AuthorityPreviousThumbprint = authority.PreviousThumbprint;
         RequestedPort = requestedPort;
         _registration = registration;
         _onStopped = onStopped;
@@ -24,8 +27,17 @@ public sealed class ProxyListener : IAsyncDisposable
     /// <summary>The proxy server.</summary>
     public ProxyServer Server { get; }
 
-    /// <summary>The certificate authority it signs leaves with, and whether opening it created or re-issued it.</summary>
-    public CertificateAuthorityOpenResult Authority { get; }
+    /// <summary>The certificate authority it signs leaves with.</summary>
+    public CertificateAuthority Authority { get; }
+
+    /// <summary>Whether opening the authority for this listener loaded, created, re-issued or replaced it.</summary>
+    public CertificateAuthorityState AuthorityState { get; }
+
+    /// <summary>What opening the authority did, in words.</summary>
+    public string AuthorityMessage { get; }
+
+    /// <summary>The thumbprint of the certificate a re-issue or replacement superseded; null otherwise.</summary>
+    public string? AuthorityPreviousThumbprint { get; }
 
     /// <summary>The port that was asked for (differs from <see cref="Port"/> when it was taken).</summary>
     public int RequestedPort { get; }

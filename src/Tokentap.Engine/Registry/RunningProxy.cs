@@ -1,5 +1,5 @@
 // A proxy listening in some process on this machine, as recorded in the data folder's run registry.
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Registry;
 
 /// <summary>One registered proxy listener: which process, port and session.</summary>
 public sealed record RunningProxy(int ProcessId, int Port, string? Session, DateTime StartedUtc)

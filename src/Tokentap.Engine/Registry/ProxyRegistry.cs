@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Tokentap.Engine.Certificates;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Registry;
 
 /// <summary>
 /// One small JSON file per listener under $TOKENTAP_HOME/run, readable by the owner only (the folder 0700, the files

@@ -1,5 +1,5 @@
 // What a caller asks of one proxy listener: port, hosts, upstream routing and attribution.
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Hosting;
 
 /// <summary>Options for <see cref="TokentapRuntime.StartListenerAsync"/>.</summary>
 public sealed record ListenerRequest

@@ -1,5 +1,5 @@
-// The event labels whose distinct values the store lists (tab completion).
-namespace Tokentap.Engine.Usage;
+// The event labels whose distinct values the store lists (tab completion of the filter parameters).
+namespace Tokentap;
 
 /// <summary>A label of usage events with a small set of distinct values.</summary>
 public enum UsageField

@@ -1,7 +1,7 @@
 // Totals of what one session or command run captured, computed from the store.
 using Tokentap.Engine.Usage;
 
-namespace Tokentap.Engine.Session;
+namespace Tokentap.Engine.Reports;
 
 /// <summary>Builds <see cref="TokentapSessionReport"/> from the store's summary for a session since its start.</summary>
 public static class SessionReports

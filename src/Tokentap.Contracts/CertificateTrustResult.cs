@@ -1,25 +1,6 @@
 // The outcome of trusting or untrusting the Tokentap root certificate in an operating system trust store.
 namespace Tokentap;
 
-/// <summary>Which trust store to change.</summary>
-public enum CertificateStoreScope
-{
-    /// <summary>The current user's store (Windows CurrentUser\Root, the macOS login keychain).</summary>
-    CurrentUser,
-
-    /// <summary>The machine's store (Windows LocalMachine\Root, the macOS System keychain, the Linux system anchors).</summary>
-    LocalMachine,
-}
-
-/// <summary>What Install-TokentapCertificate or Uninstall-TokentapCertificate did.</summary>
-public enum CertificateTrustAction
-{
-    Installed,
-    AlreadyInstalled,
-    Removed,
-    NotInstalled,
-}
-
 /// <summary>The result of one trust-store change.</summary>
 public sealed class CertificateTrustResult
 {
