@@ -2,7 +2,7 @@
 using System.Text.Json;
 using Tokentap.Engine.Registry;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.Registry;
 
 public sealed class ProxyRegistryTests : IDisposable
 {

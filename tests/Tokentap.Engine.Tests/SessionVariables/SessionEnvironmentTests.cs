@@ -1,7 +1,7 @@
 // Tests for the session variables Start-Tokentap sets and Get-TokentapEnvironment prints.
 using Tokentap.Engine.SessionVariables;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.SessionVariables;
 
 public sealed class SessionEnvironmentTests
 {

@@ -7,7 +7,7 @@ using Tokentap.Engine.Tests.Providers;
 using Tokentap.Engine.Usage;
 using Tokentap.Testing;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.Hosting;
 
 public sealed class RuntimeEndToEndFixture : IAsyncLifetime
 {

@@ -1,7 +1,7 @@
 // Tests for the auto-start block in a PowerShell profile.
 using Tokentap.Engine.AutoStart;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.AutoStart;
 
 public sealed class ProfileAutoStartTests : IDisposable
 {

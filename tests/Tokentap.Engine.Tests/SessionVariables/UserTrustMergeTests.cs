@@ -3,7 +3,7 @@
 using Tokentap.Engine.SessionVariables;
 using Tokentap.Testing;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.SessionVariables;
 
 public sealed class UserTrustMergeTests : IDisposable
 {

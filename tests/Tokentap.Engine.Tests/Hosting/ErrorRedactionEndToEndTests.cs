@@ -6,7 +6,7 @@ using Tokentap.Engine.Hosting;
 using Tokentap.Engine.Usage;
 using Tokentap.Testing;
 
-namespace Tokentap.Engine.Tests.Session;
+namespace Tokentap.Engine.Tests.Hosting;
 
 public sealed class ErrorRedactionEndToEndTests
 {
