@@ -22,7 +22,7 @@ public static class SessionReports
             OutputTokens = rows.Sum(r => r.OutputTokens),
             CacheReadTokens = rows.Sum(r => r.CacheReadTokens),
             CacheWriteTokens = rows.Sum(r => r.CacheWriteTokens),
-            Cost = rows.Sum(r => r.Cost ?? 0m),
+            Cost = rows.Count == 0 ? 0m : rows.Any(r => r.Cost is not null) ? rows.Sum(r => r.Cost ?? 0m) : null,
             UnpricedRequests = rows.Sum(r => r.UnpricedRequests),
             EstimatedRequests = rows.Sum(r => r.EstimatedRequests),
         };
@@ -33,7 +33,8 @@ public static class SessionReports
     {
         var who = report.Command ?? report.Session ?? "Tokentap";
         var line = $"{who}: {report.Requests:N0} request{(report.Requests == 1 ? "" : "s")}, {report.InputTokens:N0} in, {report.OutputTokens:N0} out, " +
-                   $"{report.CacheReadTokens:N0} cache read, {report.CacheWriteTokens:N0} cache write, ${report.Cost:0.0000}";
+                   $"{report.CacheReadTokens:N0} cache read, {report.CacheWriteTokens:N0} cache write, " +
+                   (report.Cost is { } cost ? $"${cost:0.0000}" : "cost unknown");
         if (report.UnpricedRequests > 0)
         {
             line += $" (+{report.UnpricedRequests:N0} without a known price)";
