@@ -70,9 +70,23 @@ internal static class EngineFailures
             ? Wrap(exception, "PriceListInvalid", TokentapErrorCategory.InvalidData, sourcePath)
             : null;
 
-    /// <summary>The live view's read of the store failed.</summary>
-    public static TokentapException StoreRead(Exception exception, string databasePath) =>
-        Wrap(exception, "StoreReadFailed", TokentapErrorCategory.ReadError, databasePath);
+    /// <summary>The live view's read of the store failed; on the first read the command cannot go on.</summary>
+    public static TokentapException StoreRead(Exception exception, string databasePath, bool firstRead) =>
+        Wrap(exception, "StoreReadFailed", TokentapErrorCategory.ReadError, databasePath, stopsCommand: firstRead);
+
+    /// <summary>An -InterceptHost entry that is not "host" or "host=format" with a known format.</summary>
+    public static TokentapException InterceptHost(ArgumentException exception, string entry) =>
+        new("InvalidInterceptHost", TokentapErrorCategory.InvalidArgument, "-InterceptHost " + exception.Message, entry, exception, stopsCommand: true);
+
+    /// <summary>A time zone id this system does not know.</summary>
+    public static TokentapException? TimeZone(Exception exception, string timeZone) =>
+        exception is TimeZoneNotFoundException or InvalidTimeZoneException
+            ? Wrap(exception, "TimeZoneNotFound", TokentapErrorCategory.InvalidArgument, timeZone, stopsCommand: true)
+            : null;
+
+    /// <summary>A file to read (a text to count) that could not be read.</summary>
+    public static TokentapException? FileRead(Exception exception, string path) =>
+        exception is IOException or UnauthorizedAccessException ? Wrap(exception, "FileReadFailed", TokentapErrorCategory.ReadError, path) : null;
 
     /// <summary>A failure the facade detects itself (not an exception of the engine).</summary>
     public static TokentapException Refused(string id, TokentapErrorCategory category, string message, object? target, bool stopsCommand = true) =>

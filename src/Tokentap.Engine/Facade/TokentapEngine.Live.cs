@@ -51,14 +51,14 @@ public sealed partial class TokentapEngine
             }
             catch (Exception ex) when (first)
             {
-                throw new TokentapException("StoreReadFailed", TokentapErrorCategory.ReadError, ex.Message, DatabasePath, ex, stopsCommand: true);
+                throw EngineFailures.StoreRead(ex, DatabasePath, firstRead: true);
             }
             catch (Exception ex)
             {
                 // Keep watching through a busy or briefly unavailable store; say so once per distinct failure.
                 if (ex.Message != lastFailure)
                 {
-                    onFailure(EngineFailures.StoreRead(ex, DatabasePath));
+                    onFailure(EngineFailures.StoreRead(ex, DatabasePath, firstRead: false));
                     lastFailure = ex.Message;
                 }
 

@@ -52,7 +52,7 @@ public sealed partial class TokentapEngine
             }
             catch (ArgumentException ex)
             {
-                throw new TokentapException("InvalidInterceptHost", TokentapErrorCategory.InvalidArgument, "-InterceptHost " + ex.Message, entry, ex, stopsCommand: true);
+                throw EngineFailures.InterceptHost(ex, entry);
             }
         }
 

@@ -29,9 +29,9 @@ public sealed partial class TokentapEngine
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (EngineFailures.FileRead(ex, path) is { } failure)
         {
-            throw new TokentapException("FileReadFailed", TokentapErrorCategory.ReadError, ex.Message, path, ex);
+            throw failure;
         }
 
         return CountTokens(text, encodingOrModel, path);

@@ -26,9 +26,9 @@ public sealed partial class TokentapEngine
             {
                 zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
             }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            catch (Exception ex) when (EngineFailures.TimeZone(ex, timeZone) is { } failure)
             {
-                throw new TokentapException("TimeZoneNotFound", TokentapErrorCategory.InvalidArgument, ex.Message, timeZone, ex, stopsCommand: true);
+                throw failure;
             }
         }
 
