@@ -1,7 +1,7 @@
 // "tokentap-host": the child process the proxy benchmarks measure. Runs Tokentap's engine exactly as Start-Tokentap
 // does (runtime, listener, recorder into a LiteDB store), with api.anthropic.com routed to the benchmark upstream.
 using Tokentap.Engine;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Hosting;
 
 namespace Tokentap.Bench;
 

@@ -34,8 +34,11 @@ public sealed class TokentapSessionReport
     /// <summary>Cache write tokens.</summary>
     public long CacheWriteTokens { get; init; }
 
-    /// <summary>Total cost in USD of the priced events.</summary>
-    public decimal Cost { get; init; }
+    /// <summary>
+    /// Sum of the known costs in US dollars; 0 when there were no requests, null when there were some and none had a
+    /// known price (as <see cref="UsageSummaryRow.Cost"/>).
+    /// </summary>
+    public decimal? Cost { get; init; }
 
     /// <summary>Events whose model had no known price (not included in <see cref="Cost"/>).</summary>
     public long UnpricedRequests { get; init; }

@@ -1,8 +1,8 @@
 // Applies the session variables to this process and puts back exactly what was there before (unset stays unset).
 namespace Tokentap.PowerShell;
 
-/// <summary>Remembers each variable's previous value (or absence) the first time it is set.</summary>
-internal sealed class EnvironmentBackup
+/// <summary>Remembers each variable's previous value (or absence) the first time it is set; Dispose restores them.</summary>
+internal sealed class EnvironmentBackup : IDisposable
 {
     private readonly List<KeyValuePair<string, string?>> _previous = new();
 
@@ -30,6 +30,9 @@ internal sealed class EnvironmentBackup
 
         _previous.Clear();
     }
+
+    /// <summary>Restores the variables (a run's variables last exactly as long as a using block).</summary>
+    public void Dispose() => Restore();
 
     /// <summary>The names that were set.</summary>
     public IReadOnlyList<string> Names => _previous.Select(p => p.Key).ToList();

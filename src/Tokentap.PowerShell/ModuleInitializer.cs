@@ -22,9 +22,6 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     internal static string DepsDirectory =>
         Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps");
 
-    /// <summary>The load context the engine lives in (created on first import).</summary>
-    internal static AssemblyLoadContext? EngineContext => s_loadContext;
-
     public void OnImport()
     {
         lock (Gate)

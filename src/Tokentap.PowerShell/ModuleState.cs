@@ -1,38 +1,32 @@
-// Process-wide module state: the engine runtime for the current TOKENTAP_HOME and the Start-Tokentap session.
-using Tokentap.Engine;
+// Process-wide module state: the engine for TOKENTAP_HOME and the variables Start-Tokentap set in this process.
 using Tokentap.Engine.Facade;
-using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell;
 
 /// <summary>
-/// The proxy lives here, not in a runspace, so Stop-, Get- and Remove-Module reach it from any command. Stop,
-/// Remove-Module and process exit all end in <see cref="Shutdown"/>.
+/// The proxy lives here, not in a runspace, so Stop-, Get- and Remove-Module reach it from any command. Remove-Module
+/// and process exit end in <see cref="Shutdown"/>, the one hook on ProcessExit; Stop-Tokentap takes the same steps for
+/// the proxy alone (<see cref="StopSession"/>). The engine is reopened for a changed $TOKENTAP_HOME only by
+/// <see cref="ReopenIfHomeChanged"/>, which each cmdlet calls as it begins, and only while nothing runs: a getter never
+/// disposes an engine a caller may hold.
 /// </summary>
 internal static class ModuleState
 {
     private static readonly object Gate = new();
     private static TokentapEngine? s_engine;
-    private static ActiveSession? s_session;
+    private static EnvironmentBackup? s_environment;
     private static bool s_exitHooked;
 
-    /// <summary>The engine for $TOKENTAP_HOME; reopened when the variable changed and nothing is running.</summary>
+    /// <summary>The engine, opened for $TOKENTAP_HOME on first use.</summary>
     public static TokentapEngine Engine
     {
         get
         {
             lock (Gate)
             {
-                var paths = TokentapPaths.FromEnvironment();
-                if (s_engine is not null && s_engine.Home != paths.Home && s_session is null && s_engine.Runtime.Listeners.Count == 0)
-                {
-                    s_engine.Dispose();
-                    s_engine = null;
-                }
-
                 if (s_engine is null)
                 {
-                    s_engine = new TokentapEngine(paths);
+                    s_engine = TokentapEngine.ForEnvironment();
                     if (!s_exitHooked)
                     {
                         AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
@@ -45,78 +39,61 @@ internal static class ModuleState
         }
     }
 
-    /// <summary>The runtime for $TOKENTAP_HOME (transitional: cmdlets move to <see cref="Engine"/>).</summary>
-    public static TokentapRuntime Runtime => Engine.Runtime;
-
-    /// <summary>The runtime if one is open, without opening one.</summary>
-    public static TokentapRuntime? OpenRuntime
+    /// <summary>The engine if one is open, without opening one.</summary>
+    public static TokentapEngine? OpenEngine
     {
         get
         {
             lock (Gate)
             {
-                return s_engine?.Runtime;
+                return s_engine;
             }
         }
     }
 
-    /// <summary>The Start-Tokentap session, or null.</summary>
-    public static ActiveSession? Session
+    /// <summary>Closes the engine when $TOKENTAP_HOME now names another folder and no proxy runs; the next use opens the new one.</summary>
+    public static void ReopenIfHomeChanged()
     {
-        get
+        lock (Gate)
         {
-            lock (Gate)
+            if (s_engine is not null && s_environment is null && s_engine.IsIdle && s_engine.Home != TokentapEngine.HomeFromEnvironment())
             {
-                return s_session;
+                s_engine.Dispose();
+                s_engine = null;
             }
         }
     }
 
-    /// <summary>Records the running session.</summary>
-    public static void SetSession(ActiveSession session)
+    /// <summary>Sets the session's variables for this process, remembering what they replace until the proxy stops.</summary>
+    public static void ApplyEnvironment(IReadOnlyList<TokentapEnvironmentVariable> variables, ITokentapMessages messages)
     {
+        var environment = new EnvironmentBackup();
         lock (Gate)
         {
-            s_session = session;
+            s_environment = environment;
         }
+
+        environment.Apply(variables);
+        messages.WriteVerbose($"Set {environment.Names.Count} variables for this session: {string.Join(", ", environment.Names)}.");
     }
 
-    /// <summary>Stops the session: listener stopped, events flushed, environment restored. Returns it, or null.</summary>
-    public static ActiveSession? EndSession()
+    /// <summary>Stops this process's proxy (events committed) and restores the variables; returns what it captured, or null.</summary>
+    public static TokentapSessionReport? StopSession()
     {
-        ActiveSession? session;
-        lock (Gate)
-        {
-            session = s_session;
-            s_session = null;
-        }
-
-        if (session is null)
-        {
-            return null;
-        }
-
         try
         {
-            session.Listener.StopAsync().GetAwaiter().GetResult();
-            s_engine?.Runtime.FlushAsync().Wait(TimeSpan.FromSeconds(10));
+            return OpenEngine?.StopProxy();
         }
         finally
         {
-            session.Environment?.Restore();
+            RestoreEnvironment();
         }
-
-        return session;
     }
 
-    /// <summary>The one shutdown path: end the session and close the runtime (flushing the store).</summary>
+    /// <summary>The one shutdown path: close the engine (proxies stopped, events flushed, store closed) and restore the variables.</summary>
     public static void Shutdown()
     {
         try
-        {
-            EndSession();
-        }
-        finally
         {
             lock (Gate)
             {
@@ -124,5 +101,21 @@ internal static class ModuleState
                 s_engine = null;
             }
         }
+        finally
+        {
+            RestoreEnvironment();
+        }
+    }
+
+    private static void RestoreEnvironment()
+    {
+        EnvironmentBackup? environment;
+        lock (Gate)
+        {
+            environment = s_environment;
+            s_environment = null;
+        }
+
+        environment?.Restore();
     }
 }

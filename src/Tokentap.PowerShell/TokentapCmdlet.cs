@@ -1,13 +1,24 @@
-// Shared plumbing for Tokentap's cmdlets: error records with stable ids, engine notices as warnings, profile paths.
+// Shared plumbing for Tokentap's cmdlets: the engine, its failures as error records, its notices as warnings.
 using System.Management.Automation;
-using Tokentap.Engine.Session;
-using Tokentap.Engine.Usage;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell;
 
-/// <summary>Base class of every Tokentap cmdlet.</summary>
-public abstract class TokentapCmdlet : PSCmdlet
+/// <summary>
+/// Base class of every Tokentap cmdlet. It is the <see cref="ITokentapMessages"/> the engine's use cases talk to, so
+/// their warnings and narration reach this pipeline from its own thread.
+/// </summary>
+public abstract class TokentapCmdlet : PSCmdlet, ITokentapMessages
 {
+    /// <summary>The engine for $TOKENTAP_HOME.</summary>
+    private protected static TokentapEngine Engine => ModuleState.Engine;
+
+    /// <summary>Writes a line to the host (the PSHOST information tag, as Write-Host does).</summary>
+    public void WriteHostLine(string text) => WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST" });
+
+    /// <summary>Opens the engine for a changed $TOKENTAP_HOME when nothing runs (the only place it is reopened).</summary>
+    protected override void BeginProcessing() => ModuleState.ReopenIfHomeChanged();
+
     /// <summary>Writes a non-terminating error with a stable id, category and target.</summary>
     protected void WriteError(Exception exception, string errorId, ErrorCategory category, object? target) =>
         WriteError(new ErrorRecord(exception, errorId, category, target));
@@ -17,59 +28,50 @@ public abstract class TokentapCmdlet : PSCmdlet
         ThrowTerminatingError(new ErrorRecord(exception, errorId, category, target));
 
     /// <summary>
+    /// The one mapping of engine failures to error records: the engine's id, category (named as ErrorCategory names
+    /// them) and target; terminating when the engine says the command cannot go on.
+    /// </summary>
+    protected void WriteFailure(TokentapException failure)
+    {
+        var record = new ErrorRecord(failure, failure.ErrorId, Enum.Parse<ErrorCategory>(failure.Category.ToString()), failure.Target);
+        if (failure.StopsCommand)
+        {
+            ThrowTerminatingError(record);
+        }
+
+        WriteError(record);
+    }
+
+    /// <summary>Runs a use case: its engine failures become error records, then the engine's notices become warnings.</summary>
+    protected void WithEngine(Action useCase)
+    {
+        Guarded(useCase);
+        WriteEngineNotices();
+    }
+
+    /// <summary>Runs a use case whose engine failures become error records (<see cref="WriteFailure"/>).</summary>
+    protected void Guarded(Action useCase)
+    {
+        try
+        {
+            useCase();
+        }
+        catch (TokentapException failure)
+        {
+            WriteFailure(failure);
+        }
+    }
+
+    /// <summary>
     /// Writes, once each, what the engine wants the user to know (unknown prices, a damaged database moved aside,
     /// recording failures) as warnings. Called at the end of every cmdlet that touches the engine.
     /// </summary>
     protected void WriteEngineNotices()
     {
-        foreach (var notice in ModuleState.OpenRuntime?.DrainNotices() ?? Array.Empty<string>())
+        foreach (var notice in ModuleState.OpenEngine?.DrainNotices() ?? Array.Empty<string>())
         {
             WriteWarning(notice);
         }
-    }
-
-    /// <summary>Turns a store failure into an error record with the right category; rethrows anything else.</summary>
-    protected void WriteStoreError(Exception exception, string databasePath)
-    {
-        var (id, category) = StoreFailure.Classify(exception) switch
-        {
-            StoreFailureKind.Busy => ("DatabaseBusy", ErrorCategory.ResourceBusy),
-            StoreFailureKind.NewerVersion => ("DatabaseVersionNotSupported", ErrorCategory.InvalidData),
-            StoreFailureKind.AccessDenied => ("DatabaseAccessDenied", ErrorCategory.PermissionDenied),
-            StoreFailureKind.Unavailable => ("DatabaseUnavailable", ErrorCategory.ReadError),
-            StoreFailureKind.Damaged => ("DatabaseDamaged", ErrorCategory.InvalidData),
-            _ => throw exception,
-        };
-        WriteError(exception, id, category, databasePath);
-    }
-
-    /// <summary>True for the failures <see cref="WriteStoreError"/> reports.</summary>
-    protected static bool IsStoreFailure(Exception exception) => StoreFailure.Classify(exception) is not null;
-
-    /// <summary>The HTTPS_PROXY the session already had, unless it points at a Tokentap (which would count twice).</summary>
-    protected Uri? InheritedUpstreamProxy()
-    {
-        var existing = Environment.GetEnvironmentVariable("HTTPS_PROXY") ?? Environment.GetEnvironmentVariable("https_proxy");
-        if (string.IsNullOrWhiteSpace(existing))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(existing.Contains("://", StringComparison.Ordinal) ? existing : "http://" + existing, UriKind.Absolute, out var uri))
-        {
-            WriteWarning($"Ignoring HTTPS_PROXY '{existing}': it is not a proxy URL.");
-            return null;
-        }
-
-        var tokentap = ProxyRegistry.ListRunning(ModuleState.Runtime.Paths).FirstOrDefault(p => p.Port == uri.Port && uri.IsLoopback);
-        if (tokentap is not null)
-        {
-            WriteWarning($"HTTPS_PROXY already points at a Tokentap proxy (process {tokentap.ProcessId}, port {tokentap.Port}); not chaining to it, so nothing is counted twice.");
-            return null;
-        }
-
-        WriteVerbose($"Upstream traffic goes through the session's previous proxy {uri}.");
-        return uri;
     }
 
     /// <summary>The path given, or the session's $PROFILE when none was given.</summary>

@@ -1,10 +1,13 @@
-// The filter parameters Get-TokenUsage and Get-TokenUsageSummary share, turned into the engine's UsageFilter.
+// The filter parameters every cmdlet that filters usage shares, declared once and turned into a UsageFilter.
 using System.Management.Automation;
-using Tokentap.Engine.Usage;
 
 namespace Tokentap.PowerShell;
 
-/// <summary>Base of the cmdlets that read the usage store with the common filters.</summary>
+/// <summary>
+/// Base of the cmdlets that filter usage events (Get-TokenUsage, Get-TokenUsageSummary, Remove-TokenUsage,
+/// Watch-TokenUsage and the cmdlets to come): the same parameters, completers and wildcard rules everywhere. The
+/// store matches label patterns itself, with * and ? only (no [a-z] ranges), ignoring case.
+/// </summary>
 public abstract class UsageFilterCmdlet : TokentapCmdlet
 {
     /// <summary>Only events at or after this time (local unless the DateTime says UTC).</summary>
@@ -54,10 +57,9 @@ public abstract class UsageFilterCmdlet : TokentapCmdlet
     /// 200 ms), so a query typed right after an agent's call includes that call. Other processes' proxies commit on
     /// their own schedule; a failing disk never holds the query longer than the timeout.
     /// </summary>
-    private protected static void CatchUpWithThisProcess() =>
-        ModuleState.OpenRuntime?.FlushAsync().Wait(TimeSpan.FromSeconds(2));
+    private protected static void CatchUpWithThisProcess() => ModuleState.OpenEngine?.CatchUp(TimeSpan.FromSeconds(2));
 
-    /// <summary>The engine filter for the bound parameters.</summary>
+    /// <summary>The filter for the bound parameters; stops the cmdlet when -Until is not later than -Since.</summary>
     private protected UsageFilter BuildFilter()
     {
         if (Since is { } since && Until is { } until && until <= since)

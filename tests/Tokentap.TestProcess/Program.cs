@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Tokentap;
 using Tokentap.Engine;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
 using Tokentap.TestProcess;
 
@@ -54,9 +54,11 @@ switch (mode)
 
     case "exit":
     {
-        // Publishes COUNT events and returns from Main at once: only the recorder's process-exit hook writes them.
+        // Publishes COUNT events and returns from Main at once: only the host's one process-exit hook, which disposes
+        // the recorder (as the module's hook disposes the runtime), writes them.
         var count = int.Parse(args[3], CultureInfo.InvariantCulture);
         var recorder = new UsageRecorder(store, new UsageRecorderOptions { Capacity = count + 1, FlushInterval = TimeSpan.FromMinutes(10), BatchSize = count + 1, MaxBatchSize = count + 1, ExitTimeout = TimeSpan.FromSeconds(30) });
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => recorder.Dispose();
         for (var i = 0; i < count; i++)
         {
             recorder.Publish(TestEvents.Create(prefix, i));

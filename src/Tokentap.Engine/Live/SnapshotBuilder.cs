@@ -1,6 +1,6 @@
 // Computes Watch-TokenUsage's snapshots: loads a window once, then keeps running totals from the store's tail.
 using Tokentap.Engine.Pricing;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Live;

@@ -9,7 +9,7 @@ namespace Tokentap.Engine.Usage;
 /// <see cref="UsageRecorderOptions.FlushInterval"/>). A batch counts as committed only after the store returned, that
 /// is after LiteDB has it on disk. Failures never leave the thread: a busy or unavailable database is retried with
 /// backoff while the batch is kept (nothing queued is lost while retrying can help), and the last error is kept in
-/// <see cref="Status"/>. Stop, Dispose and process exit flush what is queued.
+/// <see cref="Status"/>. Stop and Dispose flush what is queued (process exit through the host's one hook, which disposes).
 /// </summary>
 public sealed class UsageRecorder : IUsageSink, IDisposable
 {
@@ -59,7 +59,6 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         // The salvage's counts reach Get-Tokentap and the shell the way a recovery does.
         _onSalvaged = salvage => RecordError(salvage.Message);
         _store.Salvaged += _onSalvaged;
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         _writer = new Thread(Run) { IsBackground = true, Name = "Tokentap usage writer" };
         _writer.Start();
     }
@@ -175,16 +174,16 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         return finished && Interlocked.Read(ref _abandoned) == 0;
     }
 
-    /// <summary>Stops with the exit timeout and releases the process-exit hook. The store is not disposed.</summary>
+    /// <summary>
+    /// Stops with the exit timeout: the host's one shutdown path (the module's ProcessExit hook through
+    /// TokentapRuntime.Dispose, or a test's own) calls this; the recorder hooks nothing itself. The store is not disposed.
+    /// </summary>
     public void Dispose()
     {
         Stop(_options.ExitTimeout);
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _store.Recovered -= _onRecovered;
         _store.Salvaged -= _onSalvaged;
     }
-
-    private void OnProcessExit(object? sender, EventArgs e) => Stop(_options.ExitTimeout);
 
     private void Run()
     {

@@ -26,7 +26,7 @@ public sealed record UsageRecorderOptions
     /// <summary>Longest wait between two attempts at a failing write.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long process exit waits for queued events to be written.</summary>
+    /// <summary>How long Dispose (the host's shutdown path, process exit included) waits for queued events to be written.</summary>
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>

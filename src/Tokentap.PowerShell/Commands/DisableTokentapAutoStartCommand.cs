@@ -1,6 +1,6 @@
 // Disable-TokentapAutoStart: removes Tokentap's auto-start block from the PowerShell profile.
 using System.Management.Automation;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -20,13 +20,6 @@ public sealed class DisableTokentapAutoStartCommand : TokentapCmdlet
             return;
         }
 
-        try
-        {
-            WriteObject(ProfileAutoStart.Disable(profile));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            WriteError(ex, "ProfileWriteFailed", ErrorCategory.WriteError, profile);
-        }
+        Guarded(() => WriteObject(TokentapEngine.DisableAutoStart(profile)));
     }
 }

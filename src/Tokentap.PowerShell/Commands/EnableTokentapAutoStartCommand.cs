@@ -1,6 +1,6 @@
 // Enable-TokentapAutoStart: adds a block to the PowerShell profile that starts Tokentap in every new session.
 using System.Management.Automation;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -25,14 +25,7 @@ public sealed class EnableTokentapAutoStartCommand : TokentapCmdlet
             return;
         }
 
-        try
-        {
-            WriteObject(ProfileAutoStart.Enable(profile, importTarget, StartArguments));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            WriteError(ex, "ProfileWriteFailed", ErrorCategory.WriteError, profile);
-        }
+        Guarded(() => WriteObject(TokentapEngine.EnableAutoStart(profile, importTarget, StartArguments)));
     }
 
     /// <summary>The module's name when PowerShell finds it on PSModulePath, else the manifest's full path.</summary>

@@ -1,6 +1,5 @@
 // Get-TokenUsage: usage events from the store, streamed to the pipeline as typed objects.
 using System.Management.Automation;
-using Tokentap.Engine.Usage;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -21,17 +20,16 @@ public sealed class GetTokenUsageCommand : UsageFilterCmdlet
     {
         var filter = BuildFilter();
         CatchUpWithThisProcess();
-        var runtime = ModuleState.Runtime;
         try
         {
-            foreach (var usageEvent in runtime.Store.Query(filter, Newest ? UsageOrder.NewestFirst : UsageOrder.OldestFirst, Last))
+            foreach (var usageEvent in Engine.GetUsage(filter, Newest, Last))
             {
                 WriteObject(usageEvent);
             }
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (TokentapException ex)
         {
-            WriteStoreError(ex, runtime.Paths.DatabasePath);
+            WriteFailure(ex);
         }
 
         WriteEngineNotices();

@@ -20,30 +20,13 @@ public sealed class GetTokenUsageSummaryCommand : UsageFilterCmdlet
     {
         var filter = BuildFilter();
         CatchUpWithThisProcess();
-        var zone = TimeZoneInfo.Local;
-        if (TimeZone is not null)
-        {
-            try
-            {
-                zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-            }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                ThrowTerminating(ex, "TimeZoneNotFound", ErrorCategory.InvalidArgument, TimeZone);
-            }
-        }
-
-        var runtime = ModuleState.Runtime;
         try
         {
-            foreach (var row in runtime.Store.Summarize(filter, By.Distinct().ToList(), zone))
-            {
-                WriteObject(row);
-            }
+            WriteObject(Engine.GetSummary(filter, By, TimeZone), enumerateCollection: true);
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (TokentapException ex)
         {
-            WriteStoreError(ex, runtime.Paths.DatabasePath);
+            WriteFailure(ex);
         }
 
         WriteEngineNotices();

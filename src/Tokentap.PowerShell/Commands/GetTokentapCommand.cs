@@ -7,9 +7,5 @@ namespace Tokentap.PowerShell.Commands;
 [OutputType(typeof(TokentapStatus))]
 public sealed class GetTokentapCommand : TokentapCmdlet
 {
-    protected override void EndProcessing()
-    {
-        WriteObject(StatusReader.Read());
-        WriteEngineNotices();
-    }
+    protected override void EndProcessing() => WithEngine(() => WriteObject(Engine.GetStatus()));
 }

@@ -1,7 +1,6 @@
 // Get-TokentapEnvironment: the variables Start-Tokentap sets, as objects or as text for another shell.
 using System.Management.Automation;
-using Tokentap.Engine.Certificates;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -20,41 +19,21 @@ public sealed class GetTokentapEnvironmentCommand : TokentapCmdlet
 
     protected override void EndProcessing()
     {
-        var session = ModuleState.Session;
-        string proxyUrl;
-        string caPath;
-        string bundlePath;
-        if (session is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Port)))
+        try
         {
-            proxyUrl = session.Listener.ProxyUrl;
-            caPath = session.Listener.Authority.Authority.CertificatePath;
-            bundlePath = session.Listener.Authority.Authority.BundlePath;
+            var variables = Engine.GetEnvironment(MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : null, this);
+            if (Format == TokentapEnvironmentFormat.Object)
+            {
+                WriteObject(variables, enumerateCollection: true);
+            }
+            else
+            {
+                WriteObject(TokentapEngine.FormatEnvironment(variables, Format));
+            }
         }
-        else if (Port > 0)
+        catch (TokentapException ex)
         {
-            var caDirectory = ModuleState.Runtime.Paths.CaDirectory;
-            proxyUrl = $"http://127.0.0.1:{Port}";
-            caPath = Path.Combine(caDirectory, CertificateAuthority.CertificateFileName);
-            bundlePath = Path.Combine(caDirectory, CertificateAuthority.BundleFileName);
-        }
-        else
-        {
-            ThrowTerminating(
-                new InvalidOperationException("Tokentap is not running in this session. Run Start-Tokentap, or give the port of a proxy running elsewhere with -Port."),
-                "NotRunning",
-                ErrorCategory.ObjectNotFound,
-                null);
-            return;
-        }
-
-        var variables = SessionEnvironment.Compute(proxyUrl, caPath, bundlePath, Environment.GetEnvironmentVariable, caseSensitiveNames: !OperatingSystem.IsWindows(), WriteWarning);
-        if (Format == TokentapEnvironmentFormat.Object)
-        {
-            WriteObject(variables, enumerateCollection: true);
-        }
-        else
-        {
-            WriteObject(SessionEnvironment.Format(variables, Format));
+            WriteFailure(ex);
         }
     }
 }

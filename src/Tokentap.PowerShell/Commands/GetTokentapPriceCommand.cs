@@ -1,6 +1,5 @@
 // Get-TokentapPrice: the prices Tokentap costs events with (embedded table plus the user's prices.json).
 using System.Management.Automation;
-using Tokentap.Engine.Pricing;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -23,11 +22,9 @@ public sealed class GetTokentapPriceCommand : TokentapCmdlet
 
     protected override void ProcessRecord()
     {
-        var table = ModuleState.Runtime.Prices;
-        var now = DateTime.UtcNow;
         if (Model is null)
         {
-            WriteObject(PriceCatalog.List(table, now).Where(MatchesProvider), enumerateCollection: true);
+            WriteObject(Engine.GetPrices().Where(MatchesProvider), enumerateCollection: true);
             return;
         }
 
@@ -36,18 +33,16 @@ public sealed class GetTokentapPriceCommand : TokentapCmdlet
             if (WildcardPattern.ContainsWildcardCharacters(name))
             {
                 var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                WriteObject(PriceCatalog.List(table, now).Where(p => pattern.IsMatch(p.Model) && MatchesProvider(p)), enumerateCollection: true);
-                continue;
+                WriteObject(Engine.GetPrices().Where(p => pattern.IsMatch(p.Model) && MatchesProvider(p)), enumerateCollection: true);
             }
-
-            var price = PriceCatalog.Find(table, name, Provider, now);
-            if (price is null)
+            else if (Engine.FindPrice(name, Provider) is { } price)
+            {
+                WriteObject(price);
+            }
+            else
             {
                 WriteError(new ItemNotFoundException($"No price is known for model '{name}'. Import a price list with Import-TokentapPrice or add it to prices.json."), "PriceNotFound", ErrorCategory.ObjectNotFound, name);
-                continue;
             }
-
-            WriteObject(price);
         }
     }
 

@@ -1,6 +1,5 @@
 // Import-TokentapPrice: merges a LiteLLM, genai-prices or models.dev price list into the user's prices.json.
 using System.Management.Automation;
-using Tokentap.Engine.Pricing;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -19,43 +18,17 @@ public sealed class ImportTokentapPriceCommand : TokentapCmdlet
 
     protected override void ProcessRecord()
     {
-        var runtime = ModuleState.Runtime;
-        var source = GetUnresolvedProviderPathFromPSPath(Path);
-        var overrides = runtime.Paths.PriceOverridesPath;
-        if (!File.Exists(source))
-        {
-            WriteError(new FileNotFoundException($"Price list '{source}' does not exist.", source), "PriceListNotFound", ErrorCategory.ObjectNotFound, source);
-            return;
-        }
-
-        if (!ShouldProcess(overrides, $"Merge the {Format} price list {source}"))
-        {
-            return;
-        }
-
-        PriceListImport imported;
         try
         {
-            imported = PriceCatalog.Import(Format, source, overrides, DateOnly.FromDateTime(DateTime.UtcNow));
+            if (Engine.ImportPrices(Format, GetUnresolvedProviderPathFromPSPath(Path), ShouldProcess, this) is { } imported)
+            {
+                WriteObject(imported);
+            }
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException)
+        catch (TokentapException ex)
         {
-            WriteError(ex, "PriceListInvalid", ErrorCategory.InvalidData, source);
-            return;
+            WriteFailure(ex);
         }
-
-        // A skipped model would otherwise go uncosted or keep an older price without the user knowing why.
-        foreach (var skipped in imported.Skipped)
-        {
-            WriteWarning($"Skipped '{skipped.Model}': {skipped.Reason}.");
-        }
-
-        if (!runtime.ReloadPrices())
-        {
-            WriteWarning("The running proxy keeps the prices it started with; restart it (Stop-Tokentap; Start-Tokentap) to cost new events with the imported prices.");
-        }
-
-        WriteObject(new PriceImportResult(source, Format, imported.Models.Count, overrides));
     }
 
     protected override void EndProcessing() => WriteEngineNotices();

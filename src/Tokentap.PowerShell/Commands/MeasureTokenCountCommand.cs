@@ -1,8 +1,6 @@
 // Measure-TokenCount: counts tokens in text or files with OpenAI's tiktoken encodings (Microsoft.ML.Tokenizers).
-using System.Collections.ObjectModel;
 using System.Management.Automation;
-using System.Text;
-using Tokentap.Engine.Tokenizing;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -11,112 +9,67 @@ namespace Tokentap.PowerShell.Commands;
 public sealed class MeasureTokenCountCommand : TokentapCmdlet
 {
     private const string TextSet = "Text";
-    private const string PathSet = "Path";
-    private readonly StringBuilder _text = new();
-    private bool _sawText;
+    private readonly List<string> _lines = new();
 
     /// <summary>Text to count; pipeline strings (for example Get-Content lines) are counted together as one text.</summary>
-    [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [AllowEmptyString]
+    [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 0, ValueFromPipeline = true), AllowEmptyString]
     public string[] InputObject { get; set; } = Array.Empty<string>();
 
     /// <summary>Files to count, one result each.</summary>
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Parameter(ParameterSetName = nameof(Path), Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("FullName")]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>The encoding: o200k_base (GPT-4o and later; the default) or cl100k_base (GPT-4, GPT-3.5).</summary>
-    [Parameter]
-    [ValidateSet(TokenEstimator.O200kBase, TokenEstimator.Cl100kBase)]
+    [Parameter, ValidateSet(TokentapEngine.DefaultEncoding, TokentapEngine.LegacyEncoding)]
     public string? Encoding { get; set; }
 
     /// <summary>Count with the encoding this model uses (an estimate for non-OpenAI models).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    [Parameter, ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (Encoding is not null && Model is not null)
         {
-            ThrowTerminating(
-                new ArgumentException("Give -Encoding or -Model, not both."),
-                "EncodingAndModel",
-                ErrorCategory.InvalidArgument,
-                Model);
+            ThrowTerminating(new ArgumentException("Give -Encoding or -Model, not both."), "EncodingAndModel", ErrorCategory.InvalidArgument, Model);
         }
     }
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == TextSet)
+        _lines.AddRange(ParameterSetName == TextSet ? InputObject : Array.Empty<string>());
+        foreach (var file in ParameterSetName == TextSet ? Array.Empty<string>() : Path.SelectMany(ResolveFiles))
         {
-            foreach (var line in InputObject)
-            {
-                if (_sawText)
-                {
-                    _text.Append('\n');
-                }
-
-                _text.Append(line);
-                _sawText = true;
-            }
-
-            return;
-        }
-
-        foreach (var pattern in Path)
-        {
-            foreach (var file in ResolveFiles(pattern))
-            {
-                try
-                {
-                    WriteObject(Count(File.ReadAllText(file), file));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    WriteError(ex, "FileReadFailed", ErrorCategory.ReadError, file);
-                }
-            }
+            Guarded(() => WriteObject(TokentapEngine.CountTokensInFile(file, Encoding ?? Model)));
         }
     }
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == TextSet && _sawText)
+        if (_lines.Count > 0)
         {
-            WriteObject(Count(_text.ToString(), null));
+            WriteObject(TokentapEngine.CountTokens(string.Join('\n', _lines), Encoding ?? Model, null));
         }
     }
 
-    private TokenCount Count(string text, string? source)
+    /// <summary>The files a path or wildcard names; an error for each that names nothing or a folder.</summary>
+    private List<string> ResolveFiles(string pattern)
     {
-        var encoding = TokenEstimator.ResolveEncoding(Encoding ?? Model ?? TokenEstimator.O200kBase);
-        return new TokenCount(encoding, TokenEstimator.Shared.CountTokens(text, encoding), text.Length, source);
-    }
-
-    private IEnumerable<string> ResolveFiles(string pattern)
-    {
-        Collection<string> files;
         try
         {
-            files = GetResolvedProviderPathFromPSPath(pattern, out _);
+            var paths = GetResolvedProviderPathFromPSPath(pattern, out _);
+            foreach (var folder in paths.Where(Directory.Exists))
+            {
+                WriteError(new IOException($"{folder} is a folder, not a file."), "PathIsFolder", ErrorCategory.InvalidArgument, folder);
+            }
+
+            return paths.Where(p => !Directory.Exists(p)).ToList();
         }
         catch (ItemNotFoundException ex)
         {
             WriteError(ex, "FileNotFound", ErrorCategory.ObjectNotFound, pattern);
-            yield break;
-        }
-
-        foreach (var file in files)
-        {
-            if (Directory.Exists(file))
-            {
-                WriteError(new IOException($"{file} is a folder, not a file."), "PathIsFolder", ErrorCategory.InvalidArgument, file);
-                continue;
-            }
-
-            yield return file;
+            return new List<string>();
         }
     }
 }

@@ -1,12 +1,11 @@
-// Remove-TokenUsage: retention. Deletes events before a date (with filters) or the events piped in.
+// Remove-TokenUsage: retention. Deletes the matching events before a date, or the matching events piped in.
 using System.Management.Automation;
-using Tokentap.Engine.Usage;
 
 namespace Tokentap.PowerShell.Commands;
 
 [Cmdlet(VerbsCommon.Remove, "TokenUsage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FilterSet)]
 [OutputType(typeof(void))]
-public sealed class RemoveTokenUsageCommand : TokentapCmdlet
+public sealed class RemoveTokenUsageCommand : UsageFilterCmdlet
 {
     private const string FilterSet = "Filter";
     private const string InputSet = "InputObject";
@@ -16,41 +15,7 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
     [Parameter(ParameterSetName = FilterSet, Mandatory = true, Position = 0)]
     public DateTime Before { get; set; }
 
-    /// <summary>Only events of these providers (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    [ArgumentCompleter(typeof(ProviderCompleter))]
-    [SupportsWildcards]
-    public string[]? Provider { get; set; }
-
-    /// <summary>Only events of these models (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    [SupportsWildcards]
-    public string[]? Model { get; set; }
-
-    /// <summary>Only events of these apps (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    [ArgumentCompleter(typeof(AppCompleter))]
-    [SupportsWildcards]
-    public string[]? App { get; set; }
-
-    /// <summary>Only events of these sessions (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    [ArgumentCompleter(typeof(SessionCompleter))]
-    [SupportsWildcards]
-    public string[]? Session { get; set; }
-
-    /// <summary>Only events of these projects (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    [ArgumentCompleter(typeof(ProjectCompleter))]
-    [SupportsWildcards]
-    public string[]? Project { get; set; }
-
-    /// <summary>Only successful or only failed exchanges.</summary>
-    [Parameter(ParameterSetName = FilterSet)]
-    public UsageStatus? Status { get; set; }
-
-    /// <summary>Events to remove, from Get-TokenUsage.</summary>
+    /// <summary>Events to remove, from Get-TokenUsage (only those the filters also match).</summary>
     [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
     public UsageEvent[] InputObject { get; set; } = Array.Empty<UsageEvent>();
 
@@ -64,30 +29,25 @@ public sealed class RemoveTokenUsageCommand : TokentapCmdlet
 
     protected override void EndProcessing()
     {
-        var runtime = ModuleState.Runtime;
+        var filter = BuildFilter();
         try
         {
-            var store = runtime.Store;
             if (ParameterSetName == InputSet)
             {
-                if (_events.Count > 0 && ShouldProcess(runtime.Paths.DatabasePath, $"Remove {UsageEvents(_events.Count)}"))
+                var count = Engine.RemoveUsage(_events, filter, dryRun: true);
+                if (count > 0 && ShouldProcess(Engine.DatabasePath, $"Remove {UsageEvents(count)}"))
                 {
-                    WriteVerbose($"Removed {UsageEvents(store.Remove(_events))}.");
+                    WriteVerbose($"Removed {UsageEvents(Engine.RemoveUsage(_events, filter))}.");
                 }
-
-                return;
             }
-
-            var filter = new UsageFilter { Provider = Provider, Model = Model, App = App, Session = Session, Project = Project, Status = Status };
-            var count = store.Remove(Before, filter, dryRun: true);
-            if (ShouldProcess(runtime.Paths.DatabasePath, $"Remove {UsageEvents(count)} before {Before:yyyy-MM-dd HH:mm:ss}"))
+            else if (ShouldProcess(Engine.DatabasePath, $"Remove {UsageEvents(Engine.RemoveUsage(Before, filter, dryRun: true))} before {Before:yyyy-MM-dd HH:mm:ss}"))
             {
-                WriteVerbose($"Removed {UsageEvents(store.Remove(Before, filter))}.");
+                WriteVerbose($"Removed {UsageEvents(Engine.RemoveUsage(Before, filter))}.");
             }
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (TokentapException ex)
         {
-            WriteStoreError(ex, runtime.Paths.DatabasePath);
+            WriteFailure(ex);
         }
 
         WriteEngineNotices();

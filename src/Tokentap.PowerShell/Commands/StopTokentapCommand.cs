@@ -1,6 +1,5 @@
 // Stop-Tokentap: flushes events, stops the proxy, restores the session's variables and reports what was captured.
 using System.Management.Automation;
-using Tokentap.Engine.Session;
 
 namespace Tokentap.PowerShell.Commands;
 
@@ -8,32 +7,16 @@ namespace Tokentap.PowerShell.Commands;
 [OutputType(typeof(TokentapSessionReport))]
 public sealed class StopTokentapCommand : TokentapCmdlet
 {
-    protected override void EndProcessing()
+    protected override void EndProcessing() => WithEngine(() =>
     {
-        var session = ModuleState.Session;
-        if (session is null)
+        if (Engine.ProxyUrl is not { } proxyUrl)
         {
             WriteWarning("Tokentap is not running in this session.");
-            return;
         }
-
-        if (!ShouldProcess($"{session.Listener.ProxyUrl} (session {session.Name})", "Stop the Tokentap proxy and restore this session's variables"))
+        else if (ShouldProcess($"{proxyUrl} (session {Engine.ProxySession})", "Stop the Tokentap proxy and restore this session's variables")
+            && ModuleState.StopSession() is { } report)
         {
-            return;
-        }
-
-        ModuleState.EndSession();
-        var runtime = ModuleState.Runtime;
-        try
-        {
-            var report = SessionReports.Build(runtime.Store, session.Name, session.Listener.StartedUtc, DateTime.UtcNow - session.Listener.StartedUtc);
             WriteObject(report);
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
-        {
-            WriteStoreError(ex, runtime.Paths.DatabasePath);
-        }
-
-        WriteEngineNotices();
-    }
+    });
 }

@@ -1,49 +1,14 @@
 // Watch-TokenUsage: the live full-screen view of LLM spend, or typed snapshots when output goes to a script.
 using System.Management.Automation;
-using Tokentap.Engine.Live;
-using Tokentap.Engine.Usage;
+using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
 [Cmdlet(VerbsCommon.Watch, "TokenUsage")]
 [OutputType(typeof(TokenUsageSnapshot))]
-public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
+public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-
-    /// <summary>Only events at or after this time (local unless the DateTime says UTC).</summary>
-    [Parameter]
-    public DateTime? Since { get; set; }
-
-    /// <summary>Provider names (wildcards allowed).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProviderCompleter))]
-    [SupportsWildcards]
-    public string[]? Provider { get; set; }
-
-    /// <summary>Model names (wildcards allowed).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    [SupportsWildcards]
-    public string[]? Model { get; set; }
-
-    /// <summary>Calling applications (wildcards allowed).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AppCompleter))]
-    [SupportsWildcards]
-    public string[]? App { get; set; }
-
-    /// <summary>Tokentap session names (wildcards allowed).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(SessionCompleter))]
-    [SupportsWildcards]
-    public string[]? Session { get; set; }
-
-    /// <summary>Projects (wildcards allowed).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProjectCompleter))]
-    [SupportsWildcards]
-    public string[]? Project { get; set; }
 
     /// <summary>The window the totals cover: 15m, 1h, today, 7d or 30d.</summary>
     [Parameter]
@@ -52,7 +17,7 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
 
     /// <summary>How many of the newest requests each snapshot lists.</summary>
     [Parameter]
-    [ValidateRange(0, SnapshotOptions.MaxRecentRequests)]
+    [ValidateRange(0, TokentapEngine.MaxRecentRequests)]
     public int Last { get; set; } = 30;
 
     /// <summary>Seconds between reads of the store.</summary>
@@ -66,22 +31,27 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
-        var runtime = ModuleState.Runtime;
-        var filter = new UsageFilter { Since = Since, Provider = Provider, Model = Model, App = App, Session = Session, Project = Project };
-        var window = Window is { } name ? LiveWindows.Parse(name)
-            : Since is { } since ? LiveWindows.Covering(since, DateTime.UtcNow, TimeZoneInfo.Local)
-            : TokenUsageWindow.Today;
-        var builder = new SnapshotBuilder(runtime.Store, runtime.Prices, runtime.Paths, new SnapshotOptions { Filter = filter, Window = window, RecentRequests = Last });
+        var filter = BuildFilter();
         var interval = TimeSpan.FromSeconds(RefreshSeconds);
         if (DrawsOnScreen())
         {
             WriteVerbose("Drawing the live view; q or Esc quits, t cycles the window, p pauses.");
-            var options = new LiveViewOptions { RefreshInterval = interval, FilterText = FilterText.Describe(filter, TimeZoneInfo.Local) };
-            LiveView.RunOnTerminal(builder, options, _stop.Token);
+            Engine.RunLiveView(filter, Window, Last, interval, _stop.Token);
             return;
         }
 
-        EmitSnapshots(builder, interval);
+        try
+        {
+            // A downstream Select-Object -First or break stops this loop through WriteObject.
+            foreach (var snapshot in Engine.WatchSnapshots(filter, Window, Last, interval, Once, WriteFailure, _stop.Token))
+            {
+                WriteObject(snapshot);
+            }
+        }
+        catch (TokentapException ex)
+        {
+            WriteFailure(ex);
+        }
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -96,50 +66,4 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
         !Once && !Console.IsOutputRedirected && !Console.IsInputRedirected
         && Environment.GetEnvironmentVariable("TERM") != "dumb"
         && MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
-
-    /// <summary>One snapshot now, then (without -Once) one each time what it shows changed, until Ctrl+C.</summary>
-    private void EmitSnapshots(SnapshotBuilder builder, TimeSpan interval)
-    {
-        string? lastFailure = null;
-        for (var first = true; first || !_stop.Token.WaitHandle.WaitOne(interval); first = false)
-        {
-            bool changed;
-            try
-            {
-                changed = builder.Refresh(_stop.Token);
-                lastFailure = null;
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (first)
-            {
-                ThrowTerminating(ex, "StoreReadFailed", ErrorCategory.ReadError, ModuleState.Runtime.Paths.DatabasePath);
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Keep watching through a busy or briefly unavailable store; say so once per distinct failure.
-                if (ex.Message != lastFailure)
-                {
-                    WriteError(ex, "StoreReadFailed", ErrorCategory.ReadError, ModuleState.Runtime.Paths.DatabasePath);
-                    lastFailure = ex.Message;
-                }
-
-                continue;
-            }
-
-            // Outside the try: a downstream Select-Object -First or break stops this loop through WriteObject.
-            if (changed || first)
-            {
-                WriteObject(builder.Snapshot);
-            }
-
-            if (Once)
-            {
-                return;
-            }
-        }
-    }
 }

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Tokentap.Engine.Live;
 using Tokentap.Engine.Pricing;
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Tests.Usage;
 using Tokentap.Engine.Usage;
 

@@ -1,6 +1,6 @@
 // The data folder belongs to its owner: 0700 and 0600 on Unix (also for an existing install), and another local user
 // can neither read the files nor block the store by taking its lock.
-using Tokentap.Engine.Session;
+using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Usage;

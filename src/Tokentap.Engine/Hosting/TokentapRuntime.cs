@@ -1,0 +1,301 @@
+// The engine facade for one data folder in one process: store, prices, recorder, usage observer, certificate
+// authority and the proxy listeners that share them. The module keeps one; tests and benchmarks make their own.
+using System.Net.Sockets;
+using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Pricing;
+using Tokentap.Engine.Providers;
+using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Registry;
+using Tokentap.Engine.Usage;
+
+namespace Tokentap.Engine.Hosting;
+
+/// <summary>
+/// Everything Tokentap runs for a data folder. The store and price table open on first use (queries need no proxy);
+/// the recorder and observer start with the first listener. <see cref="Dispose"/> is the one shutdown path: stop
+/// listeners, flush the recorder, close the store.
+/// </summary>
+public sealed class TokentapRuntime : IDisposable
+{
+    private const int MaxNotices = 100;
+    private readonly object _gate = new();
+    private readonly Lazy<UsageStore> _store;
+    private Lazy<PriceTable> _prices;
+    private readonly UsageRecorderOptions? _recorderOptions;
+    private readonly List<ProxyListener> _listeners = new();
+    private readonly Queue<string> _notices = new();
+    private UsageRecorder? _recorder;
+    private UsageObserver? _observer;
+    private CountingSink? _sink;
+    private string? _lastRecorderError;
+    private string? _lastObserverFailure;
+    private bool _disposed;
+
+    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null)
+    {
+        Paths = paths;
+        _recorderOptions = recorderOptions;
+        _store = new Lazy<UsageStore>(OpenStore, LazyThreadSafetyMode.ExecutionAndPublication);
+        _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The data folder.</summary>
+    public TokentapPaths Paths { get; }
+
+    /// <summary>The usage store (opened on first use).</summary>
+    public UsageStore Store => _store.Value;
+
+    /// <summary>The price table: embedded prices with the user's prices.json merged over them.</summary>
+    public PriceTable Prices => _prices.Value;
+
+    /// <summary>The recorder, once a listener has started.</summary>
+    public UsageRecorder? Recorder => _recorder;
+
+    /// <summary>The usage observer, once a listener has started.</summary>
+    public UsageObserver? Observer => _observer;
+
+    /// <summary>The listeners running now.</summary>
+    public IReadOnlyList<ProxyListener> Listeners
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _listeners.ToList();
+            }
+        }
+    }
+
+    /// <summary>Starts a proxy listener on loopback, opening (or creating, or widening) the certificate authority.</summary>
+    public async Task<ProxyListener> StartListenerAsync(ListenerRequest request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
+        var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
+        var observer = EnsureRecording();
+        var port = request.Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var options = new ProxyOptions
+            {
+                CertificateAuthority = authority.Authority,
+                Observer = observer,
+                Port = port,
+                InterceptHosts = hosts,
+                UpstreamOverrides = request.UpstreamOverrides,
+                UpstreamProxy = request.UpstreamProxy,
+                ExtraTrustedRootsPemPath = request.UpstreamCaFile,
+                UpstreamResponseHeadersTimeout = request.UpstreamResponseHeadersTimeout ?? ProxyOptions.DefaultUpstreamResponseHeadersTimeout,
+                Tags = request.Tags,
+            };
+            var server = new ProxyServer(options);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                server.Start();
+            }
+            catch (SocketException) when (request.FallBackToNextFreePort && port is > 0 and < 65535 && attempt < 100)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                port++;
+                continue;
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                authority.Authority.Dispose();
+                throw;
+            }
+
+            var registration = ProxyRegistry.Register(Paths, new RunningProxy(Environment.ProcessId, server.Port, request.Tags.Session, DateTime.UtcNow));
+            var listener = new ProxyListener(server, authority, request.Port, registration, Forget);
+            lock (_gate)
+            {
+                _listeners.Add(listener);
+            }
+
+            return listener;
+        }
+    }
+
+    /// <summary>
+    /// Reads prices.json again. Returns false when a listener's observer already holds the old table (the running
+    /// proxy keeps it until it is restarted); true when the new prices apply from now on.
+    /// </summary>
+    public bool ReloadPrices()
+    {
+        lock (_gate)
+        {
+            if (_observer is not null)
+            {
+                return false;
+            }
+
+            _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
+            return true;
+        }
+    }
+
+    /// <summary>Waits until every event captured so far is committed to the database.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        _recorder?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Events captured in this process for the session since the runtime started.</summary>
+    public long CapturedEvents(string? session) => _sink?.Count(session) ?? 0;
+
+    /// <summary>
+    /// Messages the user should see once, oldest first: unknown prices, a bad prices.json, a damaged database that
+    /// was moved aside, recorder and observer failures. Each is returned once.
+    /// </summary>
+    public IReadOnlyList<string> DrainNotices()
+    {
+        if (_prices.IsValueCreated)
+        {
+            foreach (var warning in _prices.Value.DrainWarnings())
+            {
+                AddNotice(warning);
+            }
+        }
+
+        if (_recorder?.Status.LastError is { } recorderError && recorderError != _lastRecorderError)
+        {
+            _lastRecorderError = recorderError;
+            AddNotice("Recording usage: " + recorderError);
+        }
+
+        if (_observer?.LastFailure is { } observerFailure && observerFailure != _lastObserverFailure)
+        {
+            _lastObserverFailure = observerFailure;
+            AddNotice("Reading usage: " + observerFailure);
+        }
+
+        lock (_notices)
+        {
+            var drained = _notices.ToList();
+            _notices.Clear();
+            return drained;
+        }
+    }
+
+    /// <summary>Models seen in this process without a known price.</summary>
+    public IReadOnlyList<string> UnpricedModels() =>
+        _prices.IsValueCreated ? _prices.Value.UnpricedModels : Array.Empty<string>();
+
+    /// <summary>Failures counted since start: proxy failures of every kind, observer failures and failed batches.</summary>
+    public long FailureCount()
+    {
+        var proxy = Listeners.Sum(l => l.Server.Statistics.FailureCounts.Values.Sum());
+        return proxy + (_observer?.Failures ?? 0) + (_recorder?.Status.FailedBatches ?? 0);
+    }
+
+    /// <summary>The most recent failures of the listeners, recorder and observer, newest first.</summary>
+    public IReadOnlyList<string> RecentErrors(int max = 10)
+    {
+        var errors = Listeners
+            .SelectMany(l => l.Server.Statistics.RecentFailures)
+            .Select(f => (f.TimeUtc.UtcDateTime, $"{f.TimeUtc.LocalDateTime:HH:mm:ss} {f.Kind}: {f.Message}"))
+            .ToList();
+        if (_recorder?.Status is { LastError: { } error, LastErrorTime: { } time })
+        {
+            errors.Add((time, $"{time.ToLocalTime():HH:mm:ss} Store: {error}"));
+        }
+
+        return errors.OrderByDescending(e => e.Item1).Take(max).Select(e => e.Item2).ToList();
+    }
+
+    public void Dispose()
+    {
+        List<ProxyListener> listeners;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            listeners = _listeners.ToList();
+        }
+
+        foreach (var listener in listeners)
+        {
+            listener.StopAsync().GetAwaiter().GetResult();
+        }
+
+        _recorder?.Stop(TimeSpan.FromSeconds(10));
+        _recorder?.Dispose();
+        if (_store.IsValueCreated)
+        {
+            _store.Value.Dispose();
+        }
+    }
+
+    private UsageObserver EnsureRecording()
+    {
+        lock (_gate)
+        {
+            if (_observer is not null)
+            {
+                return _observer;
+            }
+
+            _recorder = new UsageRecorder(Store, _recorderOptions);
+            _sink = new CountingSink(_recorder);
+            _observer = new UsageObserver(Prices, _sink);
+            return _observer;
+        }
+    }
+
+    private UsageStore OpenStore()
+    {
+        Directory.CreateDirectory(Paths.Home);
+        var store = new UsageStore(Paths.DatabasePath);
+        store.Recovered += recovery => AddNotice(recovery.Message);
+        if (store.LastRecovery is { } recovered)
+        {
+            AddNotice(recovered.Message);
+        }
+
+        return store;
+    }
+
+    /// <summary>
+    /// Called when a listener has stopped. The last one to stop also stops recording: the recorder flushes and its
+    /// writer thread ends, so a stopped Tokentap leaves no thread of its own behind. The next listener starts anew.
+    /// </summary>
+    private void Forget(ProxyListener listener)
+    {
+        UsageRecorder? idle = null;
+        lock (_gate)
+        {
+            _listeners.Remove(listener);
+            if (_listeners.Count == 0 && !_disposed)
+            {
+                idle = _recorder;
+                _recorder = null;
+                _observer = null;
+                _sink = null;
+            }
+        }
+
+        listener.Authority.Dispose();
+        if (idle is not null)
+        {
+            idle.Stop(TimeSpan.FromSeconds(10));
+            idle.Dispose();
+        }
+    }
+
+    private void AddNotice(string message)
+    {
+        lock (_notices)
+        {
+            if (_notices.Count >= MaxNotices)
+            {
+                _notices.Dequeue();
+            }
+
+            _notices.Enqueue(message);
+        }
+    }
+}
