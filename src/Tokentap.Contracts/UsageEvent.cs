@@ -122,6 +122,12 @@ public sealed class UsageEvent
     public RateLimitSnapshot? RateLimits { get; set; }
 
     /// <summary>
+    /// SHA-256 of the request's method, path and body (the first 128 bits, as 32 hex digits): equal for requests sent
+    /// again unchanged, so retry loops can be found without keeping any content. Null when not computed.
+    /// </summary>
+    public string? RequestFingerprint { get; set; }
+
+    /// <summary>
     /// The key that makes a stored event unique: its event id. A retried write or a re-import of a stored event
     /// carries the same id and never counts twice, while two exchanges the proxy saw are always two events, even when
     /// an upstream reuses its request or message ids (gateways and some OpenAI-compatible servers do).

@@ -39,7 +39,7 @@ internal readonly record struct StoredEvent(long Position, UsageEvent Event)
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way).
+/// came this way; the request fingerprint, bit 30, is its 16 bytes).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -76,7 +76,8 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    private const int KnownFields = (1 << 30) - 1;
+    private const int RequestFingerprint = 30;
+    private const int KnownFields = int.MaxValue;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -125,6 +126,8 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
+            var fingerprint = Anomalies.RequestFingerprint.ToGuid(e.RequestFingerprint);
+            Mark(ref fields, RequestFingerprint, fingerprint is not null);
             body.WriteVarint((uint)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
@@ -158,6 +161,7 @@ internal static class UsageChunkCodec
                     case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
                     case ClientProcessId: body.WriteSigned(e.ClientProcessId!.Value); break;
                     case ClientProcessName: body.WriteVarint(strings.Index(e.ClientProcessName!)); break;
+                    case RequestFingerprint: body.WriteGuid(fingerprint!.Value); break;
                     default: break;
                 }
             }
@@ -262,6 +266,7 @@ internal static class UsageChunkCodec
                     case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
                     case ClientProcessId: e.ClientProcessId = checked((int)reader.ReadSigned()); break;
                     case ClientProcessName: e.ClientProcessName = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RequestFingerprint: e.RequestFingerprint = Anomalies.RequestFingerprint.FromGuid(reader.ReadGuid()); break;
                     default: break;
                 }
             }
