@@ -93,7 +93,7 @@ public sealed class UsageEvent
     public string? Session { get; set; }
 
     /// <summary>The client's own conversation/session id when it sends one (Claude Code's x-claude-code-session-id,
-    /// Codex's session-id); context-window gauges follow it.</summary>
+    /// Codex's session-id, Gemini CLI's Code Assist session_id); context-window gauges and anomalies follow it.</summary>
     public string? ClientSessionId { get; set; }
 
     /// <summary>

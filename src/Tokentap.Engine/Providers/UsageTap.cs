@@ -45,7 +45,7 @@ internal sealed class UsageTap : IExchangeTap
         _tags = request.Tags ?? ExchangeTags.None;
         _client = request.Client;
         (_app, _appVersion) = AppIdentifier.Identify(request.Headers);
-        _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers);
+        _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers) ?? facts.SessionId;
         _requestModel = facts.Model ?? route.UrlModel;
         _streamRequested = facts.Stream || route.StreamEndpoint;
         _webSocket = request.IsWebSocketUpgrade;
