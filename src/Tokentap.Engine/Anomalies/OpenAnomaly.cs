@@ -71,10 +71,10 @@ internal sealed class OpenAnomaly
         Detail = Detail,
     };
 
-    /// <summary>A short line for a notice: kind, session, app, detail, cost.</summary>
+    /// <summary>A short line for a notice: kind, session, app, detail, and the extra cost when there is one.</summary>
     public string Describe()
     {
-        var cost = ExtraCost is { } c ? string.Format(CultureInfo.InvariantCulture, ", about ${0:0.####} extra", c) : "";
+        var cost = ExtraCost is { } c && c > 0 ? string.Format(CultureInfo.InvariantCulture, ", about ${0:0.####} extra", c) : "";
         return string.Format(CultureInfo.InvariantCulture, "{0} in {1} session {2}: {3}{4}", Kind, App ?? "unknown app", Session, Detail, cost);
     }
 }

@@ -39,7 +39,8 @@ internal readonly record struct StoredEvent(long Position, UsageEvent Event)
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way; the request fingerprint, bit 30, is its 16 bytes).
+/// came this way; the request fingerprint, bit 31, is its 16 bytes, and made the mask a 64-bit varint, which reads every
+/// older chunk the same).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -76,8 +77,9 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    private const int RequestFingerprint = 30;
-    private const int KnownFields = int.MaxValue;
+    // Bit 30 is left to the budgets' Blocked flag (another branch); the mask is read as a 64-bit varint from bit 31 on.
+    private const int RequestFingerprint = 31;
+    private const long KnownFields = ((1L << 30) - 1) | (1L << RequestFingerprint);
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -95,7 +97,7 @@ internal static class UsageChunkCodec
             ticks = eventTicks;
             position = stored.Position;
             var requestModelIsModel = e.RequestModel is not null && e.RequestModel == e.Model;
-            var fields = 0;
+            var fields = 0L;
             Mark(ref fields, Provider, !string.IsNullOrEmpty(e.Provider));
             Mark(ref fields, Host, !string.IsNullOrEmpty(e.Host));
             Mark(ref fields, Endpoint, !string.IsNullOrEmpty(e.Endpoint));
@@ -128,7 +130,7 @@ internal static class UsageChunkCodec
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
             var fingerprint = Anomalies.RequestFingerprint.ToGuid(e.RequestFingerprint);
             Mark(ref fields, RequestFingerprint, fingerprint is not null);
-            body.WriteVarint((uint)fields);
+            body.WriteVarint((ulong)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
             {
@@ -225,7 +227,7 @@ internal static class UsageChunkCodec
         {
             ticks += reader.ReadSigned();
             position += reader.ReadSigned();
-            var fields = (int)reader.ReadVarint();
+            var fields = (long)reader.ReadVarint();
             if ((fields & ~KnownFields) != 0)
             {
                 throw new UsageChunkException($"Unknown usage chunk fields 0x{fields & ~KnownFields:x}.");
@@ -271,7 +273,7 @@ internal static class UsageChunkCodec
                 }
             }
 
-            if ((fields & (1 << RequestModelIsModel)) != 0)
+            if ((fields & (1L << RequestModelIsModel)) != 0)
             {
                 e.RequestModel = e.Model;
             }
@@ -288,11 +290,11 @@ internal static class UsageChunkCodec
         }
     }
 
-    private static void Mark(ref int fields, int field, bool present)
+    private static void Mark(ref long fields, int field, bool present)
     {
         if (present)
         {
-            fields |= 1 << field;
+            fields |= 1L << field;
         }
     }
 
