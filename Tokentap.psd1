@@ -22,6 +22,8 @@
         'Get-TokentapEnvironment'
         'Get-TokenUsage'
         'Get-TokenUsageSummary'
+        'Get-TokenUsageAnomaly'
+        'Assert-TokenUsage'
         'Remove-TokenUsage'
         'Watch-TokenUsage'
         'Measure-TokenCount'

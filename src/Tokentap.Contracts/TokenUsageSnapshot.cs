@@ -93,6 +93,12 @@ public sealed class TokenUsageSnapshot
     /// <summary>Models of the window whose price is unknown.</summary>
     public IReadOnlyList<string> UnpricedModels { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Anomalies among the requests of the last 30 minutes (cache breaks, retry loops, token spikes, error bursts),
+    /// newest first.
+    /// </summary>
+    public IReadOnlyList<TokenUsageAnomaly> Anomalies { get; init; } = Array.Empty<TokenUsageAnomaly>();
+
     /// <summary>What deserves attention: errors, unknown prices, estimated numbers, store problems.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 }

@@ -93,7 +93,7 @@ public sealed class UsageEvent
     public string? Session { get; set; }
 
     /// <summary>The client's own conversation/session id when it sends one (Claude Code's x-claude-code-session-id,
-    /// Codex's session-id); context-window gauges follow it.</summary>
+    /// Codex's session-id, Gemini CLI's Code Assist session_id); context-window gauges and anomalies follow it.</summary>
     public string? ClientSessionId { get; set; }
 
     /// <summary>
@@ -120,6 +120,12 @@ public sealed class UsageEvent
 
     /// <summary>Rate-limit and subscription-limit headers seen on the response, as typed values; null when none.</summary>
     public RateLimitSnapshot? RateLimits { get; set; }
+
+    /// <summary>
+    /// SHA-256 of the request's method, path and body (the first 128 bits, as 32 hex digits): equal for requests sent
+    /// again unchanged, so retry loops can be found without keeping any content. Null when not computed.
+    /// </summary>
+    public string? RequestFingerprint { get; set; }
 
     /// <summary>
     /// The key that makes a stored event unique: its event id. A retried write or a re-import of a stored event

@@ -21,6 +21,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokenCount"] = ["Encoding", "Tokens", "Characters", "Source"],
         ["Tokentap.TokentapEnvironmentVariable"] = ["Name", "Value"],
         ["Tokentap.ProfileChange"] = ["Action", "Path"],
+        ["Tokentap.TokenUsageAnomaly"] = ["Start", "Kind", "App", "Session", "Count", "Extra", "Cost", "Detail"],
     };
 
     private static readonly Dictionary<string, string[]> ListLabels = new()
@@ -41,8 +42,9 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokenUsageSnapshot"] =
         [
             "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Contexts",
-            "Warnings",
+            "Anomalies", "Warnings",
         ],
+        ["Tokentap.TokenUsageAssertion"] = ["Passed", "Requests", "Errors", "TotalTokens", "Cost", "UnpricedRequests", "Anomalies", "Failures"],
     };
 
     private readonly string _dir = Directory.CreateTempSubdirectory("tt-format-").FullName;
@@ -188,6 +190,25 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public void Anomalies_and_assertions_read_as_intended()
+    {
+        var anomalies = Table.Parse(Render(Samples("Tokentap.TokenUsageAnomaly"), 120));
+        var assertion = ListItems(Render(Samples("Tokentap.TokenUsageAssertion"), 120));
+        var time = At.ToLocalTime().ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+        Assert.Equal(
+            [
+                $"{time} CacheBreak claude-code 3f0c1e9a-…     1    22,000   0.1265 cache reads fell from 21,000 to 0 tokens after 2…",
+                $"{time} TokenSpike gemini-cli  gemini-cl…     1    88,000        ? a prompt of 100,000 tokens",
+            ],
+            anomalies.Rows.Select(r => r.TrimEnd()));
+        Assert.Equal(("Errors", "1 (12.5%)"), assertion.Single(i => i.Label == "Errors"));
+        Assert.Equal(("Cost", "$0.0227"), assertion.Single(i => i.Label == "Cost"));
+        Assert.Equal(("Anomalies", "CacheBreak x1"), assertion.Single(i => i.Label == "Anomalies"));
+        Assert.Equal(("Passed", "False"), assertion[0]);
+    }
+
+    [Fact]
     public void An_Invoke_report_lists_its_command_and_exit_code_and_a_Start_report_does_not()
     {
         var invoke = new TokentapSessionReport { Session = "run-curl-1", Command = "curl -sS https://api.anthropic.com", ExitCode = 22, Duration = TimeSpan.FromSeconds(3), Cost = 0.00577605m };
@@ -309,10 +330,30 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
                 Models = [new TokenUsageModelRow { Model = "claude-sonnet-4-5", Cost = 0.08m }, new TokenUsageModelRow { Model = "unpriced" }],
                 Limits = [new TokenUsageLimitGauge { Name = "5h", Utilization = 0.42 }],
                 Contexts = [new TokenUsageContextGauge { Session = "cs-1", ContextTokens = 12050, ContextWindow = 200_000, Fraction = 0.06 }],
+                Anomalies = [Anomaly()],
                 Warnings = ["1 failed request"],
             },
         ],
+        "Tokentap.TokenUsageAnomaly" =>
+        [
+            Anomaly(),
+            new TokenUsageAnomaly { Kind = TokenUsageAnomalyKind.TokenSpike, Session = "gemini-cli pid 4242", App = "gemini-cli", Start = At, End = At, Count = 1, ExtraTokens = 88_000, Detail = "a prompt of 100,000 tokens" },
+        ],
+        "Tokentap.TokenUsageAssertion" =>
+        [
+            new TokenUsageAssertion
+            {
+                Requests = 8, Errors = 1, ErrorRate = 0.125, TotalTokens = 3340, Cost = 0.0227m, Anomalies = [Anomaly()],
+                Failures = ["Cost $0.0227 is over -MaxCost $0.02.", "8 requests is over -MaxRequests 5."],
+            },
+        ],
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no sample for this view"),
+    };
+
+    private static TokenUsageAnomaly Anomaly() => new()
+    {
+        Kind = TokenUsageAnomalyKind.CacheBreak, Session = "3f0c1e9a-5a1b-4c55-9e4b-1d2f3a4b5c6d", App = "claude-code", Model = "claude-opus-4-8", Start = At, End = At,
+        Count = 1, ExtraTokens = 22_000, ExtraCost = 0.1265m, Detail = "cache reads fell from 21,000 to 0 tokens after 2 cache hits",
     };
 
     private static UsageEvent Event(string app, string provider, string model, long input, long cacheRead, long cacheWrite, long output, decimal? cost, int status) =>

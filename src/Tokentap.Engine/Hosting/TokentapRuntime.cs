@@ -1,6 +1,7 @@
 // The engine facade for one data folder in one process: store, prices, recorder, usage observer, certificate
 // authority and the proxy listeners that share them. The module keeps one; tests and benchmarks make their own.
 using System.Net.Sockets;
+using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
@@ -27,6 +28,7 @@ public sealed class TokentapRuntime : IDisposable
     private UsageRecorder? _recorder;
     private UsageObserver? _observer;
     private CountingSink? _sink;
+    private AnomalyMonitor? _anomalies;
     private string? _lastRecorderError;
     private string? _lastObserverFailure;
     private bool _disposed;
@@ -53,6 +55,9 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>The usage observer, once a listener has started.</summary>
     public UsageObserver? Observer => _observer;
+
+    /// <summary>The live anomaly detector of the recording in progress, once a listener has started.</summary>
+    public AnomalyMonitor? Anomalies => _anomalies;
 
     /// <summary>The listeners running now.</summary>
     public IReadOnlyList<ProxyListener> Listeners
@@ -240,7 +245,8 @@ public sealed class TokentapRuntime : IDisposable
             }
 
             _recorder = new UsageRecorder(Store, _recorderOptions);
-            _sink = new CountingSink(_recorder);
+            _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
+            _sink = new CountingSink(new MonitoringSink(_recorder, _anomalies));
             _observer = new UsageObserver(Prices, _sink);
             return _observer;
         }

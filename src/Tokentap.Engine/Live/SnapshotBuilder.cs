@@ -1,4 +1,5 @@
 // Computes Watch-TokenUsage's snapshots: loads a window once, then keeps running totals from the store's tail.
+using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Registry;
 using Tokentap.Engine.Usage;
@@ -36,6 +37,8 @@ public sealed class SnapshotBuilder
     private readonly UsageFilter _filter;
     private readonly long _sinceTicks;
     private readonly int _recentCount;
+    private readonly AnomalySettings _anomalySettings;
+    private readonly string? _anomalySettingsError;
     private TokenUsageWindow _window;
     private TokenUsageWindow _loadedWindow;
     private bool _loaded;
@@ -68,6 +71,15 @@ public sealed class SnapshotBuilder
         _recentCount = options.RecentRequests;
         _window = options.Window;
         _newest = new NewestEvents(_recentCount);
+        try
+        {
+            _anomalySettings = AnomalySettingsFile.Load(paths);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            _anomalySettings = AnomalySettings.Default;
+            _anomalySettingsError = ex.Message + " Default anomaly thresholds apply.";
+        }
     }
 
     /// <summary>The window the totals cover; changing it reloads on the next <see cref="Refresh"/>.</summary>
@@ -386,6 +398,12 @@ public sealed class SnapshotBuilder
         var (costPerHour, tokensPerMinute) = BurnRate();
         var unpricedModels = models.Where(m => m.UnpricedRequests > 0).Select(m => m.Model ?? "(unknown model)").Distinct(StringComparer.Ordinal).ToList();
         var limits = _limits.Gauges(_now);
+        var warnings = SnapshotWarnings.For(sum, _lastFailure, unpricedModels, limits, _time.LocalTimeZone);
+        if (_anomalySettingsError is not null)
+        {
+            warnings = [.. warnings, _anomalySettingsError];
+        }
+
         return new TokenUsageSnapshot
         {
             Time = _now,
@@ -415,7 +433,8 @@ public sealed class SnapshotBuilder
             Contexts = Contexts(),
             Limits = limits,
             UnpricedModels = unpricedModels,
-            Warnings = SnapshotWarnings.For(sum, _lastFailure, unpricedModels, limits, _time.LocalTimeZone),
+            Anomalies = AnomalyDetector.Detect(_recent.Events, _anomalySettings, _prices).Reverse().ToList(),
+            Warnings = warnings,
         };
     }
 

@@ -9,8 +9,8 @@ namespace Tokentap.Engine.Live;
 /// <summary>
 /// Lays the screen out for its size: every section gets whole lines and every status line stays one line (cut, never
 /// wrapped). Lines are handed out in order of use: header, KPIs, warnings, a few latest requests, the top models,
-/// limits, context gauges, sparkline, more models, then all the rest to the latest requests. Meaning never rests on
-/// colour alone: failed requests show their status, unknown prices '?', estimated numbers '~'.
+/// limits, context gauges, anomalies, sparkline, more models, then all the rest to the latest requests. Meaning never
+/// rests on colour alone: failed requests show their status, unknown prices '?', estimated numbers '~'.
 /// </summary>
 public static class SnapshotRenderer
 {
@@ -44,6 +44,7 @@ public static class SnapshotRenderer
                 "recent" => Recent(snapshot, state, width, lines - 1),
                 "limits" => Limits(snapshot, state, width, unicode),
                 "contexts" => Contexts(snapshot, width, lines, unicode),
+                "anomalies" => Anomalies(snapshot, state, lines),
                 _ => WarningsLine(snapshot, state, unicode),
             };
             rows.Add(new Layout(name, content).Size(lines));
@@ -79,11 +80,12 @@ public static class SnapshotRenderer
         Give("models", Math.Min(2, models));
         Give("limits", snapshot.Limits.Count > 0 ? 1 : 0);
         Give("contexts", Math.Min(snapshot.Contexts.Count, large ? 6 : 2));
+        Give("anomalies", Math.Min(snapshot.Anomalies.Count, large ? 3 : 1));
         Give("spark", large ? 3 : 1);
         Give("models", models - 2);
         Give("recent", left);
 
-        string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "contexts", "warnings"];
+        string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "contexts", "anomalies", "warnings"];
         return order.Where(n => lines.GetValueOrDefault(n) > 0).Select(n => (n, lines[n])).ToList();
     }
 
@@ -285,6 +287,19 @@ public static class SnapshotRenderer
             return line.Add($"  {LiveFormat.ShortId(c.Session)} {c.App} {c.Model}");
         }));
     }
+
+    private static Rows Anomalies(TokenUsageSnapshot s, LiveScreenState state, int rows) =>
+        new(s.Anomalies.Take(rows).Select(a =>
+        {
+            var line = new LineText().Add("Anomaly ", Dim).Add(a.Kind.ToString(), Warn)
+                .Add($" {LiveFormat.Clock(a.Start, state.NowUtc, state.Zone)} {a.App} {LiveFormat.ShortId(a.Session)}");
+            if (a.ExtraCost is { } cost && cost > 0)
+            {
+                line.Add(" +" + LiveFormat.Cost(cost), Money);
+            }
+
+            return line.Add("  " + a.Detail);
+        }));
 
     private static LineText WarningsLine(TokenUsageSnapshot s, LiveScreenState state, bool unicode)
     {

@@ -1,4 +1,4 @@
-// The few things read from a request body on the proxy path: model, stream flag and stream_options.
+// The few things read from a request body on the proxy path: model, stream flag, stream_options, a session id.
 using System.Text.Json;
 
 namespace Tokentap.Engine.Providers;
@@ -35,6 +35,9 @@ internal sealed class RequestFacts
     /// <summary>stream_options.include_usage is present (true or false: the client decided).</summary>
     public bool HasIncludeUsage { get; private init; }
 
+    /// <summary>Gemini CLI's session id in a Code Assist request ("request": {"session_id": ...}), else null.</summary>
+    public string? SessionId { get; private init; }
+
     /// <summary>Reads the facts; a body that is not a JSON object gives <see cref="None"/>.</summary>
     public static RequestFacts Read(ReadOnlySpan<byte> body)
     {
@@ -58,6 +61,7 @@ internal sealed class RequestFacts
             var streamOptionsStart = -1;
             var streamOptionsEmpty = false;
             var hasIncludeUsage = false;
+            string? sessionId = null;
             while (JsonFields.NextProperty(ref reader))
             {
                 if (reader.ValueTextEquals("model"u8))
@@ -88,6 +92,27 @@ internal sealed class RequestFacts
                         reader.Skip();
                     }
                 }
+                else if (reader.ValueTextEquals("request"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (JsonFields.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("session_id"u8))
+                        {
+                            sessionId = JsonFields.ReadString(ref reader) ?? sessionId;
+                        }
+                        else
+                        {
+                            JsonFields.Skip(ref reader);
+                        }
+                    }
+                }
                 else
                 {
                     JsonFields.Skip(ref reader);
@@ -104,6 +129,7 @@ internal sealed class RequestFacts
                 StreamOptionsStart = streamOptionsStart,
                 StreamOptionsEmpty = streamOptionsEmpty,
                 HasIncludeUsage = hasIncludeUsage,
+                SessionId = string.IsNullOrWhiteSpace(sessionId) ? null : sessionId,
             };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)

@@ -1,5 +1,6 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
 using System.Buffers;
+using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Clients;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;
@@ -21,6 +22,9 @@ internal sealed class UsageTap : IExchangeTap
     private readonly string? _app;
     private readonly string? _appVersion;
     private readonly string? _clientSessionId;
+    private readonly string? _fingerprint;
+    private readonly string _method;
+    private readonly string _pathAndQuery;
     private readonly string? _requestModel;
     private readonly bool _streamRequested;
     private readonly bool _webSocket;
@@ -41,11 +45,15 @@ internal sealed class UsageTap : IExchangeTap
         _tags = request.Tags ?? ExchangeTags.None;
         _client = request.Client;
         (_app, _appVersion) = AppIdentifier.Identify(request.Headers);
-        _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers);
+        _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers) ?? facts.SessionId;
         _requestModel = facts.Model ?? route.UrlModel;
         _streamRequested = facts.Stream || route.StreamEndpoint;
         _webSocket = request.IsWebSocketUpgrade;
         _requestLength = body.Length;
+        _method = request.Method;
+        _pathAndQuery = request.PathAndQuery;
+        // On the body as the client sent it, before any rewrite; a WebSocket's turns are fingerprinted one by one.
+        _fingerprint = _webSocket ? null : RequestFingerprint.Compute(request.Method, request.PathAndQuery, body);
         _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
         _parser = UsageParsers.Create(route, options, _webSocket ? PublishTurn : null);
@@ -195,6 +203,8 @@ internal sealed class UsageTap : IExchangeTap
             ClientProcessId = _client?.ProcessId,
             ClientProcessName = _client?.ProcessName,
             ClientSessionId = _clientSessionId,
+            RequestFingerprint = !isTurn ? _fingerprint
+                : report.RequestBody is { } turnBody ? RequestFingerprint.Compute(_method, _pathAndQuery, turnBody) : null,
             // Every turn of a WebSocket shares the upgrade's request id; the response id keeps turns apart.
             RequestId = isTurn || head is null ? null : ExchangeHeaders.RequestId(head.Headers),
             MessageId = report.MessageId,

@@ -20,7 +20,8 @@ namespace Tokentap.Engine.Usage;
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way).
+/// came this way; the request fingerprint, bit 31, is its 16 bytes, and made the mask a 64-bit varint, which reads every
+/// older chunk the same).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -57,7 +58,9 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    private const int KnownFields = (1 << 30) - 1;
+    // Bit 30 is left to the budgets' Blocked flag (another branch); the mask is read as a 64-bit varint from bit 31 on.
+    private const int RequestFingerprint = 31;
+    private const long KnownFields = ((1L << 30) - 1) | (1L << RequestFingerprint);
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -75,7 +78,7 @@ internal static class UsageChunkCodec
             ticks = eventTicks;
             position = stored.Position;
             var requestModelIsModel = e.RequestModel is not null && e.RequestModel == e.Model;
-            var fields = 0;
+            var fields = 0L;
             Mark(ref fields, Provider, !string.IsNullOrEmpty(e.Provider));
             Mark(ref fields, Host, !string.IsNullOrEmpty(e.Host));
             Mark(ref fields, Endpoint, !string.IsNullOrEmpty(e.Endpoint));
@@ -106,7 +109,9 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
-            body.WriteVarint((uint)fields);
+            var fingerprint = Anomalies.RequestFingerprint.ToGuid(e.RequestFingerprint);
+            Mark(ref fields, RequestFingerprint, fingerprint is not null);
+            body.WriteVarint((ulong)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
             {
@@ -139,6 +144,7 @@ internal static class UsageChunkCodec
                     case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
                     case ClientProcessId: body.WriteSigned(e.ClientProcessId!.Value); break;
                     case ClientProcessName: body.WriteVarint(strings.Index(e.ClientProcessName!)); break;
+                    case RequestFingerprint: body.WriteGuid(fingerprint!.Value); break;
                     default: break;
                 }
             }
@@ -202,7 +208,7 @@ internal static class UsageChunkCodec
         {
             ticks += reader.ReadSigned();
             position += reader.ReadSigned();
-            var fields = (int)reader.ReadVarint();
+            var fields = (long)reader.ReadVarint();
             if ((fields & ~KnownFields) != 0)
             {
                 throw new UsageChunkException($"Unknown usage chunk fields 0x{fields & ~KnownFields:x}.");
@@ -243,11 +249,12 @@ internal static class UsageChunkCodec
                     case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
                     case ClientProcessId: e.ClientProcessId = checked((int)reader.ReadSigned()); break;
                     case ClientProcessName: e.ClientProcessName = strings[reader.ReadIndex(strings.Length)]; break;
+                    case RequestFingerprint: e.RequestFingerprint = Anomalies.RequestFingerprint.FromGuid(reader.ReadGuid()); break;
                     default: break;
                 }
             }
 
-            if ((fields & (1 << RequestModelIsModel)) != 0)
+            if ((fields & (1L << RequestModelIsModel)) != 0)
             {
                 e.RequestModel = e.Model;
             }
@@ -264,11 +271,11 @@ internal static class UsageChunkCodec
         }
     }
 
-    private static void Mark(ref int fields, int field, bool present)
+    private static void Mark(ref long fields, int field, bool present)
     {
         if (present)
         {
-            fields |= 1 << field;
+            fields |= 1L << field;
         }
     }
 }

@@ -369,6 +369,37 @@ public sealed class SnapshotBuilderTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => builder.Snapshot);
     }
 
+    [Fact]
+    public void Anomalies_of_the_last_half_hour_are_in_the_snapshot_newest_first()
+    {
+        // Five 529s of one Claude Code session 10 minutes ago, and five more 40 minutes ago (outside the half hour).
+        var burst = Enumerable.Range(0, 5).Select(i => LiveEvents.Make(100 + i, -10 + i / 60.0, "anthropic", "claude-sonnet-4-5", "claude-code", "cs-9", null, 0, 0, 0, 0, 0m, status: 529, error: "overloaded"));
+        var older = Enumerable.Range(0, 5).Select(i => LiveEvents.Make(200 + i, -40 + i / 60.0, "anthropic", "claude-sonnet-4-5", "claude-code", "cs-8", null, 0, 0, 0, 0, 0m, status: 529, error: "overloaded"));
+        _temp.Store.Write([.. LiveEvents.All, .. burst, .. older]);
+
+        var anomaly = Assert.Single(Load(TokenUsageWindow.LastHour).Anomalies);
+
+        Assert.Equal(TokenUsageAnomalyKind.ErrorBurst, anomaly.Kind);
+        Assert.Equal("cs-9", anomaly.Session);
+        Assert.Equal(5, anomaly.Count);
+        Assert.Equal(LiveEvents.Now.AddMinutes(-10), anomaly.Start);
+        Assert.Equal("5 failed requests in 4 s (529 x5); last: overloaded", anomaly.Detail);
+    }
+
+    [Fact]
+    public void A_bad_anomalies_file_is_a_warning_and_the_defaults_apply()
+    {
+        File.WriteAllText(Path.Combine(_temp.Folder, "anomalies.json"), "{ \"errorBurst\": { \"count\": 1 } }");
+        _temp.Store.Write(LiveEvents.All);
+
+        var snapshot = Load(TokenUsageWindow.LastHour);
+
+        Assert.Equal(
+            $"{Path.Combine(_temp.Folder, "anomalies.json")} line 1: 'errorBurst.count' must be a whole number from 2 to 1000. Default anomaly thresholds apply.",
+            snapshot.Warnings[^1]);
+        Assert.Empty(snapshot.Anomalies);
+    }
+
     private SnapshotBuilder Builder(TokenUsageWindow window, int recent = 20, UsageFilter? filter = null) =>
         new(_temp.Store, Prices, Paths, new SnapshotOptions { Window = window, RecentRequests = recent, Filter = filter ?? UsageFilter.All }, _clock);
 

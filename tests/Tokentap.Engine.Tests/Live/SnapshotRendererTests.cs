@@ -126,6 +126,30 @@ public sealed partial class SnapshotRendererTests : IDisposable
         }
     }
 
+    [Fact]
+    public void An_anomaly_gets_a_line_above_the_warnings()
+    {
+        var snapshot = Snapshot(TokenUsageWindow.LastHour);
+        var withAnomaly = new TokenUsageSnapshot
+        {
+            Time = snapshot.Time, Window = snapshot.Window, WindowStart = snapshot.WindowStart, Requests = snapshot.Requests, Errors = snapshot.Errors,
+            Models = snapshot.Models, RecentRequests = snapshot.RecentRequests, Warnings = snapshot.Warnings,
+            Anomalies =
+            [
+                new TokenUsageAnomaly
+                {
+                    Kind = TokenUsageAnomalyKind.CacheBreak, Session = "3f0c1e9a-5a1b-4c55-9e4b-1d2f3a4b5c6d", App = "claude-code", Start = LiveEvents.Now.AddMinutes(-4),
+                    End = LiveEvents.Now.AddMinutes(-4), Count = 1, ExtraTokens = 22_000, ExtraCost = 0.1265m, Detail = "cache reads fell from 21,000 to 0 tokens",
+                },
+            ],
+        };
+
+        var lines = Render(withAnomaly, 100, 24);
+
+        Assert.Equal("Anomaly CacheBreak 14:30 claude-code 3f0c1e9a… +$0.127  cache reads fell from 21,000 to 0 tokens", lines[22].TrimEnd());
+        Assert.StartsWith("⚠ 1 failed request", lines[23], StringComparison.Ordinal);
+    }
+
     private TokenUsageSnapshot Snapshot(TokenUsageWindow window)
     {
         _temp.Store.Write(LiveEvents.All);

@@ -127,6 +127,28 @@ public sealed class UsageChunkCodecTests
     }
 
     [Fact]
+    public void Request_fingerprints_take_16_bytes_and_read_back_in_lowercase_hex()
+    {
+        var events = new List<StoredEvent>
+        {
+            new(1, new UsageEvent { Timestamp = Hour, RequestId = "a", RequestFingerprint = "00112233445566778899aabbccddeeff" }),
+            new(2, new UsageEvent { Timestamp = Hour, RequestId = "b", RequestFingerprint = "00112233445566778899AABBCCDDEEFF" }),
+            new(3, new UsageEvent { Timestamp = Hour, RequestId = "c", RequestFingerprint = "not a fingerprint" }),
+            new(4, new UsageEvent { Timestamp = Hour, RequestId = "d" }),
+        };
+        var decoded = Decode(UsageChunkCodec.Encode(events));
+
+        Assert.Equal(
+            new[] { "00112233445566778899aabbccddeeff", "00112233445566778899aabbccddeeff", null, null },
+            decoded.Select(e => e.Event.RequestFingerprint));
+
+        // 16 bytes, and the field mask grows by one byte for bit 31.
+        var with = UsageChunkCodec.Encode([events[0]]);
+        var without = UsageChunkCodec.Encode([events[0] with { Event = new UsageEvent(events[0].Event.Id) { Timestamp = Hour, RequestId = "a" } }]);
+        Assert.Equal(17, with.Length - without.Length);
+    }
+
+    [Fact]
     public void Every_truncation_of_a_chunk_is_reported_as_damage_and_adds_nothing()
     {
         var events = new List<StoredEvent>
@@ -155,8 +177,8 @@ public sealed class UsageChunkCodecTests
         version[0] = 2;
         Assert.Contains("format 2", Assert.Throws<UsageChunkException>(() => Decode(version)).Message);
 
-        // version 1, no strings, one event: zero deltas, a field mask with bit 30 set (a field this version lacks), id.
-        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x04 }.Concat(new byte[16]).ToArray();
+        // version 1, no strings, one event: zero deltas, a field mask with bit 32 set (a field this version lacks), id.
+        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x10 }.Concat(new byte[16]).ToArray();
         Assert.Contains("Unknown usage chunk fields", Assert.Throws<UsageChunkException>(() => Decode(field)).Message);
 
         // A string count of 2^62 in a chunk of a dozen bytes.

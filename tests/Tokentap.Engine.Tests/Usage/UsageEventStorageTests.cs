@@ -165,6 +165,7 @@ public sealed class UsageEventStorageTests : IDisposable
             Project = "/home/user/project",
             ClientProcessId = 4_194_303,
             ClientProcessName = "claude",
+            RequestFingerprint = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
             RequestId = "req_011CTestRequest",
             MessageId = "msg_01Test",
             StopReason = "end_turn",

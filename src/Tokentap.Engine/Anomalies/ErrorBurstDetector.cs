@@ -1,0 +1,57 @@
+// Finds error bursts: many failed requests of one session within a short time.
+using System.Globalization;
+
+namespace Tokentap.Engine.Anomalies;
+
+/// <summary>
+/// Failed requests (<see cref="UsageEvent.IsSuccess"/> false) of a session: <see cref="AnomalySettings.ErrorBurstCount"/>
+/// of them within <see cref="AnomalySettings.ErrorBurstWindow"/> are a burst. Every failure after the first is extra
+/// (usually no tokens: most failures are not billed).
+/// </summary>
+internal sealed class ErrorBurstDetector(AnomalySettings settings)
+{
+    private const int MaxErrorText = 80;
+    private readonly Dictionary<string, RepeatRun> _runs = new(StringComparer.Ordinal);
+
+    public void Observe(UsageEvent e, string session, List<OpenAnomaly> opened)
+    {
+        if (e.IsSuccess)
+        {
+            return;
+        }
+
+        if (!_runs.TryGetValue(session, out var run))
+        {
+            run = new RepeatRun();
+            _runs[session] = run;
+        }
+
+        if (run.Add(e, TokenUsageAnomalyKind.ErrorBurst, session, settings.ErrorBurstCount, settings.ErrorBurstWindow, out var isNew) is not { } open)
+        {
+            return;
+        }
+
+        if (isNew)
+        {
+            opened.Add(open);
+        }
+
+        var statuses = string.Join(", ", run.Statuses
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key)
+            .Select(p => string.Format(CultureInfo.InvariantCulture, "{0} x{1}", p.Key == 0 ? "no response" : p.Key.ToString(CultureInfo.InvariantCulture), p.Value)));
+        var text = (e.Error ?? "error status").ReplaceLineEndings(" ");
+        open.Detail = string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} failed requests in {1:0.#} s ({2}); last: {3}",
+            open.Count, (open.End - open.Start).TotalSeconds, statuses, text.Length <= MaxErrorText ? text : text[..(MaxErrorText - 1)] + "…");
+    }
+
+    /// <summary>Drops the sessions whose last failure is older than an instant.</summary>
+    public void Forget(DateTime before)
+    {
+        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        {
+            _runs.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// Finds retry loops: the same request (by fingerprint) sent again and again within a short time in one session.
+using System.Globalization;
+
+namespace Tokentap.Engine.Anomalies;
+
+/// <summary>
+/// Requests of a session with equal <see cref="UsageEvent.RequestFingerprint"/> (method, path and body) are one run:
+/// <see cref="AnomalySettings.RetryLoopCount"/> of them within <see cref="AnomalySettings.RetryLoopWindow"/> are a loop.
+/// The first request of the loop was needed; every repeat is extra (its tokens and cost, often zero for failures).
+/// </summary>
+internal sealed class RetryLoopDetector(AnomalySettings settings)
+{
+    private readonly Dictionary<(string Session, string Fingerprint), RepeatRun> _runs = new();
+
+    public void Observe(UsageEvent e, string session, List<OpenAnomaly> opened)
+    {
+        if (e.RequestFingerprint is not { } fingerprint)
+        {
+            return;
+        }
+
+        var key = (session, fingerprint);
+        if (!_runs.TryGetValue(key, out var run))
+        {
+            run = new RepeatRun();
+            _runs[key] = run;
+        }
+
+        if (run.Add(e, TokenUsageAnomalyKind.RetryLoop, session, settings.RetryLoopCount, settings.RetryLoopWindow, out var isNew) is not { } open)
+        {
+            return;
+        }
+
+        if (isNew)
+        {
+            opened.Add(open);
+        }
+
+        var status = e.StatusCode == 0 ? "no response" : e.StatusCode.ToString(CultureInfo.InvariantCulture);
+        open.Detail = string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} identical {1} requests in {2:0.#} s, {3} of them failed (last: {4}); request fingerprint {5}",
+            open.Count, string.IsNullOrEmpty(e.Endpoint) ? "API" : e.Endpoint, (open.End - open.Start).TotalSeconds, run.Failed, status, fingerprint[..12]);
+    }
+
+    /// <summary>Drops the runs whose last request is older than an instant.</summary>
+    public void Forget(DateTime before)
+    {
+        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        {
+            _runs.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// Finds token spikes: a prompt far larger than the median prompt of the same session and model.
+using System.Globalization;
+using Tokentap.Engine.Pricing;
+
+namespace Tokentap.Engine.Anomalies;
+
+/// <summary>
+/// Judges the whole prompt (<see cref="UsageEvent.ContextTokens"/>), not the uncached input: with prompt caching the
+/// uncached part swings by orders of magnitude from one normal turn to the next, while the whole prompt is what grew.
+/// Once a session and model has <see cref="AnomalySettings.TokenSpikeMinHistory"/> prompts, one above both
+/// <see cref="AnomalySettings.TokenSpikeMultiplier"/> times their median and the median plus
+/// <see cref="AnomalySettings.TokenSpikeMinExtraTokens"/> is a spike; its extra tokens are the part above the median,
+/// priced as the request's own prompt scaled down to the median. Spiking requests in a row make one anomaly.
+/// </summary>
+internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? prices)
+{
+    private readonly Dictionary<(string Session, string Model), Stream> _streams = new();
+
+    public void Observe(UsageEvent e, string session, List<OpenAnomaly> opened)
+    {
+        if (!e.IsSuccess || e.ContextTokens == 0)
+        {
+            return;
+        }
+
+        var key = (session, e.Model ?? e.RequestModel ?? "");
+        if (!_streams.TryGetValue(key, out var stream))
+        {
+            stream = new Stream();
+            _streams[key] = stream;
+        }
+
+        stream.Last = e.Timestamp;
+        var history = stream.History;
+        if (history.Count >= settings.TokenSpikeMinHistory)
+        {
+            var median = Median(history);
+            var context = e.ContextTokens;
+            if (context > median * settings.TokenSpikeMultiplier && context - median >= settings.TokenSpikeMinExtraTokens)
+            {
+                var open = stream.Open;
+                if (open is null)
+                {
+                    open = new OpenAnomaly(TokenUsageAnomalyKind.TokenSpike, session, e);
+                    stream.Open = open;
+                    stream.Median = median;
+                    stream.Largest = 0;
+                    stream.HistoryAtOpen = history.Count;
+                    opened.Add(open);
+                }
+
+                var extra = (long)Math.Round(context - stream.Median);
+                var scale = stream.Median / context;
+                open.Count++;
+                open.End = e.Timestamp;
+                open.AddExtra(extra, CostDifference.Of(
+                    prices, e, Scale(e.InputTokens, scale), Scale(e.CacheReadTokens, scale), Scale(e.CacheWriteTokens, scale), Scale(e.CacheWrite1hTokens, scale)));
+                stream.Largest = Math.Max(stream.Largest, context);
+                open.Detail = string.Format(
+                    CultureInfo.InvariantCulture,
+                    "a prompt of {0:N0} tokens, {1:0.#} times the median of {2:N0} over this session's previous {3} {4} requests{5}",
+                    stream.Largest, stream.Largest / stream.Median, stream.Median, stream.HistoryAtOpen, open.Model ?? "",
+                    open.Count == 1 ? "" : $"; {open.Count} such requests in a row");
+            }
+            else
+            {
+                stream.Open = null;
+            }
+        }
+
+        if (history.Count == AnomalySettings.SpikeHistory)
+        {
+            history.Dequeue();
+        }
+
+        history.Enqueue(e.ContextTokens);
+    }
+
+    /// <summary>Drops the sessions whose last request is older than an instant.</summary>
+    public void Forget(DateTime before)
+    {
+        foreach (var key in _streams.Where(p => p.Value.Last < before).Select(p => p.Key).ToList())
+        {
+            _streams.Remove(key);
+        }
+    }
+
+    private static long Scale(long tokens, double scale) => (long)Math.Round(tokens * scale);
+
+    private static double Median(Queue<long> values)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    }
+
+    private sealed class Stream
+    {
+        public Queue<long> History { get; } = new();
+
+        public DateTime Last { get; set; }
+
+        public OpenAnomaly? Open { get; set; }
+
+        public double Median { get; set; }
+
+        public long Largest { get; set; }
+
+        public int HistoryAtOpen { get; set; }
+    }
+}

@@ -1,0 +1,83 @@
+// Assert-TokenUsage: a CI guardrail; fails (a terminating error, so pwsh -c exits non-zero) when usage is over its limits.
+using System.Management.Automation;
+
+namespace Tokentap.PowerShell.Commands;
+
+[Cmdlet(VerbsLifecycle.Assert, "TokenUsage")]
+[OutputType(typeof(TokenUsageAssertion))]
+public sealed class AssertTokenUsageCommand : UsageFilterCmdlet, IDisposable
+{
+    private const string TokenUsageAssertionFailed = nameof(TokenUsageAssertionFailed);
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The most the selected requests may cost, in US dollars.</summary>
+    [Parameter]
+    [ValidateRange(0, double.MaxValue)]
+    public decimal? MaxCost { get; set; }
+
+    /// <summary>The highest share of failed requests, 0 to 1.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? MaxErrorRate { get; set; }
+
+    /// <summary>The most requests.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MaxRequests { get; set; }
+
+    /// <summary>The most tokens (input, cache reads and writes, output).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MaxTokens { get; set; }
+
+    /// <summary>Anomaly kinds that must not occur.</summary>
+    [Parameter]
+    public TokenUsageAnomalyKind[]? NoAnomaly { get; set; }
+
+    /// <summary>Write the figures (a TokenUsageAssertion) whether the checks pass or fail.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var filter = BuildFilter();
+        CatchUpWithThisProcess();
+        var engine = Engine;
+        var limits = new TokenUsageLimits { MaxCost = MaxCost, MaxErrorRate = MaxErrorRate, MaxRequests = MaxRequests, MaxTokens = MaxTokens, NoAnomaly = NoAnomaly ?? [] };
+        TokenUsageAssertion result;
+        try
+        {
+            result = engine.AssertUsage(filter, limits, _stop.Token);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (TokentapException ex)
+        {
+            WriteFailure(ex);
+            return;
+        }
+
+        if (result.Requests == 0)
+        {
+            WriteWarning("No requests match the filters, so nothing was checked. Is the agent's traffic going through Tokentap?");
+        }
+
+        if (PassThru)
+        {
+            WriteObject(result);
+        }
+
+        WriteEngineNotices();
+        if (!result.Passed)
+        {
+            var message = "Token usage is over its limits:" + string.Concat(result.Failures.Select(f => Environment.NewLine + "  " + f));
+            ThrowTerminating(new InvalidOperationException(message), TokenUsageAssertionFailed, ErrorCategory.LimitsExceeded, result);
+        }
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+}

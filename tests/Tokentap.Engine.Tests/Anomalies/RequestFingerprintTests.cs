@@ -1,0 +1,69 @@
+// The request fingerprint as the usage observer computes it: equal for unchanged repeats, on the body the client sent.
+using System.Text;
+using Tokentap.Engine.Anomalies;
+using Tokentap.Engine.Tests.Providers;
+
+namespace Tokentap.Engine.Tests.Anomalies;
+
+public sealed class RequestFingerprintTests
+{
+    private const string Body = """{"model":"claude-opus-4-8","stream":true,"max_tokens":32000,"messages":[{"role":"user","content":"hi"}]}""";
+
+    private static UsageEvent Exchange(string method, string path, string body)
+    {
+        var (observer, sink) = ExchangeDriver.NewObserver();
+        var fixture = FixtureCases.Get("anthropic-sse");
+        var request = ExchangeDriver.Request(fixture.Host, path, body, method: method);
+        return Assert.Single(ExchangeDriver.Run(observer, sink, request, ExchangeDriver.Head(200), [ExchangeDriver.Fixture(fixture.File)], ExchangeDriver.Completed()));
+    }
+
+    [Fact]
+    public void It_is_sha256_of_method_path_and_body_cut_to_128_bits()
+    {
+        var expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("POST /v1/messages?beta=true\n" + Body)))[..32].ToLowerInvariant();
+
+        Assert.Equal(expected, RequestFingerprint.Compute("post", "/v1/messages?beta=true", Encoding.UTF8.GetBytes(Body)));
+    }
+
+    [Fact]
+    public void Repeats_match_and_any_change_of_path_or_body_does_not()
+    {
+        var first = Exchange("POST", "/v1/messages?beta=true", Body);
+        var again = Exchange("POST", "/v1/messages?beta=true", Body);
+        var otherBody = Exchange("POST", "/v1/messages?beta=true", Body.Replace("hi", "hi!", StringComparison.Ordinal));
+        var otherPath = Exchange("POST", "/v1/messages", Body);
+
+        Assert.Equal(RequestFingerprint.Compute("POST", "/v1/messages?beta=true", Encoding.UTF8.GetBytes(Body)), first.RequestFingerprint);
+        Assert.Equal(first.RequestFingerprint, again.RequestFingerprint);
+        Assert.NotEqual(first.RequestFingerprint, otherBody.RequestFingerprint);
+        Assert.NotEqual(first.RequestFingerprint, otherPath.RequestFingerprint);
+    }
+
+    [Fact]
+    public void A_rewritten_chat_request_is_fingerprinted_as_the_client_sent_it()
+    {
+        const string chat = """{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+        var (observer, sink) = ExchangeDriver.NewObserver();
+        var request = ExchangeDriver.Request("api.openai.com", "/v1/chat/completions", chat);
+
+        var usage = Assert.Single(ExchangeDriver.Run(observer, sink, request, ExchangeDriver.Head(200), [ExchangeDriver.Fixture("openai-chat.sse")], ExchangeDriver.Completed()));
+
+        Assert.True(request.BodyReplaced);
+        Assert.Equal(RequestFingerprint.Compute("POST", "/v1/chat/completions", Encoding.UTF8.GetBytes(chat)), usage.RequestFingerprint);
+    }
+
+    [Fact]
+    public void Each_WebSocket_turn_is_fingerprinted_by_its_own_request_message()
+    {
+        var (observer, sink) = ExchangeDriver.NewObserver();
+        var request = ExchangeDriver.Request("api.openai.com", "/v1/responses", "", method: "GET", webSocket: true);
+        var messages = ExchangeDriver.WebSocketMessages("openai-responses-ws.jsonl");
+
+        var events = ExchangeDriver.RunWebSocket(observer, sink, request, messages, ExchangeDriver.Completed());
+
+        var sent = messages.Where(m => m.Direction == Tokentap.Engine.Proxy.WebSocketMessageDirection.ClientToServer).Select(m => m.Payload).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.Equal(RequestFingerprint.Compute("GET", "/v1/responses", sent[0]), events[0].RequestFingerprint);
+        Assert.Equal(RequestFingerprint.Compute("GET", "/v1/responses", sent[1]), events[1].RequestFingerprint);
+    }
+}
