@@ -39,7 +39,8 @@ internal readonly record struct StoredEvent(long Position, UsageEvent Event)
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way).
+/// came this way; the source and conversation link, bits 30 to 34, made the field mask wider than 32 bits, which the
+/// varint reads the same).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -76,7 +77,12 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    private const int KnownFields = (1 << 30) - 1;
+    private const int Source = 30;
+    private const int ConversationId = 31;
+    private const int TurnIndex = 32;
+    private const int TurnStart = 33;
+    private const int EstimatedReason = 34;
+    private const long KnownFields = (1L << 35) - 1;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -94,7 +100,7 @@ internal static class UsageChunkCodec
             ticks = eventTicks;
             position = stored.Position;
             var requestModelIsModel = e.RequestModel is not null && e.RequestModel == e.Model;
-            var fields = 0;
+            var fields = 0L;
             Mark(ref fields, Provider, !string.IsNullOrEmpty(e.Provider));
             Mark(ref fields, Host, !string.IsNullOrEmpty(e.Host));
             Mark(ref fields, Endpoint, !string.IsNullOrEmpty(e.Endpoint));
@@ -125,7 +131,12 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
-            body.WriteVarint((uint)fields);
+            Mark(ref fields, Source, e.Source != UsageSource.Proxy);
+            Mark(ref fields, ConversationId, e.ConversationId is not null);
+            Mark(ref fields, TurnIndex, e.TurnIndex is not null);
+            Mark(ref fields, TurnStart, e.TurnStart is not null);
+            Mark(ref fields, EstimatedReason, e.EstimatedReason is not null);
+            body.WriteVarint((ulong)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
             {
@@ -158,6 +169,11 @@ internal static class UsageChunkCodec
                     case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
                     case ClientProcessId: body.WriteSigned(e.ClientProcessId!.Value); break;
                     case ClientProcessName: body.WriteVarint(strings.Index(e.ClientProcessName!)); break;
+                    case Source: body.WriteVarint((ulong)e.Source); break;
+                    case ConversationId: body.WriteVarint(strings.Index(e.ConversationId!)); break;
+                    case TurnIndex: body.WriteSigned(e.TurnIndex!.Value); break;
+                    case TurnStart: body.WriteSigned(UsageKeys.UtcTicks(e.TurnStart!.Value) - eventTicks); break;
+                    case EstimatedReason: body.WriteVarint(strings.Index(e.EstimatedReason!)); break;
                     default: break;
                 }
             }
@@ -221,7 +237,7 @@ internal static class UsageChunkCodec
         {
             ticks += reader.ReadSigned();
             position += reader.ReadSigned();
-            var fields = (int)reader.ReadVarint();
+            var fields = (long)reader.ReadVarint();
             if ((fields & ~KnownFields) != 0)
             {
                 throw new UsageChunkException($"Unknown usage chunk fields 0x{fields & ~KnownFields:x}.");
@@ -262,11 +278,16 @@ internal static class UsageChunkCodec
                     case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
                     case ClientProcessId: e.ClientProcessId = checked((int)reader.ReadSigned()); break;
                     case ClientProcessName: e.ClientProcessName = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Source: e.Source = (UsageSource)checked((int)reader.ReadVarint()); break;
+                    case ConversationId: e.ConversationId = strings[reader.ReadIndex(strings.Length)]; break;
+                    case TurnIndex: e.TurnIndex = checked((int)reader.ReadSigned()); break;
+                    case TurnStart: e.TurnStart = new DateTime(checked(ticks + reader.ReadSigned()), DateTimeKind.Utc); break;
+                    case EstimatedReason: e.EstimatedReason = strings[reader.ReadIndex(strings.Length)]; break;
                     default: break;
                 }
             }
 
-            if ((fields & (1 << RequestModelIsModel)) != 0)
+            if ((fields & (1L << RequestModelIsModel)) != 0)
             {
                 e.RequestModel = e.Model;
             }
@@ -283,11 +304,11 @@ internal static class UsageChunkCodec
         }
     }
 
-    private static void Mark(ref int fields, int field, bool present)
+    private static void Mark(ref long fields, int field, bool present)
     {
         if (present)
         {
-            fields |= 1 << field;
+            fields |= 1L << field;
         }
     }
 
