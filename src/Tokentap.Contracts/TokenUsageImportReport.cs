@@ -29,6 +29,9 @@ public sealed class TokenUsageImportReport
     /// <summary>Files read again from the start because they were rewritten or truncated since the last import.</summary>
     public int FilesReread { get; init; }
 
+    /// <summary>Files that could not be opened or vanished while being read (left for the next run).</summary>
+    public int FilesUnreadable { get; init; }
+
     /// <summary>Billed calls found in the lines read.</summary>
     public long EventsFound { get; init; }
 
