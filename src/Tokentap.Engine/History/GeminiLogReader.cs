@@ -89,11 +89,13 @@ public sealed class GeminiLogReader : AgentLogReader
         switch (Text(message, "type"))
         {
             case "user":
-                // A user message newer than the current turn starts the next one; a restated one is older. The
-                // session context Gemini CLI sends first is not a prompt.
-                if (!IsSessionContext(message) && time is { } start && start.Ticks > state.TurnStartTicks)
+                // A prompt not seen before starts the next turn; a resumed session restates earlier ones (with new
+                // timestamps). The session context Gemini CLI sends first is not a prompt.
+                state.PromptIds ??= [];
+                if (!IsSessionContext(message) && Text(message, "id") is { } id && !state.PromptIds.Contains(id))
                 {
-                    NewTurn(context, Text(message, "id"), start);
+                    state.PromptIds.Add(id);
+                    NewTurn(context, id, time);
                 }
 
                 return true;

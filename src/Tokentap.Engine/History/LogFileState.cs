@@ -28,6 +28,9 @@ public sealed class LogFileState
     /// <summary>When the current turn started (UTC ticks; 0: unknown).</summary>
     public long TurnStartTicks { get; set; }
 
+    /// <summary>Gemini CLI: the ids of the prompts seen (a resumed session restates them with new timestamps).</summary>
+    public List<string>? PromptIds { get; set; }
+
     /// <summary>Codex: the session's cumulative totals as of the last usage line read.</summary>
     public CodexTotals? Totals { get; set; }
 }
