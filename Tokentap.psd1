@@ -23,6 +23,8 @@
         'Get-TokenUsage'
         'Get-TokenUsageSummary'
         'Remove-TokenUsage'
+        'Import-TokenUsage'
+        'Add-TokenUsage'
         'Watch-TokenUsage'
         'Measure-TokenCount'
         'Get-TokentapPrice'

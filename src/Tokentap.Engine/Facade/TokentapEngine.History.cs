@@ -41,9 +41,9 @@ public sealed partial class TokentapEngine
     }
 
     /// <summary>
-    /// Adds usage entered by hand or by script (Source Manual unless set): priced when no cost is given, reconciled with
-    /// live events by request or message id, and skipped when an event with the same id is already stored. With
-    /// <paramref name="whatIf"/> only counts.
+    /// Adds usage entered by hand or by script as Source Manual: each event gets the id <see cref="ManualEventId"/> gives
+    /// it, is priced when it has no cost, is not added when a live event has its request or message id, and is skipped
+    /// when already stored. With <paramref name="whatIf"/> only counts.
     /// </summary>
     public TokenUsageImportReport AddUsage(IReadOnlyList<UsageEvent> events, bool whatIf)
     {
@@ -51,6 +51,8 @@ public sealed partial class TokentapEngine
         Runtime.FlushAsync().Wait(FlushBeforeImport);
         foreach (var usageEvent in events)
         {
+            usageEvent.Source = UsageSource.Manual;
+            usageEvent.Id = ManualEventId(usageEvent);
             usageEvent.Cost ??= Runtime.Prices.Cost(usageEvent);
         }
 
