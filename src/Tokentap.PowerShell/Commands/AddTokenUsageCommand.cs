@@ -17,6 +17,12 @@ public sealed class AddTokenUsageCommand : AddTokenUsageParameters
             return;
         }
 
+        if (Cost is < 0 or > 1_000_000)
+        {
+            WriteError(new ArgumentOutOfRangeException(nameof(Cost), Cost, "Cost must be from 0 to 1,000,000 dollars."), "CostOutOfRange", ErrorCategory.InvalidArgument, Cost);
+            return;
+        }
+
         var usageEvent = ToEvent();
         if (usageEvent.Timestamp > DateTime.UtcNow.AddDays(1))
         {

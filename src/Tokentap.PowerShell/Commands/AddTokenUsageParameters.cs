@@ -43,9 +43,9 @@ public abstract class AddTokenUsageParameters : TokentapCmdlet
     [ValidateRange(0, MaxTokens)]
     public long ReasoningTokens { get; set; }
 
-    /// <summary>The cost in US dollars; priced from the price table when left out.</summary>
+    /// <summary>The cost in US dollars; priced from the price table when left out (or an empty CSV cell).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 1_000_000)]
+    [EmptyAsNull]
     public decimal? Cost { get; set; }
 
     /// <summary>Provider (anthropic, openai, google, ...); helps pricing.</summary>
