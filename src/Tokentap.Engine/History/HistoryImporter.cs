@@ -8,9 +8,11 @@ using Tokentap.Engine.Usage;
 namespace Tokentap.Engine.History;
 
 /// <summary>
-/// Runs on the caller's thread. Order of work per batch: read lines, write the batch, then move the file's checkpoint,
-/// so a stop at any point (cancellation between lines, a crash) leaves checkpoints at or behind what is stored: the
-/// next run reads the rest, and anything read twice has the same ids and is skipped.
+/// Runs on the caller's thread. Order of work per batch: read lines (of one or several files, until the batch holds
+/// <see cref="HistoryImportOptions.BatchEvents"/> events: a store transaction costs about the same for 100 events as
+/// for 1,000), write the batch, then move the checkpoints of the files it came from, so a stop at any point
+/// (cancellation between lines, a crash) leaves checkpoints at or behind what is stored: the next run reads the rest,
+/// and anything read twice has the same ids and is skipped.
 /// </summary>
 public sealed class HistoryImporter
 {
@@ -18,6 +20,9 @@ public sealed class HistoryImporter
     private readonly UsageStore _store;
     private readonly PriceTable _prices;
     private readonly LogCheckpointStore _checkpoints;
+    private readonly List<UsageEvent> _pending = [];
+    private readonly List<(string File, LogCheckpoint Checkpoint)> _pendingCheckpoints = [];
+    private bool _unsaved;
 
     public HistoryImporter(UsageStore store, PriceTable prices, string tokentapHome)
     {
@@ -45,41 +50,69 @@ public sealed class HistoryImporter
         var totals = new Totals();
         var stopped = false;
         var lastSave = Stopwatch.StartNew();
-        var dirty = false;
         try
         {
             for (var i = 0; i < files.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 options.Progress?.Invoke(new TokenUsageImportProgress(reader.Source, i, files.Count, files[i], totals.Found));
-                dirty |= ImportFile(reader, files[i], options, totals, cancellationToken);
-                if (dirty && lastSave.Elapsed >= SaveEvery)
+                ImportFile(reader, files[i], options, totals, cancellationToken);
+                Flush(options, totals, whenBelow: options.BatchEvents);
+                if (_unsaved && lastSave.Elapsed >= SaveEvery)
                 {
                     _checkpoints.Save();
-                    dirty = false;
+                    _unsaved = false;
                     lastSave.Restart();
                 }
             }
 
+            Flush(options, totals, whenBelow: 0);
             options.Progress?.Invoke(new TokenUsageImportProgress(reader.Source, files.Count, files.Count, null, totals.Found));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Lines read but not written are dropped with their checkpoints: the next run reads them again.
             stopped = true;
+            _pending.Clear();
+            _pendingCheckpoints.Clear();
         }
         finally
         {
-            if (dirty)
+            if (_unsaved)
             {
                 _checkpoints.Save();
+                _unsaved = false;
             }
         }
 
         return totals.Report(reader.Source, roots, files.Count, options.WhatIf, stopped);
     }
 
-    /// <summary>Reads a file's new lines in batches; returns whether its checkpoint moved.</summary>
-    private bool ImportFile(AgentLogReader reader, string file, HistoryImportOptions options, Totals totals, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the pending events when they are at least <paramref name="whenBelow"/> (0: always), then moves the
+    /// checkpoints of the lines they came from (saved to disk every few seconds and at the end).
+    /// </summary>
+    private void Flush(HistoryImportOptions options, Totals totals, int whenBelow)
+    {
+        var due = whenBelow > 0 ? _pending.Count >= whenBelow : _pending.Count > 0 || _pendingCheckpoints.Count > 0;
+        if (!due)
+        {
+            return;
+        }
+
+        totals.Add(_store.ImportLogged(_pending, options.WhatIf));
+        _pending.Clear();
+        foreach (var (file, checkpoint) in _pendingCheckpoints)
+        {
+            _checkpoints.Set(file, checkpoint);
+            _unsaved = true;
+        }
+
+        _pendingCheckpoints.Clear();
+    }
+
+    /// <summary>Reads a file's new lines into the pending batch, writing whenever the batch is full.</summary>
+    private void ImportFile(AgentLogReader reader, string file, HistoryImportOptions options, Totals totals, CancellationToken cancellationToken)
     {
         FileInfo info;
         try
@@ -87,12 +120,12 @@ public sealed class HistoryImporter
             info = new FileInfo(file);
             if (!info.Exists)
             {
-                return false;
+                return;
             }
         }
         catch (IOException)
         {
-            return false;
+            return;
         }
 
         var size = info.Length;
@@ -100,12 +133,11 @@ public sealed class HistoryImporter
         var checkpoint = _checkpoints.Get(file);
         if (checkpoint is not null && checkpoint.Size == size && checkpoint.ModifiedTicks == modified && checkpoint.Offset >= size)
         {
-            return false;
+            return;
         }
 
         var (offset, state) = StartOf(reader, file, size, checkpoint, totals);
         totals.FilesRead++;
-        var moved = false;
         try
         {
             using var log = new LogFileReader(reader, file, offset, state);
@@ -118,11 +150,12 @@ public sealed class HistoryImporter
                     usageEvent.Cost ??= _prices.Cost(usageEvent);
                 }
 
-                totals.Add(slice, _store.ImportLogged(slice.Events, options.WhatIf));
+                totals.Add(slice);
+                _pending.AddRange(slice.Events);
                 if (!options.WhatIf && (slice.EndOffset != offset || checkpoint is null))
                 {
                     var headLength = (int)Math.Min(LogFileReader.HeadBytes, slice.EndOffset);
-                    _checkpoints.Set(file, new LogCheckpoint
+                    _pendingCheckpoints.Add((file, new LogCheckpoint
                     {
                         Size = size,
                         ModifiedTicks = modified,
@@ -130,8 +163,12 @@ public sealed class HistoryImporter
                         HeadLength = headLength,
                         HeadHash = LogFileReader.HashHead(file, headLength),
                         State = Clone(log.State),
-                    });
-                    moved = true;
+                    }));
+                }
+
+                if (slice.More)
+                {
+                    Flush(options, totals, whenBelow: options.BatchEvents);
                 }
             }
             while (slice.More);
@@ -141,8 +178,6 @@ public sealed class HistoryImporter
             // A file that vanished or cannot be opened is left for the next run.
             totals.Unreadable++;
         }
-
-        return moved;
     }
 
     /// <summary>Where to start reading: after the checkpoint when the file only grew, else from the start.</summary>
@@ -185,11 +220,15 @@ public sealed class HistoryImporter
 
         private long Estimated { get; set; }
 
-        public void Add(LogFileSlice slice, LoggedImportResult result)
+        public void Add(LogFileSlice slice)
         {
             Found += slice.Events.Count;
             Skipped += slice.SkippedLines;
             Estimated += slice.Events.Count(e => e.Estimated);
+        }
+
+        public void Add(LoggedImportResult result)
+        {
             _store = new LoggedImportResult
             {
                 Added = _store.Added + result.Added,

@@ -21,18 +21,23 @@ internal static class UsageReconciler
             return ([], new LoggedImportResult());
         }
 
-        var since = logged.Min(e => UsageKeys.UtcTicks(e.Timestamp)) - Window.Ticks;
-        var until = logged.Max(e => UsageKeys.UtcTicks(e.Timestamp)) + Window.Ticks;
-        var matcher = new UsageFilterMatcher(new UsageFilter
+        // Only the hours around the logged calls are read (a batch may hold sessions from days weeks apart).
+        var hours = new SortedSet<long>();
+        foreach (var e in logged)
         {
-            Since = new DateTime(Math.Max(0, since), DateTimeKind.Utc),
-            Until = new DateTime(Math.Min(DateTime.MaxValue.Ticks, until), DateTimeKind.Utc),
-            Source = [UsageSource.Proxy],
-        });
+            var ticks = UsageKeys.UtcTicks(e.Timestamp);
+            var last = UsageKeys.HourOf(Math.Min(DateTime.MaxValue.Ticks, ticks + Window.Ticks));
+            for (var hour = UsageKeys.HourOf(Math.Max(0, ticks - Window.Ticks)); hour <= last; hour++)
+            {
+                hours.Add(hour);
+            }
+        }
+
+        var matcher = new UsageFilterMatcher(new UsageFilter { Source = [UsageSource.Proxy] });
         var byRequest = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
         var byMessage = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
         var byFingerprint = new Dictionary<Fingerprint, List<UsageEvent>>();
-        foreach (var (_, live) in scanner.Scan([new UsageScanner.TickRange(matcher.SinceTicks, matcher.UntilTicks)], matcher, descending: false))
+        foreach (var (_, live) in scanner.Scan(UsageScanner.ToRanges(hours, 0, DateTime.MaxValue.Ticks), matcher, descending: false))
         {
             if (!string.IsNullOrEmpty(live.RequestId))
             {
