@@ -8,9 +8,6 @@ public sealed partial class TokentapEngine
     /// <summary>How long an import waits for live events still queued to reach the store before reconciling.</summary>
     private static readonly TimeSpan FlushBeforeImport = TimeSpan.FromSeconds(10);
 
-    /// <summary>The folders each source's logs are read from by default (for help, completion and -WhatIf).</summary>
-    public IReadOnlyList<string> DefaultHistoryPaths(UsageSource source) => HistoryImporter.DefaultRoots(HistoryImporter.ReaderFor(source));
-
     /// <summary>
     /// Imports agent logs, one report per source as each finishes (lazily: nothing runs until enumerated). Sources
     /// default to every agent; paths default to each agent's own folders. Live events still queued are flushed first, so
@@ -80,7 +77,7 @@ public sealed partial class TokentapEngine
     /// The id a manual entry gets: from its request or message id when it has one, else from all its figures, so the
     /// same line of a bill added twice is stored once.
     /// </summary>
-    public static Guid ManualEventId(UsageEvent usageEvent)
+    private static Guid ManualEventId(UsageEvent usageEvent)
     {
         ArgumentNullException.ThrowIfNull(usageEvent);
         var inv = System.Globalization.CultureInfo.InvariantCulture;

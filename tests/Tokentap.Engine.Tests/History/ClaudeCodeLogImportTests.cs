@@ -205,6 +205,29 @@ public sealed class ClaudeCodeLogImportTests : IDisposable
     }
 
     [Fact]
+    public void A_response_logged_before_its_stream_ended_is_flagged_Estimated_with_the_reason()
+    {
+        // Claude Code 2.1.197 writes after the stream's end (the fixture's placeholder turn is logged complete), so the
+        // partial form of older versions is made from a real line: no stop_reason, message_start's placeholder output.
+        var file = _fixture.LogFile(SecondSession);
+        var line = File.ReadAllLines(file).Single(l => l.Contains("\"msg_mock_000005\"", StringComparison.Ordinal));
+        var partial = line.Replace("msg_mock_000005", "msg_partial", StringComparison.Ordinal)
+            .Replace("req_mock_anthropic_000005", "req_partial", StringComparison.Ordinal)
+            .Replace("\"stop_reason\":\"end_turn\"", "\"stop_reason\":null", StringComparison.Ordinal)
+            .Replace("\"output_tokens\":55", "\"output_tokens\":1", StringComparison.Ordinal);
+        Assert.NotEqual(line, partial);
+        File.AppendAllText(file, partial + "\n");
+
+        var report = _fixture.Import(UsageSource.ClaudeCodeLog);
+
+        Assert.Equal((6L, 1L), (report.Added, report.Estimated));
+        var estimated = Assert.Single(_fixture.Stored(), e => e.Estimated);
+        Assert.Equal(("msg_partial", 1L), (estimated.MessageId, estimated.OutputTokens));
+        Assert.StartsWith("Claude Code logged this response before its stream ended", estimated.EstimatedReason, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(_fixture.Store.Summarize(new UsageFilter { Source = [UsageSource.ClaudeCodeLog] })).EstimatedRequests);
+    }
+
+    [Fact]
     public void WhatIf_counts_without_writing_events_or_checkpoints()
     {
         var report = _fixture.Import(UsageSource.ClaudeCodeLog, whatIf: true);
