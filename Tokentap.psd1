@@ -25,6 +25,8 @@
         'Get-TokenUsageAnomaly'
         'Assert-TokenUsage'
         'Remove-TokenUsage'
+        'Import-TokenUsage'
+        'Add-TokenUsage'
         'Watch-TokenUsage'
         'Measure-TokenCount'
         'Get-TokentapPrice'

@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["store"] = StoreBenchmark.Run,
     ["live"] = LiveBenchmark.Run,
     ["coldstart"] = ColdStartBenchmark.Run,
+    ["import"] = ImportBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

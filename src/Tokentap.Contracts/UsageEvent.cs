@@ -121,6 +121,23 @@ public sealed class UsageEvent
     /// <summary>Rate-limit and subscription-limit headers seen on the response, as typed values; null when none.</summary>
     public RateLimitSnapshot? RateLimits { get; set; }
 
+    /// <summary>Where the event came from: the live proxy (the default, and what events stored before sources existed
+    /// read back as), an agent's log, or a manual entry.</summary>
+    public UsageSource Source { get; set; }
+
+    /// <summary>The agent's conversation (session) the call belonged to, when its log or headers say; else null.</summary>
+    public string? ConversationId { get; set; }
+
+    /// <summary>The user turn (prompt) of the conversation that caused the call, counted from 1; null when unknown.</summary>
+    public int? TurnIndex { get; set; }
+
+    /// <summary>When that user turn started, in UTC; null when unknown.</summary>
+    public DateTime? TurnStart { get; set; }
+
+    /// <summary>Why <see cref="Estimated"/> is set for an imported event (the log's figures are known to be partial);
+    /// null otherwise.</summary>
+    public string? EstimatedReason { get; set; }
+
     /// <summary>
     /// SHA-256 of the request's method, path and body (the first 128 bits, as 32 hex digits): equal for requests sent
     /// again unchanged, so retry loops can be found without keeping any content. Null when not computed.

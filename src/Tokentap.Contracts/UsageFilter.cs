@@ -31,6 +31,9 @@ public sealed record UsageFilter
     /// <summary>Project patterns.</summary>
     public IReadOnlyList<string>? Project { get; init; }
 
+    /// <summary>Only events from these sources (Proxy, ClaudeCodeLog, ...); null or empty: every source.</summary>
+    public IReadOnlyList<UsageSource>? Source { get; init; }
+
     /// <summary>Only succeeded or only failed exchanges (<see cref="UsageEvent.IsSuccess"/>).</summary>
     public UsageStatus? Status { get; init; }
 }

@@ -24,4 +24,10 @@ public enum UsageGroupBy
 
     /// <summary>The project the calls were made for.</summary>
     Project,
+
+    /// <summary>The agent conversation (<see cref="UsageEvent.ConversationId"/>): which conversation cost most.</summary>
+    Conversation,
+
+    /// <summary>The user turn within its conversation (conversation, turn number and start): which prompt cost most.</summary>
+    Turn,
 }

@@ -28,6 +28,15 @@ public sealed class UsageSummaryRow
     /// <summary>The project, when grouped by Project.</summary>
     public string? Project { get; init; }
 
+    /// <summary>The agent conversation, when grouped by Conversation or Turn.</summary>
+    public string? Conversation { get; init; }
+
+    /// <summary>The user turn within <see cref="Conversation"/> (from 1), when grouped by Turn.</summary>
+    public int? Turn { get; init; }
+
+    /// <summary>When that turn started (UTC), when grouped by Turn.</summary>
+    public DateTime? TurnStart { get; init; }
+
     /// <summary>The id of the time zone that Day and Hour are expressed in.</summary>
     public string? TimeZone { get; init; }
 

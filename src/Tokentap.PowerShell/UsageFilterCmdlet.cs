@@ -52,6 +52,10 @@ public abstract class UsageFilterCmdlet : TokentapCmdlet
     [Parameter]
     public UsageStatus? Status { get; set; }
 
+    /// <summary>Only events from these sources: Proxy (captured live), ClaudeCodeLog, CodexLog, GeminiLog, Manual.</summary>
+    [Parameter]
+    public UsageSource[]? Source { get; set; }
+
     /// <summary>
     /// Waits briefly for the events this process captured but has not committed yet (the recorder writes every
     /// 200 ms), so a query typed right after an agent's call includes that call. Other processes' proxies commit on
@@ -77,6 +81,7 @@ public abstract class UsageFilterCmdlet : TokentapCmdlet
             Session = Session,
             Project = Project,
             Status = Status,
+            Source = Source,
         };
     }
 }

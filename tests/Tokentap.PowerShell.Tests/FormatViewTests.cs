@@ -39,6 +39,10 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
             "UnpricedRequests", "EstimatedRequests",
         ],
         ["Tokentap.CertificateTrustResult"] = ["Action", "Scope", "Location", "Thumbprint", "Commands"],
+        ["Tokentap.TokenUsageImportReport"] =
+        [
+            "Source", "Files", "EventsFound", "Added", "AlreadyCapturedLive", "DuplicatesSkipped", "SkippedLines", "Estimated", "Comparison",
+        ],
         ["Tokentap.TokenUsageSnapshot"] =
         [
             "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Contexts",
@@ -115,6 +119,16 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         Assert.Equal(120, table.Rows[0].Length);
         Assert.StartsWith($"{At.ToLocalTime():MM-dd HH:mm} claude-code claude-sonnet-4-5-20250929 ", table.Rows[0], StringComparison.Ordinal);
         Assert.EndsWith(" 1,007     2,001      53   0.0058", table.Rows[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_import_report_says_what_was_found_and_how_far_the_logs_were_from_the_proxy()
+    {
+        var items = ListItems(Render(Samples("Tokentap.TokenUsageImportReport"), 80));
+
+        Assert.Equal(("Files", "1,234 (12 read, 1 read again)"), items.Single(i => i.Label == "Files"));
+        Assert.Equal(("Added", "40,788"), items.Single(i => i.Label == "Added"));
+        Assert.Equal(("Comparison", "the logs under-counted input by 38 % on 412 requests"), items.Single(i => i.Label == "Comparison"));
     }
 
     [Fact]
@@ -316,6 +330,14 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         "Tokentap.TokentapSessionReport" =>
         [
             new TokentapSessionReport { Session = "s1", Duration = new TimeSpan(0, 1, 2, 3), Requests = 1234, InputTokens = 1_234_567, Cost = 1.5m },
+        ],
+        "Tokentap.TokenUsageImportReport" =>
+        [
+            new TokenUsageImportReport
+            {
+                Source = UsageSource.ClaudeCodeLog, Files = 1234, FilesRead = 12, FilesReread = 1, EventsFound = 41_200, Added = 40_788,
+                AlreadyCapturedLive = 412, MatchedRequests = 412, LogInputTokens = 62, ProxyInputTokens = 100,
+            },
         ],
         "Tokentap.CertificateTrustResult" =>
         [

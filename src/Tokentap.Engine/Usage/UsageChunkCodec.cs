@@ -20,8 +20,8 @@ namespace Tokentap.Engine.Usage;
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way; the request fingerprint, bit 31, is its 16 bytes, and made the mask a 64-bit varint, which reads every
-/// older chunk the same).
+/// came this way; the source and conversation link, bits 30 to 34, and the request fingerprint, bit 35 (16 bytes),
+/// made the field mask a 64-bit varint, which reads every older chunk the same).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -58,9 +58,13 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    // Bit 30 is left to the budgets' Blocked flag (another branch); the mask is read as a 64-bit varint from bit 31 on.
-    private const int RequestFingerprint = 31;
-    private const long KnownFields = ((1L << 30) - 1) | (1L << RequestFingerprint);
+    private const int Source = 30;
+    private const int ConversationId = 31;
+    private const int TurnIndex = 32;
+    private const int TurnStart = 33;
+    private const int EstimatedReason = 34;
+    private const int RequestFingerprint = 35;
+    private const long KnownFields = (1L << 36) - 1;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -109,6 +113,11 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
+            Mark(ref fields, Source, e.Source != UsageSource.Proxy);
+            Mark(ref fields, ConversationId, e.ConversationId is not null);
+            Mark(ref fields, TurnIndex, e.TurnIndex is not null);
+            Mark(ref fields, TurnStart, e.TurnStart is not null);
+            Mark(ref fields, EstimatedReason, e.EstimatedReason is not null);
             var fingerprint = Anomalies.RequestFingerprint.ToGuid(e.RequestFingerprint);
             Mark(ref fields, RequestFingerprint, fingerprint is not null);
             body.WriteVarint((ulong)fields);
@@ -144,6 +153,11 @@ internal static class UsageChunkCodec
                     case RateLimits: RateLimitDocument.Write(ref body, strings, e.RateLimits!); break;
                     case ClientProcessId: body.WriteSigned(e.ClientProcessId!.Value); break;
                     case ClientProcessName: body.WriteVarint(strings.Index(e.ClientProcessName!)); break;
+                    case Source: body.WriteVarint((ulong)e.Source); break;
+                    case ConversationId: body.WriteVarint(strings.Index(e.ConversationId!)); break;
+                    case TurnIndex: body.WriteSigned(e.TurnIndex!.Value); break;
+                    case TurnStart: body.WriteSigned(UsageKeys.UtcTicks(e.TurnStart!.Value) - eventTicks); break;
+                    case EstimatedReason: body.WriteVarint(strings.Index(e.EstimatedReason!)); break;
                     case RequestFingerprint: body.WriteGuid(fingerprint!.Value); break;
                     default: break;
                 }
@@ -249,6 +263,11 @@ internal static class UsageChunkCodec
                     case RateLimits: e.RateLimits = RateLimitDocument.Read(ref reader, strings, ref members); break;
                     case ClientProcessId: e.ClientProcessId = checked((int)reader.ReadSigned()); break;
                     case ClientProcessName: e.ClientProcessName = strings[reader.ReadIndex(strings.Length)]; break;
+                    case Source: e.Source = (UsageSource)checked((int)reader.ReadVarint()); break;
+                    case ConversationId: e.ConversationId = strings[reader.ReadIndex(strings.Length)]; break;
+                    case TurnIndex: e.TurnIndex = checked((int)reader.ReadSigned()); break;
+                    case TurnStart: e.TurnStart = new DateTime(checked(ticks + reader.ReadSigned()), DateTimeKind.Utc); break;
+                    case EstimatedReason: e.EstimatedReason = strings[reader.ReadIndex(strings.Length)]; break;
                     case RequestFingerprint: e.RequestFingerprint = Anomalies.RequestFingerprint.FromGuid(reader.ReadGuid()); break;
                     default: break;
                 }

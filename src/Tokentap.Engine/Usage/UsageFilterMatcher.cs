@@ -10,6 +10,7 @@ internal sealed class UsageFilterMatcher
     private readonly WildcardPattern[]? _session;
     private readonly WildcardPattern[]? _project;
     private readonly bool? _success;
+    private readonly HashSet<UsageSource>? _sources;
 
     public UsageFilterMatcher(UsageFilter filter)
     {
@@ -20,6 +21,7 @@ internal sealed class UsageFilterMatcher
         _app = Compile(filter.App);
         _session = Compile(filter.Session);
         _project = Compile(filter.Project);
+        _sources = filter.Source is { Count: > 0 } sources ? [.. sources] : null;
         _success = filter.Status switch
         {
             UsageStatus.Success => true,
@@ -38,6 +40,9 @@ internal sealed class UsageFilterMatcher
     public bool HasLabelConditions =>
         _provider is not null || _model is not null || _app is not null || _session is not null || _project is not null
         || _success is not null;
+
+    /// <summary>True when a condition is set that rollup rows cannot answer (the source): summaries read the events.</summary>
+    public bool HasEventConditions => _sources is not null;
 
     /// <summary>True when the time bounds leave nothing to select.</summary>
     public bool IsEmptyRange => SinceTicks >= UntilTicks;
@@ -63,6 +68,7 @@ internal sealed class UsageFilterMatcher
     /// <summary>Tests a stored event (its UTC ticks given, as the chunk reader has them).</summary>
     public bool Matches(long utcTicks, UsageEvent e) =>
         utcTicks >= SinceTicks && utcTicks < UntilTicks
+        && (_sources is null || _sources.Contains(e.Source))
         && MatchesLabels(e.Provider ?? "", e.Model, e.App, e.Session, e.Project, e.IsSuccess);
 
     private static bool Matches(WildcardPattern[]? patterns, string? value)

@@ -107,6 +107,26 @@ public sealed class UsageStore : IDisposable
     }
 
     /// <summary>
+    /// Offers events read from agent logs: the ones the proxy already captured live are not added (the proxy's figures
+    /// stay; the pairs are compared), the rest are written like any import (already stored ids are skipped). With
+    /// <paramref name="dryRun"/> nothing is written and the counts say what would happen.
+    /// </summary>
+    public LoggedImportResult ImportLogged(IReadOnlyList<UsageEvent> events, bool dryRun = false)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var (unmatched, counts) = UsageReconciler.Split(_scanner, events);
+        if (dryRun)
+        {
+            var keys = unmatched.Select(UsageKeys.KeyOf).Distinct().ToList();
+            var stored = keys.Count == 0 ? [] : _database.Execute(engine => UsageWriter.ExistingKeys(engine, keys));
+            return counts with { Added = keys.Count - stored.Count, Duplicates = unmatched.Count - keys.Count + stored.Count };
+        }
+
+        var result = Import(unmatched);
+        return counts with { Added = result.Imported, Duplicates = result.Duplicates };
+    }
+
+    /// <summary>
     /// Streams the matching events. With <paramref name="last"/>, only the N most recent matching events, still in
     /// <paramref name="order"/>. Nothing is read until enumeration starts, and only as far as it goes.
     /// </summary>

@@ -12,7 +12,7 @@ internal sealed class UsageSummarizer
 
     public UsageSummarizer(UsageScanner scanner) => _scanner = scanner;
 
-    private readonly record struct GroupKey(long Period, long Offset, string? Provider, string? Model, string? App, string? Session, string? Project);
+    private readonly record struct GroupKey(long Period, long Offset, string? Provider, string? Model, string? App, string? Session, string? Project, string? Conversation = null, int? Turn = null, long TurnStart = 0);
 
     public IReadOnlyList<UsageSummaryRow> Summarize(UsageFilter filter, IReadOnlyCollection<UsageGroupBy> groupBy, TimeZoneInfo zone)
     {
@@ -32,7 +32,9 @@ internal sealed class UsageSummarizer
         var endFullHour = until / TimeSpan.TicksPerHour;
         var rawHours = new SortedSet<long>();
         var rawRanges = new List<TickRange>();
-        if (firstFullHour >= endFullHour)
+        // Rollup rows carry labels only: a source condition, or grouping by conversation or turn, reads the events.
+        var byConversation = dimensions.Contains(UsageGroupBy.Conversation) || dimensions.Contains(UsageGroupBy.Turn);
+        if (firstFullHour >= endFullHour || matcher.HasEventConditions || byConversation)
         {
             rawRanges.Add(new TickRange(since, until));
         }
@@ -73,6 +75,11 @@ internal sealed class UsageSummarizer
         {
             var row = UsageRollupDocument.For(usageEvent);
             var key = KeyOf(usageEvent.Timestamp.Ticks, row, dimensions, byTime, byHour, zone);
+            if (byConversation)
+            {
+                key = WithConversation(key, usageEvent, dimensions.Contains(UsageGroupBy.Turn));
+            }
+
             Totals(groups, key).Add(usageEvent);
         }
 
@@ -81,9 +88,17 @@ internal sealed class UsageSummarizer
             .ThenBy(g => g.Key.Provider, StringComparer.Ordinal).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
             .ThenBy(g => g.Key.App, StringComparer.Ordinal).ThenBy(g => g.Key.Session, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Project, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Conversation, StringComparer.Ordinal).ThenBy(g => g.Key.Turn)
             .Select(g => ToRow(g.Key, g.Value, byTime, byHour, zone))
             .ToList();
     }
+
+    private static GroupKey WithConversation(GroupKey key, UsageEvent e, bool byTurn) => key with
+    {
+        Conversation = e.ConversationId,
+        Turn = byTurn ? e.TurnIndex : null,
+        TurnStart = byTurn && e.TurnStart is { } start ? UsageKeys.UtcTicks(start) : 0,
+    };
 
     /// <summary>Whether the UTC hour lies within one local hour of the zone (whole-hour offset, unchanged in the hour).</summary>
     private static bool IsAligned(long hour, TimeZoneInfo zone, Dictionary<long, bool> cache)
@@ -144,6 +159,9 @@ internal sealed class UsageSummarizer
         App = key.App,
         Session = key.Session,
         Project = key.Project,
+        Conversation = key.Conversation,
+        Turn = key.Turn,
+        TurnStart = key.TurnStart != 0 ? new DateTime(key.TurnStart, DateTimeKind.Utc) : null,
         Requests = totals.Requests,
         Errors = totals.Errors,
         InputTokens = totals.InputTokens,

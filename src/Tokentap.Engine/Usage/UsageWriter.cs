@@ -246,7 +246,7 @@ internal static class UsageWriter
     public static void WriteMeta(LiteEngine engine, string name, long value) =>
         engine.Upsert(UsageSchema.Meta, [new BsonDocument { ["_id"] = name, [MetaValue] = value }], BsonAutoId.Int64);
 
-    private static HashSet<UInt128> ExistingKeys(LiteEngine engine, List<UInt128> keys)
+    internal static HashSet<UInt128> ExistingKeys(LiteEngine engine, List<UInt128> keys)
     {
         var existing = new HashSet<UInt128>();
         foreach (var chunk in keys.Chunk(InChunk))
