@@ -1,6 +1,6 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
 using System.Buffers;
-using Tokentap.Engine.Anomalies;
+using Tokentap.Engine.Usage;
 using Tokentap.Engine.Clients;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;

@@ -63,7 +63,7 @@ internal static class UsageChunkCodec
     private const int TurnIndex = 32;
     private const int TurnStart = 33;
     private const int EstimatedReason = 34;
-    private const int RequestFingerprint = 35;
+    private const int Fingerprint = 35;
     private const long KnownFields = (1L << 36) - 1;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
@@ -118,8 +118,8 @@ internal static class UsageChunkCodec
             Mark(ref fields, TurnIndex, e.TurnIndex is not null);
             Mark(ref fields, TurnStart, e.TurnStart is not null);
             Mark(ref fields, EstimatedReason, e.EstimatedReason is not null);
-            var fingerprint = Anomalies.RequestFingerprint.ToGuid(e.RequestFingerprint);
-            Mark(ref fields, RequestFingerprint, fingerprint is not null);
+            var fingerprint = RequestFingerprint.ToGuid(e.RequestFingerprint);
+            Mark(ref fields, Fingerprint, fingerprint is not null);
             body.WriteVarint((ulong)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
@@ -158,7 +158,7 @@ internal static class UsageChunkCodec
                     case TurnIndex: body.WriteSigned(e.TurnIndex!.Value); break;
                     case TurnStart: body.WriteSigned(UsageKeys.UtcTicks(e.TurnStart!.Value) - eventTicks); break;
                     case EstimatedReason: body.WriteVarint(strings.Index(e.EstimatedReason!)); break;
-                    case RequestFingerprint: body.WriteGuid(fingerprint!.Value); break;
+                    case Fingerprint: body.WriteGuid(fingerprint!.Value); break;
                     default: break;
                 }
             }
@@ -268,7 +268,7 @@ internal static class UsageChunkCodec
                     case TurnIndex: e.TurnIndex = checked((int)reader.ReadSigned()); break;
                     case TurnStart: e.TurnStart = new DateTime(checked(ticks + reader.ReadSigned()), DateTimeKind.Utc); break;
                     case EstimatedReason: e.EstimatedReason = strings[reader.ReadIndex(strings.Length)]; break;
-                    case RequestFingerprint: e.RequestFingerprint = Anomalies.RequestFingerprint.FromGuid(reader.ReadGuid()); break;
+                    case Fingerprint: e.RequestFingerprint = RequestFingerprint.FromGuid(reader.ReadGuid()); break;
                     default: break;
                 }
             }

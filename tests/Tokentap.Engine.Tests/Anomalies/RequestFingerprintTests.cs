@@ -1,6 +1,6 @@
 // The request fingerprint as the usage observer computes it: equal for unchanged repeats, on the body the client sent.
 using System.Text;
-using Tokentap.Engine.Anomalies;
+using Tokentap.Engine.Usage;
 using Tokentap.Engine.Tests.Providers;
 
 namespace Tokentap.Engine.Tests.Anomalies;

@@ -142,10 +142,10 @@ public sealed class UsageChunkCodecTests
             new[] { "00112233445566778899aabbccddeeff", "00112233445566778899aabbccddeeff", null, null },
             decoded.Select(e => e.Event.RequestFingerprint));
 
-        // 16 bytes, and the field mask grows by one byte for bit 31.
+        // 16 bytes, and the field mask (a varint, 7 bits a byte) grows from 4 to 6 bytes for bit 35.
         var with = UsageChunkCodec.Encode([events[0]]);
         var without = UsageChunkCodec.Encode([events[0] with { Event = new UsageEvent(events[0].Event.Id) { Timestamp = Hour, RequestId = "a" } }]);
-        Assert.Equal(17, with.Length - without.Length);
+        Assert.Equal(18, with.Length - without.Length);
     }
 
     [Fact]

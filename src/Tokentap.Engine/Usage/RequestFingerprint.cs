@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Tokentap.Engine.Anomalies;
+namespace Tokentap.Engine.Usage;
 
 /// <summary>
 /// SHA-256 over the method, the path and query, and the body, cut to its first 128 bits and written as 32 lowercase
