@@ -64,9 +64,6 @@ public sealed class UsageStore : IDisposable
     /// <summary>Raised on a background thread when a salvage finished, with the counts of saved and lost events.</summary>
     public event Action<UsageStoreSalvage>? Salvaged;
 
-    /// <summary>The store for the current environment ($TOKENTAP_HOME or ~/.tokentap).</summary>
-    public static UsageStore Open(TokentapPaths paths) => new(paths.DatabasePath);
-
     /// <summary>The schema version recorded in the file (creating or migrating it first).</summary>
     public int ReadSchemaVersion() => _database.Execute(UsageSchema.ReadVersion);
 
