@@ -80,7 +80,16 @@ internal sealed class UsageDatabase : IDisposable
     /// started (an IOException saying so): LiteDB that runs out of space mid-transaction leaves an engine it can neither
     /// finish nor close cleanly, while a write refused up front leaves the file as it was and can simply be retried.
     /// </param>
-    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite = 0)
+    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite = 0) => Run(work, bytesToWrite, reportDamage: false);
+
+    /// <summary>
+    /// Runs a unit of work that reads for a caller (a query page). Damage it meets sets the file aside as in
+    /// <see cref="Execute{T}"/>, but the work is not run again on the fresh, still empty file: the caller gets a
+    /// <see cref="UsageStoreDamagedException"/> instead of results that would silently lack the damaged file's events.
+    /// </summary>
+    public T Read<T>(Func<LiteEngine, T> work) => Run(work, 0, reportDamage: true);
+
+    private T Run<T>(Func<LiteEngine, T> work, long bytesToWrite, bool reportDamage)
     {
         if (bytesToWrite > 0)
         {
@@ -91,7 +100,7 @@ internal sealed class UsageDatabase : IDisposable
         {
             using (Acquire())
             {
-                if (TryExecute(work, out var result))
+                if (TryExecute(work, reportDamage, out var result))
                 {
                     return result;
                 }
@@ -106,7 +115,7 @@ internal sealed class UsageDatabase : IDisposable
     }
 
     /// <summary>One hold of the lock: false when the file still needs migrating after this hold's slice of it.</summary>
-    private bool TryExecute<T>(Func<LiteEngine, T> work, out T result)
+    private bool TryExecute<T>(Func<LiteEngine, T> work, bool reportDamage, out T result)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -134,7 +143,11 @@ internal sealed class UsageDatabase : IDisposable
                 // The first failure gets a second look with a freshly opened engine; only a repeated one moves the file.
                 if (attempt == 1)
                 {
-                    MoveAside(ex);
+                    var recovery = MoveAside(ex);
+                    if (reportDamage)
+                    {
+                        throw new UsageStoreDamagedException(recovery, ex);
+                    }
                 }
             }
             finally
@@ -174,8 +187,7 @@ internal sealed class UsageDatabase : IDisposable
                 return null;
             }
 
-            MoveAside(damage);
-            return LastRecovery;
+            return MoveAside(damage);
         }
     }
 
@@ -329,7 +341,7 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
-    private void MoveAside(Exception damage)
+    private UsageStoreRecovery MoveAside(Exception damage)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var target = DatabasePath + ".damaged-" + stamp;
@@ -357,6 +369,8 @@ internal sealed class UsageDatabase : IDisposable
         {
             // A listener's failure must not undo the recovery; LastRecovery still tells the story.
         }
+
+        return recovery;
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ public sealed class UsageStore : IDisposable
                 var from = first;
                 var (deleted, page) = _database.Execute(engine =>
                 {
-                    var page = UsageScanner.ReadHours(engine, from, last, descending: false, RemoveChunks);
+                    var page = UsageHourCheck.Verified(engine, UsageScanner.ReadHours(engine, from, last, descending: false, RemoveChunks), from, last, descending: false);
                     var deleted = UsageWriter.Remove(engine, page.Chunks, e => e.Ticks >= range.Start && e.Ticks < range.End && matcher.Matches(e.Ticks, e.Event));
                     return (deleted, page);
                 });
@@ -201,7 +201,7 @@ public sealed class UsageStore : IDisposable
             var firstHour = day.Key * 24;
             removed += _database.Execute(engine =>
             {
-                var chunks = UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue).Chunks;
+                var chunks = UsageHourCheck.Verified(engine, UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue), firstHour, firstHour + 23, descending: false).Chunks;
                 return UsageWriter.Remove(engine, chunks, e => keys.Contains(UsageKeys.KeyOf(e.Event)), dryRun);
             });
         }
