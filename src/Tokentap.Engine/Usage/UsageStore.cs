@@ -73,7 +73,13 @@ public sealed class UsageStore : IDisposable
     /// are always stored, whatever provider ids they share. Usage numbers beyond <see cref="UsageBounds"/> are zeroed
     /// and flagged first. Returns after LiteDB has the batch on disk.
     /// </summary>
-    public UsageWriteResult Write(IReadOnlyList<UsageEvent> events)
+    public UsageWriteResult Write(IReadOnlyList<UsageEvent> events) => Write(events, fence: null);
+
+    /// <summary>
+    /// <see cref="Write(IReadOnlyList{UsageEvent})"/> for the recorder: with a fence, the write can be declared hung
+    /// and its lock released, after which it can no longer touch the files (see <see cref="UsageWriteFence"/>).
+    /// </summary>
+    internal UsageWriteResult Write(IReadOnlyList<UsageEvent> events, UsageWriteFence? fence)
     {
         ArgumentNullException.ThrowIfNull(events);
         foreach (var usageEvent in events)
@@ -84,7 +90,9 @@ public sealed class UsageStore : IDisposable
 
         return events.Count == 0
             ? new UsageWriteResult(0, 0, 0, 0)
-            : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent));
+            : fence is null
+                ? _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent))
+                : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
     }
 
     /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>
