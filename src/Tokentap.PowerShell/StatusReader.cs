@@ -22,6 +22,10 @@ internal static class StatusReader
             DatabasePath = runtime.Paths.DatabasePath,
             InterceptHosts = InterceptHostList.Default.Patterns,
             OtherProxies = otherProxies,
+            WriteFailing = runtime.WriteFailing,
+            LastWriteError = runtime.LastWriteError,
+            DecodeBudgetUsedBytes = runtime.DecodeBudgetUsedBytes,
+            DecodeBudgetCapBytes = runtime.DecodeBudgetCapBytes,
         };
         if (session is null)
         {
@@ -44,6 +48,10 @@ internal static class StatusReader
             EventsDropped = (recorder?.Dropped ?? 0) + (recorder?.Abandoned ?? 0),
             Requests = listener.Server.Statistics.Exchanges + listener.Server.Statistics.Tunnels,
             Failures = runtime.FailureCount(),
+            WriteFailing = runtime.WriteFailing,
+            LastWriteError = runtime.LastWriteError,
+            DecodeBudgetUsedBytes = runtime.DecodeBudgetUsedBytes,
+            DecodeBudgetCapBytes = runtime.DecodeBudgetCapBytes,
             RecentErrors = runtime.RecentErrors(),
             UnpricedModels = runtime.UnpricedModels(),
             InterceptHosts = listener.Server.Options.InterceptHosts.Patterns,
