@@ -110,7 +110,10 @@ internal sealed class UsageDatabase : IDisposable
             {
                 if (TryExecute(work, reportDamage, fence, out var result))
                 {
-                    return result;
+                    // LiteDB may report a commit done although its log writer failed a page of it (see UsageWriteFence).
+                    return fence?.Failure is { } failure
+                        ? throw new IOException($"Writing to the usage database '{DatabasePath}' failed: {failure.Message}", failure)
+                        : result;
                 }
             }
             finally
@@ -154,9 +157,10 @@ internal sealed class UsageDatabase : IDisposable
                 closing.Close();
                 return true;
             }
-            catch (Exception ex) when (attempt < 2 && fence?.Revoked != true && IsDamage(ex))
+            catch (Exception ex) when (attempt < 2 && fence?.Closed != true && IsDamage(ex))
             {
-                // A revoked write reads files other processes are changing: what it sees says nothing about damage.
+                // A closed fence refuses reads too, and a revoked write reads files others are changing: what LiteDB
+                // makes of that says nothing about damage.
                 DisposeQuietly(engine);
                 engine = null;
 
@@ -505,6 +509,7 @@ internal sealed class UsageDatabase : IDisposable
         {
             try
             {
+                LiteDbFinalizerGuard.Protect(Engine);
                 Engine.Dispose();
             }
             finally

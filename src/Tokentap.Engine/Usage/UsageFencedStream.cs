@@ -8,7 +8,8 @@ namespace Tokentap.Engine.Usage;
 /// </summary>
 internal sealed class UsageFencedStream : Stream
 {
-    private readonly FileStream _file;
+    private readonly FileStream _handle;
+    private readonly Stream _file;
     private readonly UsageWriteFence _fence;
 
     public UsageFencedStream(string path, UsageWriteFence fence)
@@ -27,7 +28,8 @@ internal sealed class UsageFencedStream : Stream
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        _file = new FileStream(path, options);
+        _handle = new FileStream(path, options);
+        _file = fence.WrapFile?.Invoke(_handle) ?? _handle;
     }
 
     public override bool CanRead => true;
@@ -52,14 +54,18 @@ internal sealed class UsageFencedStream : Stream
 
     public override void SetLength(long value) => _fence.Run(() => _file.SetLength(value));
 
-    public override void Flush() => _fence.Run(() => _file.Flush(flushToDisk: true));
+    public override void Flush() => _fence.Run(() =>
+    {
+        _file.Flush();
+        _handle.Flush(flushToDisk: true);
+    });
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             // Unbuffered: closing writes nothing, so it is allowed after a revoke (the handle must not leak).
-            _file.Dispose();
+            _handle.Dispose();
         }
 
         base.Dispose(disposing);

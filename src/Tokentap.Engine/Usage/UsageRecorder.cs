@@ -400,7 +400,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         var delay = _options.RetryDelay;
         for (var failures = 0; ; failures++)
         {
-            var fence = new UsageWriteFence { WrapStream = _options.WriteStreams };
+            var fence = new UsageWriteFence { WrapStream = _options.WriteStreams, WrapFile = _options.WriteFiles };
             lock (_gate)
             {
                 if (generation != _generation)

@@ -37,6 +37,9 @@ public sealed record UsageRecorderOptions
     /// <summary>A test seam: wraps the streams LiteDB writes through (see <see cref="UsageWriteFence.WrapStream"/>).</summary>
     internal Func<Stream, Stream>? WriteStreams { get; init; }
 
+    /// <summary>A test seam: wraps the database files under the fence (see <see cref="UsageWriteFence.WrapFile"/>).</summary>
+    internal Func<Stream, Stream>? WriteFiles { get; init; }
+
     /// <summary>How long process exit waits for queued events to be written.</summary>
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

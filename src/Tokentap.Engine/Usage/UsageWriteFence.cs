@@ -10,18 +10,53 @@ namespace Tokentap.Engine.Usage;
 /// operation finished before the lock was released, or it is refused. An operation stuck inside the operating system
 /// (a write to a disk that never answers) keeps the monitor; then the lock cannot be released safely (the write could
 /// still land), and TryRevoke says so instead of releasing it.
+/// <para>
+/// The first I/O error (a full disk) closes the fence the same way: LiteDB writes its log on a background queue, and a
+/// page that failed there can leave a commit that LiteDB reported done with a page missing (25 of 500 events were lost
+/// that way in a test). Refusing everything after the first failure keeps the rest of that transaction, its
+/// confirmation and the checkpoint out of the files, so the next open ignores it; the write then reports the failure
+/// (see <see cref="Failure"/>) and is retried.
+/// </para>
 /// </summary>
 internal sealed class UsageWriteFence
 {
     private readonly object _gate = new();
     private IDisposable? _heldLock;
     private bool _revoked;
+    private IOException? _failure;
 
     /// <summary>
     /// A test seam: wraps each stream LiteDB is given, outside the fence (so what it does happens "inside LiteDB", the
     /// way a hang or a failing disk would look to Tokentap).
     /// </summary>
     public Func<Stream, Stream>? WrapStream { get; init; }
+
+    /// <summary>A test seam: wraps each file inside the fence (what it throws is what the disk would).</summary>
+    public Func<Stream, Stream>? WrapFile { get; init; }
+
+    /// <summary>The first I/O error of this write, after which nothing more was written; null when none.</summary>
+    public IOException? Failure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failure;
+            }
+        }
+    }
+
+    /// <summary>True once the fence refuses file operations (revoked, or after an I/O error).</summary>
+    public bool Closed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revoked || _failure is not null;
+            }
+        }
+    }
 
     /// <summary>True once the watchdog revoked this write.</summary>
     public bool Revoked
@@ -79,7 +114,7 @@ internal sealed class UsageWriteFence
         }
     }
 
-    /// <summary>Runs one file operation, unless the fence was revoked.</summary>
+    /// <summary>Runs one file operation, unless the fence was revoked or an earlier operation failed.</summary>
     internal T Run<T>(Func<T> operation)
     {
         lock (_gate)
@@ -89,7 +124,20 @@ internal sealed class UsageWriteFence
                 throw Refused();
             }
 
-            return operation();
+            if (_failure is not null)
+            {
+                throw new IOException("An earlier operation of this write to the usage database failed; nothing more is written in it: " + _failure.Message, _failure);
+            }
+
+            try
+            {
+                return operation();
+            }
+            catch (IOException ex)
+            {
+                _failure = ex;
+                throw;
+            }
         }
     }
 

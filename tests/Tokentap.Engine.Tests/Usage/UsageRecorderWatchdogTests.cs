@@ -68,6 +68,19 @@ public sealed class UsageRecorderWatchdogTests : IDisposable
         Assert.Equal(20L, recorder.Status.Committed);
     }
 
+    [Fact]
+    public void A_hung_write_refused_later_leaves_no_liteDb_finalizer_that_ends_the_process()
+    {
+        // In a child process: LiteDB's transaction finalizer once threw on the finalizer thread after a refused write,
+        // which ends the process (it ended this test host). Eight rounds of hang, takeover, refusal and forced finalizers.
+        using var child = ChildProcess.Start("hang", _temp.DatabasePath, "hang", "8");
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(180)), string.Join("\n", child.Lines));
+        var output = string.Join("\n", child.Lines);
+        Assert.True(child.ExitCode == 0, $"exit code {child.ExitCode}:\n{output}");
+        Assert.Equal(["DONE written=80 stored=80"], child.Lines.Where(l => !l.StartsWith("stderr:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(child.Lines, l => l.StartsWith("stderr:", StringComparison.Ordinal));
+    }
+
     private static UsageEvent Event(int i) => new()
     {
         Timestamp = Start.AddMinutes(i),
