@@ -41,6 +41,21 @@ public sealed class TokentapStatus
     /// <summary>Requests the proxy has forwarded (intercepted or tunnelled).</summary>
     public long Requests { get; init; }
 
+    /// <summary>
+    /// True while writing to the usage database fails (a full disk, a folder that cannot be written, a write that hung):
+    /// captured events wait in memory (<see cref="EventsPending"/>) and are written once a write succeeds again.
+    /// </summary>
+    public bool WriteFailing { get; init; }
+
+    /// <summary>The last failed write to the usage database, naming the file (kept after writes succeed again); null when none.</summary>
+    public string? LastWriteError { get; init; }
+
+    /// <summary>Decoded response bytes the usage parsers of this process hold now (large buffers only).</summary>
+    public long DecodeBudgetUsedBytes { get; init; }
+
+    /// <summary>The cap on <see cref="DecodeBudgetUsedBytes"/>: beyond it a response's usage is read from what fits, or flagged unreadable.</summary>
+    public long DecodeBudgetCapBytes { get; init; }
+
     /// <summary>Failures seen by the proxy, parsers or store since start (details in <see cref="RecentErrors"/>).</summary>
     public long Failures { get; init; }
 

@@ -29,7 +29,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokentapStatus"] =
         [
             "Running", "ProxyUrl", "Session", "StartTime", "Uptime", "EventsCaptured", "EventsPending", "EventsDropped", "Requests",
-            "Failures", "RecentErrors", "UnpricedModels", "InterceptHosts", "UpstreamProxy", "EnvironmentApplied", "CaCertificatePath",
+            "Failures", "WriteFailing", "DecodeBudget", "RecentErrors", "UnpricedModels", "InterceptHosts", "UpstreamProxy", "EnvironmentApplied", "CaCertificatePath",
             "BundlePath", "DatabasePath",
         ],
         // A Start-Tokentap session: no Command or ExitCode (those belong to Invoke-TokentapCommand runs).

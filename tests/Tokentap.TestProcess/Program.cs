@@ -1,5 +1,5 @@
 // Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS [GO_FILE]]", "exit DB PREFIX COUNT", "crash DB PREFIX",
-// "seed DB FILE", "register HOME PORT" or "intrude DB RUN_FILE SECONDS".
+// "seed DB FILE", "register HOME PORT", "intrude DB RUN_FILE SECONDS", "nospace DB PREFIX COUNT FAILURES" or "hang DB PREFIX ROUNDS".
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,7 +12,7 @@ using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE | register HOME PORT | intrude DB RUN_FILE SECONDS");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE | register HOME PORT | intrude DB RUN_FILE SECONDS | nospace DB PREFIX COUNT FAILURES | hang DB PREFIX ROUNDS");
     return 2;
 }
 
@@ -140,6 +140,82 @@ switch (mode)
         }));
         Console.WriteLine("HOLDING");
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        return 0;
+    }
+
+    case "nospace":
+    {
+        // Publishes COUNT events in rounds of 25 while the disk fails with ENOSPC in the middle of LiteDB's writes
+        // FAILURES times, collecting garbage and running finalizers after every round: an object LiteDB left behind
+        // after a failed write must not throw on the finalizer thread (that ends the process, as it once did).
+        var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var disk = new NoSpaceDisk(int.Parse(args[4], CultureInfo.InvariantCulture));
+        var recorder = new UsageRecorder(store, new UsageRecorderOptions
+        {
+            FlushInterval = TimeSpan.FromMilliseconds(10),
+            RetryDelay = TimeSpan.FromMilliseconds(5),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+            // LiteDB's commit can wait forever for its log writer after a disk error: the watchdog takes over.
+            WriteTimeout = TimeSpan.FromSeconds(1),
+            WriteFiles = disk.Wrap,
+        });
+        for (var i = 0; i < count; i++)
+        {
+            recorder.Publish(TestEvents.Create(prefix, i));
+            if (i % 25 == 24 && recorder.Flush(TimeSpan.FromSeconds(60)))
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+            }
+        }
+
+        var complete = recorder.Stop(TimeSpan.FromSeconds(60));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var status = recorder.Status;
+        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} failed={status.FailedBatches} injected={disk.Injected} stored={store.Count(UsageFilter.All)}");
+        return complete ? 0 : 1;
+    }
+
+    case "hang":
+    {
+        // ROUNDS times: a recorder write hangs inside LiteDB (its first log write blocks), the watchdog declares it hung
+        // and a new writer writes the batch; then the hung write is let go (the fence refuses it) and finalizers run.
+        // A LiteDB transaction left undisposed by the refused write must not throw on the finalizer thread.
+        var rounds = int.Parse(args[3], CultureInfo.InvariantCulture);
+        long committed = 0; // committed, or found already stored (a batch the hung write had committed)
+        for (var round = 0; round < rounds; round++)
+        {
+            using var hang = new HangingWrite();
+            var recorder = new UsageRecorder(store, new UsageRecorderOptions
+            {
+                FlushInterval = TimeSpan.FromMilliseconds(10),
+                RetryDelay = TimeSpan.FromMilliseconds(10),
+                WriteTimeout = TimeSpan.FromMilliseconds(300),
+                WriteStreams = hang.Wrap,
+            });
+            for (var i = 0; i < 10; i++)
+            {
+                recorder.Publish(TestEvents.Create(prefix, round * 10 + i));
+            }
+
+            if (!recorder.Flush(TimeSpan.FromSeconds(60)) || !hang.LetGo(TimeSpan.FromSeconds(60)))
+            {
+                Console.WriteLine("STUCK " + recorder.Status);
+                return 1;
+            }
+
+            recorder.Dispose();
+            committed += recorder.Status.Committed + recorder.Status.Duplicates;
+            for (var collections = 0; collections < 3; collections++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
+        Console.WriteLine($"DONE written={committed} stored={store.Count(UsageFilter.All)}");
         return 0;
     }
 

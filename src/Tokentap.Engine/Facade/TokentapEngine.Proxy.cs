@@ -179,6 +179,10 @@ public sealed partial class TokentapEngine
                 DatabasePath = DatabasePath,
                 InterceptHosts = InterceptHostList.Default.Patterns,
                 OtherProxies = otherProxies,
+                WriteFailing = Runtime.WriteFailing,
+                LastWriteError = Runtime.LastWriteError,
+                DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
+                DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
             };
         }
 
@@ -198,6 +202,10 @@ public sealed partial class TokentapEngine
             EventsDropped = (recorder?.Dropped ?? 0) + (recorder?.Abandoned ?? 0),
             Requests = listener.Server.Statistics.Exchanges + listener.Server.Statistics.Tunnels,
             Failures = Runtime.FailureCount(),
+            WriteFailing = Runtime.WriteFailing,
+            LastWriteError = Runtime.LastWriteError,
+            DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
+            DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
             RecentErrors = Runtime.RecentErrors(),
             UnpricedModels = Runtime.UnpricedModels(),
             InterceptHosts = listener.Server.Options.InterceptHosts.Patterns,

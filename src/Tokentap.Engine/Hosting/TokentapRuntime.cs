@@ -186,6 +186,18 @@ public sealed class TokentapRuntime : IDisposable
     public IReadOnlyList<string> UnpricedModels() =>
         _prices.IsValueCreated ? _prices.Value.UnpricedModels : Array.Empty<string>();
 
+    /// <summary>True while the recorder's writes to the database fail (see <see cref="UsageRecorderStatus.WriteFailing"/>).</summary>
+    public bool WriteFailing => _recorder?.Status.WriteFailing ?? false;
+
+    /// <summary>The recorder's last failed write, naming the file; null when none (or nothing recorded yet).</summary>
+    public string? LastWriteError => _recorder?.Status.LastWriteError;
+
+    /// <summary>Decoded response bytes the usage parsers hold now, across every exchange of the process.</summary>
+    public long DecodeBudgetUsedBytes => DecodedBodyBudget.Shared.HeldBytes;
+
+    /// <summary>The process-wide cap on <see cref="DecodeBudgetUsedBytes"/>.</summary>
+    public long DecodeBudgetCapBytes => DecodedBodyBudget.Shared.LimitBytes;
+
     /// <summary>Failures counted since start: proxy failures of every kind, observer failures and failed batches.</summary>
     public long FailureCount()
     {
@@ -257,6 +269,7 @@ public sealed class TokentapRuntime : IDisposable
         Directory.CreateDirectory(Paths.Home);
         var store = new UsageStore(Paths.DatabasePath);
         store.Recovered += recovery => AddNotice(recovery.Message);
+        store.Salvaged += salvage => AddNotice(salvage.Message);
         if (store.LastRecovery is { } recovered)
         {
             AddNotice(recovered.Message);

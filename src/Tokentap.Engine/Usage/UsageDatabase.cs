@@ -80,7 +80,22 @@ internal sealed class UsageDatabase : IDisposable
     /// started (an IOException saying so): LiteDB that runs out of space mid-transaction leaves an engine it can neither
     /// finish nor close cleanly, while a write refused up front leaves the file as it was and can simply be retried.
     /// </param>
-    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite = 0)
+    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite = 0) => Run(work, bytesToWrite, reportDamage: false, fence: null);
+
+    /// <summary>
+    /// <see cref="Execute{T}"/> for a recorder write that its watchdog may declare hung: LiteDB reaches the files only
+    /// through streams bound to <paramref name="fence"/>, which also holds the lock (see <see cref="UsageWriteFence"/>).
+    /// </summary>
+    public T Execute<T>(Func<LiteEngine, T> work, long bytesToWrite, UsageWriteFence fence) => Run(work, bytesToWrite, reportDamage: false, fence);
+
+    /// <summary>
+    /// Runs a unit of work that reads for a caller (a query page). Damage it meets sets the file aside as in
+    /// <see cref="Execute{T}"/>, but the work is not run again on the fresh, still empty file: the caller gets a
+    /// <see cref="UsageStoreDamagedException"/> instead of results that would silently lack the damaged file's events.
+    /// </summary>
+    public T Read<T>(Func<LiteEngine, T> work) => Run(work, 0, reportDamage: true, fence: null);
+
+    private T Run<T>(Func<LiteEngine, T> work, long bytesToWrite, bool reportDamage, UsageWriteFence? fence)
     {
         if (bytesToWrite > 0)
         {
@@ -89,11 +104,27 @@ internal sealed class UsageDatabase : IDisposable
 
         while (true)
         {
-            using (Acquire())
+            var held = Acquire();
+            fence?.Attach(held);
+            try
             {
-                if (TryExecute(work, out var result))
+                if (TryExecute(work, reportDamage, fence, out var result))
                 {
-                    return result;
+                    // LiteDB may report a commit done although its log writer failed a page of it (see UsageWriteFence).
+                    return fence?.Failure is { } failure
+                        ? throw new IOException($"Writing to the usage database '{DatabasePath}' failed: {failure.Message}", failure)
+                        : result;
+                }
+            }
+            finally
+            {
+                if (fence is null)
+                {
+                    held.Dispose();
+                }
+                else
+                {
+                    fence.Detach();
                 }
             }
 
@@ -106,35 +137,41 @@ internal sealed class UsageDatabase : IDisposable
     }
 
     /// <summary>One hold of the lock: false when the file still needs migrating after this hold's slice of it.</summary>
-    private bool TryExecute<T>(Func<LiteEngine, T> work, out T result)
+    private bool TryExecute<T>(Func<LiteEngine, T> work, bool reportDamage, UsageWriteFence? fence, out T result)
     {
         for (var attempt = 0; ; attempt++)
         {
-            LiteEngine? engine = null;
+            OpenEngine? engine = null;
             try
             {
-                engine = Open();
+                engine = Open(fence);
                 if (engine is null)
                 {
                     result = default!;
                     return false;
                 }
 
-                result = work(engine);
+                result = work(engine.Engine);
                 var closing = engine;
                 engine = null;
-                closing.Dispose();
+                closing.Close();
                 return true;
             }
-            catch (Exception ex) when (attempt < 2 && IsDamage(ex))
+            catch (Exception ex) when (attempt < 2 && fence?.Closed != true && IsDamage(ex))
             {
+                // A closed fence refuses reads too, and a revoked write reads files others are changing: what LiteDB
+                // makes of that says nothing about damage.
                 DisposeQuietly(engine);
                 engine = null;
 
                 // The first failure gets a second look with a freshly opened engine; only a repeated one moves the file.
                 if (attempt == 1)
                 {
-                    MoveAside(ex);
+                    var recovery = MoveAside(ex);
+                    if (reportDamage)
+                    {
+                        throw new UsageStoreDamagedException(recovery, ex);
+                    }
                 }
             }
             finally
@@ -159,14 +196,19 @@ internal sealed class UsageDatabase : IDisposable
             }
 
             bool damaged;
+            OpenEngine? engine = null;
             try
             {
-                using var engine = Open();
-                damaged = engine is not null && stillDamaged(engine);
+                engine = Open(fence: null);
+                damaged = engine is not null && stillDamaged(engine.Engine);
             }
             catch (Exception ex) when (IsDamage(ex))
             {
                 damaged = true;
+            }
+            finally
+            {
+                DisposeQuietly(engine);
             }
 
             if (!damaged)
@@ -174,8 +216,7 @@ internal sealed class UsageDatabase : IDisposable
                 return null;
             }
 
-            MoveAside(damage);
-            return LastRecovery;
+            return MoveAside(damage);
         }
     }
 
@@ -215,11 +256,11 @@ internal sealed class UsageDatabase : IDisposable
         return false;
     }
 
-    private static void DisposeQuietly(LiteEngine? engine)
+    private static void DisposeQuietly(OpenEngine? engine)
     {
         try
         {
-            engine?.Dispose();
+            engine?.Close();
         }
         catch (Exception)
         {
@@ -271,12 +312,15 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
-    /// <summary>Opens the file, creating or migrating it; null when a long migration used up this hold's slice.</summary>
-    private LiteEngine? Open()
+    /// <summary>
+    /// Opens the file, creating or migrating it; null when a long migration used up this hold's slice. With a fence,
+    /// LiteDB gets the files as fenced streams (see <see cref="UsageWriteFence"/>) instead of opening them itself.
+    /// </summary>
+    private OpenEngine? Open(UsageWriteFence? fence)
     {
         CheckHeader();
         var created = !File.Exists(DatabasePath);
-        var engine = new LiteEngine(new EngineSettings { Filename = DatabasePath });
+        var engine = fence is null ? new OpenEngine(DatabasePath) : new OpenEngine(DatabasePath, LogPath, fence);
         try
         {
             if (created || !_tightened)
@@ -287,12 +331,12 @@ internal sealed class UsageDatabase : IDisposable
                 _tightened = true;
             }
 
-            if (UsageSchema.Upgrade(engine, DatabasePath, Environment.TickCount64 + (long)_migrationSlice.TotalMilliseconds))
+            if (UsageSchema.Upgrade(engine.Engine, DatabasePath, Environment.TickCount64 + (long)_migrationSlice.TotalMilliseconds))
             {
                 return engine;
             }
 
-            engine.Dispose();
+            engine.Close();
             return null;
         }
         catch
@@ -329,7 +373,7 @@ internal sealed class UsageDatabase : IDisposable
         }
     }
 
-    private void MoveAside(Exception damage)
+    private UsageStoreRecovery MoveAside(Exception damage)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var target = DatabasePath + ".damaged-" + stamp;
@@ -357,6 +401,8 @@ internal sealed class UsageDatabase : IDisposable
         {
             // A listener's failure must not undo the recovery; LastRecovery still tells the story.
         }
+
+        return recovery;
     }
 
     /// <summary>
@@ -417,6 +463,71 @@ internal sealed class UsageDatabase : IDisposable
         catch (Exception)
         {
             // A listener's failure changes nothing; LastSalvage still tells the story.
+        }
+    }
+
+    /// <summary>An open engine with the streams it was given (none when LiteDB opened the files itself).</summary>
+    private sealed class OpenEngine
+    {
+        private readonly Stream[] _streams = [];
+        private readonly UsageWriteFence? _fence;
+        private readonly string? _logPath;
+
+        public OpenEngine(string databasePath) => Engine = new LiteEngine(new EngineSettings { Filename = databasePath });
+
+        public OpenEngine(string databasePath, string logPath, UsageWriteFence fence)
+        {
+            _fence = fence;
+            _logPath = logPath;
+            var data = new UsageFencedStream(databasePath, fence);
+            UsageFencedStream? log = null;
+            try
+            {
+                log = new UsageFencedStream(logPath, fence);
+                _streams = [data, log];
+                Engine = new LiteEngine(new EngineSettings
+                {
+                    DataStream = fence.WrapStream?.Invoke(data) ?? data,
+                    LogStream = fence.WrapStream?.Invoke(log) ?? log,
+                });
+            }
+            catch
+            {
+                data.Dispose();
+                log?.Dispose();
+                throw;
+            }
+        }
+
+        public LiteEngine Engine { get; }
+
+        /// <summary>
+        /// Closes the engine first (its checkpoint writes through the streams), then the streams, which LiteDB leaves
+        /// open when it was given them, and the empty log file it leaves behind then (only while the lock is held).
+        /// </summary>
+        public void Close()
+        {
+            try
+            {
+                LiteDbFinalizerGuard.Protect(Engine);
+                Engine.Dispose();
+            }
+            finally
+            {
+                foreach (var stream in _streams)
+                {
+                    stream.Dispose();
+                }
+
+                _fence?.Run(() =>
+                {
+                    var log = new FileInfo(_logPath!);
+                    if (log.Exists && log.Length == 0)
+                    {
+                        log.Delete();
+                    }
+                });
+            }
         }
     }
 }

@@ -10,6 +10,14 @@ namespace Tokentap.Engine.Usage;
 /// is after LiteDB has it on disk. Failures never leave the thread: a busy or unavailable database is retried with
 /// backoff while the batch is kept (nothing queued is lost while retrying can help), and the last error is kept in
 /// <see cref="Status"/>. Stop and Dispose flush what is queued (process exit through the host's one hook, which disposes).
+/// <para>
+/// A watchdog guards against a write that never returns while it holds the cross-process lock (a hang inside LiteDB):
+/// past <see cref="UsageRecorderOptions.WriteTimeout"/> the write is declared hung. Its fence is revoked (the lock is
+/// released and the hung thread can no longer touch the files, see <see cref="UsageWriteFence"/>), the failure is
+/// reported, the batch goes back to the front of the queue and a new writer thread (the next generation) takes over.
+/// The hung thread, if it ever returns, sees that its generation is over and ends without counting anything. A batch
+/// that the hung write had committed before the hang is written again and its events are then counted as duplicates.
+/// </para>
 /// </summary>
 public sealed class UsageRecorder : IUsageSink, IDisposable
 {
@@ -17,7 +25,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
 
     private readonly UsageStore _store;
     private readonly UsageRecorderOptions _options;
-    private readonly Thread _writer;
+    private readonly Timer _watchdog;
     private readonly object _gate = new();
     private readonly Queue<UsageEvent> _queue = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
@@ -26,6 +34,11 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private readonly Action<UsageStoreSalvage> _onSalvaged;
 
     // Guarded by _gate.
+    private Thread _writer;
+    private int _generation;
+    private List<UsageEvent>? _batch;
+    private UsageWriteFence? _inflight;
+    private long _inflightSince;
     private long _enqueued;
     private long _handled;
     private long _dropped;
@@ -37,7 +50,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private string? _lastWriteError;
     private DateTime? _lastWriteErrorTime;
 
-    // Written by the writer thread only.
+    // Written by the current writer thread only.
     private long _committed;
     private long _duplicates;
     private long _rejected;
@@ -59,8 +72,8 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         // The salvage's counts reach Get-Tokentap and the shell the way a recovery does.
         _onSalvaged = salvage => RecordError(salvage.Message);
         _store.Salvaged += _onSalvaged;
-        _writer = new Thread(Run) { IsBackground = true, Name = "Tokentap usage writer" };
-        _writer.Start();
+        _writer = StartWriter(0);
+        _watchdog = new Timer(_ => Watch(), null, WatchPeriod, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The store events are written to.</summary>
@@ -165,13 +178,30 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         }
 
         _stopSignal.Set();
-        if (Thread.CurrentThread == _writer)
+        var deadline = DateTime.UtcNow + timeout + TimeSpan.FromMilliseconds(500);
+        while (true)
         {
-            return false;
-        }
+            Thread writer;
+            lock (_gate)
+            {
+                writer = _writer;
+            }
 
-        var finished = _writer.Join(timeout + TimeSpan.FromMilliseconds(500));
-        return finished && Interlocked.Read(ref _abandoned) == 0;
+            var left = deadline - DateTime.UtcNow;
+            if (Thread.CurrentThread == writer || left <= TimeSpan.Zero || !writer.Join(left))
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                // A writer declared hung meanwhile was replaced: wait for its successor.
+                if (_writer == writer)
+                {
+                    return Interlocked.Read(ref _abandoned) == 0;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -181,42 +211,154 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     public void Dispose()
     {
         Stop(_options.ExitTimeout);
+        _watchdog.Dispose();
         _store.Recovered -= _onRecovered;
         _store.Salvaged -= _onSalvaged;
     }
 
-    private void Run()
+    /// <summary>How often the watchdog looks at the write in progress.</summary>
+    private TimeSpan WatchPeriod => TimeSpan.FromTicks(Math.Clamp(_options.WriteTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+
+    private Thread StartWriter(int generation)
+    {
+        var writer = new Thread(() => Run(generation)) { IsBackground = true, Name = "Tokentap usage writer" };
+        writer.Start();
+        return writer;
+    }
+
+    /// <summary>The loop of one writer generation; it ends when the recorder stops or the watchdog replaced it.</summary>
+    private void Run(int generation)
     {
         var batch = new List<UsageEvent>(_options.MaxBatchSize);
         while (true)
         {
             try
             {
-                if (!TakeBatch(batch))
+                if (!TakeBatch(batch, generation))
                 {
                     return;
                 }
 
-                Write(batch, splitOnFailure: true);
-                Handled(batch.Count);
+                Write(batch, splitOnFailure: true, generation);
+                if (!Handled(batch.Count, generation))
+                {
+                    // Declared hung: the batch is back in the queue, and the next generation writes it.
+                    return;
+                }
+
                 batch.Clear();
             }
             catch (Exception ex)
             {
                 // Nothing may escape this thread (it would end the user's pwsh); keep going with the next batch.
+                if (!IsCurrent(generation))
+                {
+                    return;
+                }
+
                 RecordError("The usage writer failed unexpectedly: " + ex.Message);
                 Interlocked.Add(ref _abandoned, batch.Count);
-                Handled(batch.Count);
+                Handled(batch.Count, generation);
                 batch.Clear();
             }
         }
     }
 
-    /// <summary>Waits for work and moves up to MaxBatchSize events into <paramref name="batch"/>; false when stopped.</summary>
-    private bool TakeBatch(List<UsageEvent> batch)
+    private bool IsCurrent(int generation)
     {
         lock (_gate)
         {
+            return generation == _generation;
+        }
+    }
+
+    /// <summary>
+    /// The watchdog (a timer callback, so it catches everything): a write in progress for longer than the bound is
+    /// declared hung once its fence is revoked; a write stuck inside a disk operation keeps the lock and is reported.
+    /// </summary>
+    private void Watch()
+    {
+        try
+        {
+            UsageWriteFence fence;
+            long since;
+            lock (_gate)
+            {
+                if (_inflight is null)
+                {
+                    return;
+                }
+
+                (fence, since) = (_inflight, _inflightSince);
+            }
+
+            var seconds = _options.WriteTimeout.TotalSeconds;
+            if (Environment.TickCount64 - since < (long)_options.WriteTimeout.TotalMilliseconds)
+            {
+                return;
+            }
+
+            if (!fence.TryRevoke(WatchPeriod))
+            {
+                RecordWriteError($"A write to the usage database '{_store.DatabasePath}' has not finished in {seconds:0.#} s and is stuck in a disk operation; its lock is held until that returns.");
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_inflight != fence)
+                {
+                    // It returned meanwhile; its own thread deals with the outcome (a revoked write failed and is retried).
+                    return;
+                }
+
+                _inflight = null;
+                _generation++;
+                var requeued = _batch?.Count ?? 0;
+                if (_batch is { Count: > 0 } batch)
+                {
+                    var waiting = _queue.ToArray();
+                    _queue.Clear();
+                    foreach (var usageEvent in batch.Concat(waiting))
+                    {
+                        _queue.Enqueue(usageEvent);
+                    }
+                }
+
+                _batch = null;
+                _writer = StartWriter(_generation);
+                SetWriteError($"A write to the usage database '{_store.DatabasePath}' has not finished in {seconds:0.#} s and was declared hung: the database lock was released for other processes, and its {requeued} events wait to be written again.");
+            }
+
+            Interlocked.Increment(ref _failedBatches);
+        }
+        catch (Exception ex)
+        {
+            RecordError("The usage writer's watchdog failed: " + ex.Message);
+        }
+        finally
+        {
+            try
+            {
+                _watchdog.Change(WatchPeriod, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The recorder was disposed: nothing more to watch.
+            }
+        }
+    }
+
+    /// <summary>Waits for work and moves up to MaxBatchSize events into <paramref name="batch"/>; false when stopped.</summary>
+    private bool TakeBatch(List<UsageEvent> batch, int generation)
+    {
+        lock (_gate)
+        {
+            if (generation != _generation)
+            {
+                return false;
+            }
+
             var wakeAt = DateTime.UtcNow + _options.FlushInterval;
             while (!_stopping && _flushWaiters.Count == 0 && _queue.Count < _options.BatchSize)
             {
@@ -247,23 +389,45 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 batch.Add(_queue.Dequeue());
             }
 
+            _batch = batch;
             return true;
         }
     }
 
-    private void Write(List<UsageEvent> events, bool splitOnFailure)
+    private void Write(List<UsageEvent> events, bool splitOnFailure, int generation)
     {
         var delay = _options.RetryDelay;
         for (var failures = 0; ; failures++)
         {
+            var fence = new UsageWriteFence { WrapStream = _options.WriteStreams, WrapFile = _options.WriteFiles };
+            lock (_gate)
+            {
+                if (generation != _generation)
+                {
+                    return;
+                }
+
+                (_inflight, _inflightSince) = (fence, Environment.TickCount64);
+            }
+
             try
             {
-                var result = _store.Write(events);
-                Committed(events, result);
+                var result = _store.Write(events, fence);
+                if (EndAttempt(fence))
+                {
+                    Committed(events, result);
+                }
+
                 return;
             }
             catch (Exception ex)
             {
+                if (!EndAttempt(fence))
+                {
+                    // Declared hung while it ran: this thread's generation is over.
+                    return;
+                }
+
                 Interlocked.Increment(ref _failedBatches);
                 RecordWriteError(ex.Message);
                 if (!IsTransient(ex) && failures + 1 >= AttemptsBeforeSplit)
@@ -273,7 +437,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                         // Something in the batch keeps failing: write one by one so only the culprit is refused.
                         foreach (var single in events)
                         {
-                            Write([single], splitOnFailure: false);
+                            Write([single], splitOnFailure: false, generation);
                         }
                     }
                     else
@@ -290,6 +454,21 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>Ends a write attempt; false when the watchdog declared it hung first (its outcome must then be ignored).</summary>
+    private bool EndAttempt(UsageWriteFence fence)
+    {
+        lock (_gate)
+        {
+            if (_inflight != fence)
+            {
+                return false;
+            }
+
+            _inflight = null;
+            return true;
         }
     }
 
@@ -356,12 +535,20 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         }
     }
 
-    private void Handled(int count)
+    /// <summary>Counts a batch as handled; false (nothing counted) when the writer's generation is over.</summary>
+    private bool Handled(int count, int generation)
     {
         lock (_gate)
         {
+            if (generation != _generation)
+            {
+                return false;
+            }
+
             _handled += count;
+            _batch = null;
             CompleteFlushWaiters();
+            return true;
         }
     }
 
@@ -381,12 +568,18 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     {
         lock (_gate)
         {
-            _writeFailing = true;
-            _lastWriteError = message;
-            _lastWriteErrorTime = DateTime.UtcNow;
-            _lastError = message;
-            _lastErrorTime = _lastWriteErrorTime;
+            SetWriteError(message);
         }
+    }
+
+    /// <summary>Records a write failure; the caller holds _gate.</summary>
+    private void SetWriteError(string message)
+    {
+        _writeFailing = true;
+        _lastWriteError = message;
+        _lastWriteErrorTime = DateTime.UtcNow;
+        _lastError = message;
+        _lastErrorTime = _lastWriteErrorTime;
     }
 
     private void RecordError(string message)

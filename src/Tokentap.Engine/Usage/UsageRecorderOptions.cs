@@ -26,6 +26,20 @@ public sealed record UsageRecorderOptions
     /// <summary>Longest wait between two attempts at a failing write.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one write to the store may take before the watchdog declares it hung: the failure is reported, the
+    /// database lock is released for other processes (the hung write can no longer touch the files), the batch goes
+    /// back to the queue and a new writer thread carries on. Generous: a healthy write of 5,000 events takes well
+    /// under a second, and the lock wait it includes is at most 10 seconds.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A test seam: wraps the streams LiteDB writes through (see <see cref="UsageWriteFence.WrapStream"/>).</summary>
+    internal Func<Stream, Stream>? WriteStreams { get; init; }
+
+    /// <summary>A test seam: wraps the database files under the fence (see <see cref="UsageWriteFence.WrapFile"/>).</summary>
+    internal Func<Stream, Stream>? WriteFiles { get; init; }
+
     /// <summary>How long Dispose (the host's shutdown path, process exit included) waits for queued events to be written.</summary>
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

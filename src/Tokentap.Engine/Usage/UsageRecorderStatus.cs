@@ -38,8 +38,8 @@ public sealed record UsageRecorderStatus
     public string? LastError { get; init; }
 
     /// <summary>
-    /// True while writes fail (a full disk, a folder that cannot be written): the events wait in the queue and are
-    /// written once a write succeeds again. Cleared by the next committed batch.
+    /// True while writes fail (a full disk, a folder that cannot be written, a write the watchdog declared hung): the
+    /// events wait in the queue and are written once a write succeeds again. Cleared by the next committed batch.
     /// </summary>
     public bool WriteFailing { get; init; }
 

@@ -79,7 +79,7 @@ internal sealed class UsageScanner
     }
 
     /// <summary>Rollup rows of the hours [firstHour, lastHour], read in one unit of work.</summary>
-    public List<UsageRollupDocument> ReadRollups(long firstHour, long lastHour) => _database.Execute(engine =>
+    public List<UsageRollupDocument> ReadRollups(long firstHour, long lastHour) => _database.Read(engine =>
     {
         var rows = new List<UsageRollupDocument>();
         var query = new Query();
@@ -109,7 +109,7 @@ internal sealed class UsageScanner
             while (first <= last)
             {
                 var chunkLimit = limit;
-                var page = _database.Execute(engine => ReadHours(engine, first, last, descending, chunkLimit));
+                var page = _database.Read(engine => UsageHourCheck.Verified(engine, ReadHours(engine, first, last, descending, chunkLimit), first, last, descending));
 
                 // The page's chunks come in hour order; each hour is decoded only when the consumer gets to it.
                 for (var start = 0; start < page.Chunks.Count;)

@@ -64,9 +64,6 @@ public sealed class UsageStore : IDisposable
     /// <summary>Raised on a background thread when a salvage finished, with the counts of saved and lost events.</summary>
     public event Action<UsageStoreSalvage>? Salvaged;
 
-    /// <summary>The store for the current environment ($TOKENTAP_HOME or ~/.tokentap).</summary>
-    public static UsageStore Open(TokentapPaths paths) => new(paths.DatabasePath);
-
     /// <summary>The schema version recorded in the file (creating or migrating it first).</summary>
     public int ReadSchemaVersion() => _database.Execute(UsageSchema.ReadVersion);
 
@@ -76,7 +73,13 @@ public sealed class UsageStore : IDisposable
     /// are always stored, whatever provider ids they share. Usage numbers beyond <see cref="UsageBounds"/> are zeroed
     /// and flagged first. Returns after LiteDB has the batch on disk.
     /// </summary>
-    public UsageWriteResult Write(IReadOnlyList<UsageEvent> events)
+    public UsageWriteResult Write(IReadOnlyList<UsageEvent> events) => Write(events, fence: null);
+
+    /// <summary>
+    /// <see cref="Write(IReadOnlyList{UsageEvent})"/> for the recorder: with a fence, the write can be declared hung
+    /// and its lock released, after which it can no longer touch the files (see <see cref="UsageWriteFence"/>).
+    /// </summary>
+    internal UsageWriteResult Write(IReadOnlyList<UsageEvent> events, UsageWriteFence? fence)
     {
         ArgumentNullException.ThrowIfNull(events);
         foreach (var usageEvent in events)
@@ -87,7 +90,9 @@ public sealed class UsageStore : IDisposable
 
         return events.Count == 0
             ? new UsageWriteResult(0, 0, 0, 0)
-            : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent));
+            : fence is null
+                ? _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent))
+                : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
     }
 
     /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>
@@ -179,7 +184,7 @@ public sealed class UsageStore : IDisposable
                 var from = first;
                 var (deleted, page) = _database.Execute(engine =>
                 {
-                    var page = UsageScanner.ReadHours(engine, from, last, descending: false, RemoveChunks);
+                    var page = UsageHourCheck.Verified(engine, UsageScanner.ReadHours(engine, from, last, descending: false, RemoveChunks), from, last, descending: false);
                     var deleted = UsageWriter.Remove(engine, page.Chunks, e => e.Ticks >= range.Start && e.Ticks < range.End && matcher.Matches(e.Ticks, e.Event));
                     return (deleted, page);
                 });
@@ -224,7 +229,7 @@ public sealed class UsageStore : IDisposable
             var firstHour = day.Key * 24;
             removed += _database.Execute(engine =>
             {
-                var chunks = UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue).Chunks;
+                var chunks = UsageHourCheck.Verified(engine, UsageScanner.ReadHours(engine, firstHour, firstHour + 23, descending: false, int.MaxValue), firstHour, firstHour + 23, descending: false).Chunks;
                 return UsageWriter.Remove(engine, chunks, e => keys.Contains(UsageKeys.KeyOf(e.Event)), dryRun);
             });
         }

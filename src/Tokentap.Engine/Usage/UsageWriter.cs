@@ -43,7 +43,7 @@ internal static class UsageWriter
 
     private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, bool skipStored)
     {
-        engine.BeginTrans();
+        BeginTrans(engine);
         try
         {
             var stored = skipStored ? ExistingKeys(engine, keys) : [];
@@ -177,7 +177,7 @@ internal static class UsageWriter
             return removed.Count;
         }
 
-        engine.BeginTrans();
+        BeginTrans(engine);
         try
         {
             engine.Delete(UsageSchema.Chunks, deletions);
@@ -197,7 +197,7 @@ internal static class UsageWriter
     /// <summary>Rebuilds the label list from the rollup rows (after removals, values may have gone).</summary>
     public static void RebuildLabels(LiteEngine engine)
     {
-        engine.BeginTrans();
+        BeginTrans(engine);
         try
         {
             var old = new List<BsonValue>();
@@ -228,6 +228,13 @@ internal static class UsageWriter
             engine.Rollback();
             throw;
         }
+    }
+
+    /// <summary>Begins a transaction that a failed write can leave undisposed without its finalizer ending the process.</summary>
+    private static void BeginTrans(LiteEngine engine)
+    {
+        engine.BeginTrans();
+        LiteDbFinalizerGuard.Protect(engine);
     }
 
     /// <summary>The last position given (0 for an empty store); positions are never given twice.</summary>

@@ -1,0 +1,71 @@
+// A recorder write whose first log write blocks until let go: a hang inside LiteDB, for the "hang" mode.
+namespace Tokentap.TestProcess;
+
+/// <summary>Wraps the streams of recorder writes; the first write of all blocks until <see cref="LetGo"/>.</summary>
+internal sealed class HangingWrite : IDisposable
+{
+    private readonly ManualResetEventSlim _released = new();
+    private readonly ManualResetEventSlim _finished = new();
+    private int _armed = 1;
+
+    public Stream Wrap(Stream inner) => new Hanging(inner, this);
+
+    /// <summary>Lets the hung write go on and waits until it returned (refused by the fence) or threw.</summary>
+    public bool LetGo(TimeSpan timeout)
+    {
+        _released.Set();
+        return _finished.Wait(timeout);
+    }
+
+    public void Dispose()
+    {
+        _released.Set();
+        _released.Dispose();
+        _finished.Dispose();
+    }
+
+    private sealed class Hanging(Stream inner, HangingWrite owner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => inner.CanWrite;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => inner.Position = value;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Interlocked.Exchange(ref owner._armed, 0) == 1)
+            {
+                owner._released.Wait();
+                try
+                {
+                    inner.Write(buffer, offset, count);
+                }
+                finally
+                {
+                    owner._finished.Set();
+                }
+
+                return;
+            }
+
+            inner.Write(buffer, offset, count);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => inner.SetLength(value);
+
+        public override void Flush() => inner.Flush();
+    }
+}
