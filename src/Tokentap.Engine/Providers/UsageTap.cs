@@ -215,6 +215,12 @@ internal sealed class UsageTap : IExchangeTap
         var cut = false;
         if (completion is not null)
         {
+            if (completion.Refusal is not null)
+            {
+                usage.Blocked = true;
+                errors.Add("blocked by Tokentap: " + completion.Refusal);
+            }
+
             if (completion.ClientAborted)
             {
                 errors.Add("the client closed the connection before the response completed");

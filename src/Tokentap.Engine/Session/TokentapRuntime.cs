@@ -1,6 +1,7 @@
 // The engine facade for one data folder in one process: store, prices, recorder, usage observer, certificate
 // authority and the proxy listeners that share them. The module keeps one; tests and benchmarks make their own.
 using System.Net.Sockets;
+using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
@@ -23,6 +24,7 @@ public sealed class TokentapRuntime : IDisposable
     private readonly UsageRecorderOptions? _recorderOptions;
     private readonly List<ProxyListener> _listeners = new();
     private readonly Queue<string> _notices = new();
+    private readonly BudgetMonitor _budgets;
     private UsageRecorder? _recorder;
     private UsageObserver? _observer;
     private CountingSink? _sink;
@@ -30,9 +32,10 @@ public sealed class TokentapRuntime : IDisposable
     private string? _lastObserverFailure;
     private bool _disposed;
 
-    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null)
+    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null, BudgetOptions? budgetOptions = null)
     {
         Paths = paths;
+        _budgets = new BudgetMonitor(paths, () => Store, FlushAsync, budgetOptions);
         _recorderOptions = recorderOptions;
         _store = new Lazy<UsageStore>(OpenStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -53,6 +56,9 @@ public sealed class TokentapRuntime : IDisposable
     /// <summary>The usage observer, once a listener has started.</summary>
     public UsageObserver? Observer => _observer;
 
+    /// <summary>The budgets of budgets.json: enforced by this process's listeners while any runs.</summary>
+    public BudgetMonitor Budgets => _budgets;
+
     /// <summary>The listeners running now.</summary>
     public IReadOnlyList<ProxyListener> Listeners
     {
@@ -72,6 +78,7 @@ public sealed class TokentapRuntime : IDisposable
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
         var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
         var observer = EnsureRecording();
+        _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
         {
@@ -79,6 +86,7 @@ public sealed class TokentapRuntime : IDisposable
             {
                 CertificateAuthority = authority.Authority,
                 Observer = observer,
+                Gates = [_budgets.Gate],
                 Port = port,
                 InterceptHosts = hosts,
                 UpstreamOverrides = request.UpstreamOverrides,
@@ -167,6 +175,11 @@ public sealed class TokentapRuntime : IDisposable
             AddNotice("Reading usage: " + observerFailure);
         }
 
+        foreach (var notice in _budgets.DrainNotices())
+        {
+            AddNotice(notice);
+        }
+
         lock (_notices)
         {
             var drained = _notices.ToList();
@@ -220,6 +233,7 @@ public sealed class TokentapRuntime : IDisposable
             listener.StopAsync().GetAwaiter().GetResult();
         }
 
+        _budgets.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
         if (_store.IsValueCreated)
@@ -238,7 +252,7 @@ public sealed class TokentapRuntime : IDisposable
             }
 
             _recorder = new UsageRecorder(Store, _recorderOptions);
-            _sink = new CountingSink(_recorder);
+            _sink = new CountingSink(_budgets.Wrap(_recorder));
             _observer = new UsageObserver(Prices, _sink);
             return _observer;
         }
@@ -279,6 +293,7 @@ public sealed class TokentapRuntime : IDisposable
         listener.Authority.Authority.Dispose();
         if (idle is not null)
         {
+            _budgets.Stop();
             idle.Stop(TimeSpan.FromSeconds(10));
             idle.Dispose();
         }

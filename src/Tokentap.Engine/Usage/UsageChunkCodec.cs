@@ -39,6 +39,7 @@ internal readonly record struct StoredEvent(long Position, UsageEvent Event)
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
+/// and the Blocked flag, bit 30, the last a varint-read int holds,
 /// came this way).
 /// </summary>
 internal static class UsageChunkCodec
@@ -76,7 +77,8 @@ internal static class UsageChunkCodec
     private const int RateLimits = 27;
     private const int ClientProcessId = 28;
     private const int ClientProcessName = 29;
-    private const int KnownFields = (1 << 30) - 1;
+    private const int Blocked = 30;
+    private const int KnownFields = int.MaxValue;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -125,6 +127,7 @@ internal static class UsageChunkCodec
             Mark(ref fields, RateLimits, e.RateLimits is not null);
             Mark(ref fields, ClientProcessId, e.ClientProcessId is not null);
             Mark(ref fields, ClientProcessName, e.ClientProcessName is not null);
+            Mark(ref fields, Blocked, e.Blocked);
             body.WriteVarint((uint)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
@@ -247,6 +250,7 @@ internal static class UsageChunkCodec
                     case Cost: e.Cost = reader.ReadDecimal(); break;
                     case Estimated: e.Estimated = true; break;
                     case Streaming: e.Streaming = true; break;
+                    case Blocked: e.Blocked = true; break;
                     case StatusCode: e.StatusCode = checked((int)reader.ReadSigned()); break;
                     case Error: e.Error = strings[reader.ReadIndex(strings.Length)]; break;
                     case DurationMs: e.DurationMs = reader.ReadDouble(); break;

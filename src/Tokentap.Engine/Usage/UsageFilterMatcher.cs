@@ -10,6 +10,7 @@ internal sealed class UsageFilterMatcher
     private readonly WildcardPattern[]? _session;
     private readonly WildcardPattern[]? _project;
     private readonly bool? _success;
+    private readonly bool _blockedOnly;
 
     public UsageFilterMatcher(UsageFilter filter)
     {
@@ -23,10 +24,17 @@ internal sealed class UsageFilterMatcher
         _success = filter.Status switch
         {
             UsageStatus.Success => true,
-            UsageStatus.Error => false,
+            UsageStatus.Error or UsageStatus.Blocked => false,
             _ => null,
         };
+        _blockedOnly = filter.Status == UsageStatus.Blocked;
     }
+
+    /// <summary>
+    /// True when rollup rows cannot answer exactly (they keep success and failure apart, not blocked requests), so a
+    /// summary must read the events themselves; rows still narrow the hours to read.
+    /// </summary>
+    public bool NeedsEvents => _blockedOnly;
 
     /// <summary>Inclusive lower bound, UTC ticks.</summary>
     public long SinceTicks { get; }
@@ -63,6 +71,7 @@ internal sealed class UsageFilterMatcher
     /// <summary>Tests a stored event (its UTC ticks given, as the chunk reader has them).</summary>
     public bool Matches(long utcTicks, UsageEvent e) =>
         utcTicks >= SinceTicks && utcTicks < UntilTicks
+        && (!_blockedOnly || e.Blocked)
         && MatchesLabels(e.Provider ?? "", e.Model, e.App, e.Session, e.Project, e.IsSuccess);
 
     private static bool Matches(WildcardPattern[]? patterns, string? value)

@@ -32,7 +32,7 @@ internal sealed class UsageSummarizer
         var endFullHour = until / TimeSpan.TicksPerHour;
         var rawHours = new SortedSet<long>();
         var rawRanges = new List<UsageScanner.TickRange>();
-        if (firstFullHour >= endFullHour)
+        if (firstFullHour >= endFullHour || matcher.NeedsEvents)
         {
             rawRanges.Add(new UsageScanner.TickRange(since, until));
         }
