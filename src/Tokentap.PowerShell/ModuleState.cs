@@ -60,6 +60,18 @@ internal static class ModuleState
         }
     }
 
+    /// <summary>The engine if one is open, without opening one.</summary>
+    public static TokentapEngine? OpenEngine
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return s_engine;
+            }
+        }
+    }
+
     /// <summary>The Start-Tokentap session, or null.</summary>
     public static ActiveSession? Session
     {

@@ -26,6 +26,8 @@ public abstract class TokentapCmdlet : PSCmdlet
         {
             WriteWarning(notice);
         }
+
+        BudgetAlerts.Deliver(Events, WriteWarning);
     }
 
     /// <summary>Turns a store failure into an error record with the right category; rethrows anything else.</summary>

@@ -21,6 +21,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokenCount"] = ["Encoding", "Tokens", "Characters", "Source"],
         ["Tokentap.TokentapEnvironmentVariable"] = ["Name", "Value"],
         ["Tokentap.ProfileChange"] = ["Action", "Path"],
+        ["Tokentap.TokentapBudget"] = ["Name", "Action", "Period", "Spent", "Amount", "Used", "State", "Resets", "Scope"],
     };
 
     private static readonly Dictionary<string, string[]> ListLabels = new()
@@ -40,7 +41,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.CertificateTrustResult"] = ["Action", "Scope", "Location", "Thumbprint", "Commands"],
         ["Tokentap.TokenUsageSnapshot"] =
         [
-            "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Contexts",
+            "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Budgets", "Contexts",
             "Warnings",
         ],
     };
@@ -308,9 +309,19 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
                 Requests = 4, Errors = 1, ErrorRate = 0.25, Cost = 0.1m, CostPerHour = 0.08m, TokensPerMinute = 246.7, InputTokens = 2150, CacheReadTokens = 22000, CacheWriteTokens = 900, OutputTokens = 1500, CacheHitRatio = 0.878,
                 Models = [new TokenUsageModelRow { Model = "claude-sonnet-4-5", Cost = 0.08m }, new TokenUsageModelRow { Model = "unpriced" }],
                 Limits = [new TokenUsageLimitGauge { Name = "5h", Utilization = 0.42 }],
+                Budgets = [new TokenUsageBudgetGauge { Name = "daily", Spent = 8.5m, Amount = 10m, Percent = 85 }],
                 Contexts = [new TokenUsageContextGauge { Session = "cs-1", ContextTokens = 12050, ContextWindow = 200_000, Fraction = 0.06 }],
                 Warnings = ["1 failed request"],
             },
+        ],
+        "Tokentap.TokentapBudget" =>
+        [
+            new TokentapBudget
+            {
+                Name = "daily", Action = BudgetAction.Block, Period = "Day", Spent = 8.5m, Amount = 10m, Remaining = 1.5m, Percent = 85, State = BudgetState.Warning,
+                NextReset = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero), Scope = "app=claude-code model=claude-*",
+            },
+            new TokentapBudget { Name = "burst", Action = BudgetAction.Warn, Period = "5h", Spent = 0.1234m, Amount = 2m, Percent = 6.17, State = BudgetState.Ok, Scope = "all usage" },
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no sample for this view"),
     };

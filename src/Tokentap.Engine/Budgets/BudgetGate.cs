@@ -28,6 +28,6 @@ internal sealed class BudgetGate(BudgetMonitor monitor) : IRequestGate
         var app = tags.App ?? AppIdentifier.Identify(request.Headers).App;
         var labels = new RequestLabels(route.Provider, model, app, tags.Session, tags.Project ?? request.Client?.Project);
         var hit = monitor.FindSpentBlockBudget(labels);
-        return hit is null ? null : BudgetRefusal.Create(route.Format, hit);
+        return hit is null ? null : BudgetRefusal.Create(route.Format, hit, request.IsWebSocketUpgrade);
     }
 }

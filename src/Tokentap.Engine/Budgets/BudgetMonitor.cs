@@ -181,6 +181,37 @@ public sealed class BudgetMonitor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The gauges the live view shows: the cached ones while a proxy runs here, else read from the store now (none when
+    /// budgets.json cannot be read; the cmdlets report that). Never throws.
+    /// </summary>
+    public IReadOnlyList<TokenUsageBudgetGauge> LiveGauges()
+    {
+        if (IsRunning)
+        {
+            return Gauges();
+        }
+
+        try
+        {
+            return Report().Select(b => new TokenUsageBudgetGauge
+            {
+                Name = b.Name,
+                Spent = b.Spent,
+                Amount = b.Amount,
+                Percent = b.Percent,
+                State = b.State,
+                Action = b.Action,
+                Period = b.Period,
+                NextReset = b.NextReset,
+            }).ToList();
+        }
+        catch (Exception ex) when (ex is BudgetFileException or IOException or UnauthorizedAccessException || StoreFailure.Classify(ex) is not null)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Alerts raised since the last call, oldest first, each once.</summary>
     public IReadOnlyList<TokentapBudgetAlert> DrainAlerts()
     {

@@ -1,4 +1,5 @@
 // The answer to a request a spent Block budget refuses, in the error format of the provider the client talks to.
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
@@ -21,12 +22,18 @@ internal static class BudgetRefusal
     /// <summary>Gemini: 400 FAILED_PRECONDITION.</summary>
     public const int GeminiStatus = 400;
 
-    public static GateRefusal Create(WireFormat format, BudgetHit hit)
+    /// <summary>
+    /// A refused WebSocket upgrade (Codex's Responses WebSocket): 426, on which Codex falls back at once to an HTTPS
+    /// POST, which is then refused with the message.
+    /// </summary>
+    public const int WebSocketStatus = 426;
+
+    public static GateRefusal Create(WireFormat format, BudgetHit hit, bool webSocketUpgrade)
     {
         var message = hit.Message;
         var buffer = new MemoryStream();
         int status;
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             switch (format)
@@ -63,7 +70,7 @@ internal static class BudgetRefusal
 
         return new GateRefusal
         {
-            StatusCode = status,
+            StatusCode = webSocketUpgrade ? WebSocketStatus : status,
             Body = buffer.ToArray(),
             Headers = [new("x-should-retry", "false"), new("x-tokentap-budget", hit.Name)],
             Reason = $"budget '{hit.Name}' is spent ({BudgetDefinition.Money(hit.Spent)} of {BudgetDefinition.Money(hit.Amount)}, {hit.Period.Text})",

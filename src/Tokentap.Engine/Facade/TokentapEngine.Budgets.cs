@@ -69,6 +69,19 @@ public sealed partial class TokentapEngine
         return true;
     }
 
+    /// <summary>The budget names in budgets.json (for tab completion); none when the file cannot be read.</summary>
+    public IReadOnlyList<string> BudgetNames()
+    {
+        try
+        {
+            return BudgetFile.Load(BudgetFilePath).Budgets.Select(b => b.Name).ToList();
+        }
+        catch (Exception ex) when (ex is BudgetFileException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Budget alerts raised since the last call (thresholds crossed, requests blocked), oldest first, each once.</summary>
     public IReadOnlyList<TokentapBudgetAlert> DrainBudgetAlerts() => Runtime.Budgets.DrainAlerts();
 

@@ -119,7 +119,7 @@ internal sealed class UsageTap : IExchangeTap
                 Guard(_parser.Complete);
             }
 
-            if (_webSocket)
+            if (_webSocket && completion.Refusal is null)
             {
                 // Turns were published as they ended; one still in flight ends here, cut short.
                 if (_parser is OpenAiResponsesParser { TurnOpen: true } responses)

@@ -116,6 +116,7 @@ public sealed class StartTokentapCommand : TokentapCmdlet
         }
 
         ModuleState.SetSession(new ActiveSession(listener, request, request.Tags.Session!, environment));
+        BudgetAlerts.WrapPrompt(this);
         WriteInformation(new HostInformationMessage { Message = $"Tokentap is listening on {listener.ProxyUrl} (session {request.Tags.Session})." }, new[] { "PSHOST" });
         EmitStatus();
         WriteEngineNotices();

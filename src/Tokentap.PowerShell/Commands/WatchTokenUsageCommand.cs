@@ -71,7 +71,7 @@ public sealed class WatchTokenUsageCommand : TokentapCmdlet, IDisposable
         var window = Window is { } name ? LiveWindows.Parse(name)
             : Since is { } since ? LiveWindows.Covering(since, DateTime.UtcNow, TimeZoneInfo.Local)
             : TokenUsageWindow.Today;
-        var builder = new SnapshotBuilder(runtime.Store, runtime.Prices, runtime.Paths, new SnapshotOptions { Filter = filter, Window = window, RecentRequests = Last });
+        var builder = new SnapshotBuilder(runtime.Store, runtime.Prices, runtime.Paths, new SnapshotOptions { Filter = filter, Window = window, RecentRequests = Last, Budgets = runtime.Budgets.LiveGauges });
         var interval = TimeSpan.FromSeconds(RefreshSeconds);
         if (DrawsOnScreen())
         {
