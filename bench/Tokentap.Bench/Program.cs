@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["store"] = StoreBenchmark.Run,
     ["live"] = LiveBenchmark.Run,
     ["coldstart"] = ColdStartBenchmark.Run,
+    ["budget"] = BudgetBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

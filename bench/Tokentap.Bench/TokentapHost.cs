@@ -29,7 +29,7 @@ internal static class TokentapHost
             if (command == "count")
             {
                 runtime.FlushAsync().GetAwaiter().GetResult();
-                Console.WriteLine($"EVENTS {runtime.Store.Count(Engine.Usage.UsageFilter.All)}");
+                Console.WriteLine($"EVENTS {runtime.Store.Count(UsageFilter.All)}");
             }
         }
 

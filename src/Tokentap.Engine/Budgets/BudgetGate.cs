@@ -23,7 +23,7 @@ internal sealed class BudgetGate(BudgetMonitor monitor) : IRequestGate
             return null;
         }
 
-        var model = request.IsWebSocketUpgrade ? route.UrlModel : RequestFacts.Read(request.Body.Span).Model ?? route.UrlModel;
+        var model = request.IsWebSocketUpgrade ? route.UrlModel : RequestModel.Read(request.Body.Span) ?? route.UrlModel;
         var tags = request.Tags ?? ExchangeTags.None;
         var app = tags.App ?? AppIdentifier.Identify(request.Headers).App;
         var labels = new RequestLabels(route.Provider, model, app, tags.Session, tags.Project ?? request.Client?.Project);
