@@ -155,8 +155,8 @@ public sealed class UsageChunkCodecTests
         version[0] = 2;
         Assert.Contains("format 2", Assert.Throws<UsageChunkException>(() => Decode(version)).Message);
 
-        // version 1, no strings, one event: zero deltas, a field mask with bit 30 set (a field this version lacks), id.
-        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x04 }.Concat(new byte[16]).ToArray();
+        // version 1, no strings, one event: zero deltas, a field mask with bit 31 set (a field this version lacks), id.
+        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x08 }.Concat(new byte[16]).ToArray();
         Assert.Contains("Unknown usage chunk fields", Assert.Throws<UsageChunkException>(() => Decode(field)).Message);
 
         // A string count of 2^62 in a chunk of a dozen bytes.
