@@ -105,6 +105,7 @@ public sealed class BudgetMonitor : IDisposable
             _tracked = [];
             _pending.Clear();
             _fileStamp = null;
+            _lastFileError = null;
             _hasBlockBudgets = false;
             _sessionStartUtc = null;
         }

@@ -65,10 +65,11 @@ public sealed class UsageSchemaTests : IDisposable
     [Fact]
     public void A_version_2_file_moves_into_chunks_keeping_every_field_position_key_and_total()
     {
-        // Version 2 files predate the client process fields: a full event as such a file could hold it.
+        // Version 2 files predate the client process fields and blocked requests: a full event as such a file could hold it.
         var full = UsageEventStorageTests.FullEvent();
         full.ClientProcessId = null;
         full.ClientProcessName = null;
+        full.Blocked = false;
         var events = SampleEvents.All.Append(full).ToArray();
         _temp.Store.Write(events);
         var before = _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).ToList();
