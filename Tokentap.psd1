@@ -35,6 +35,9 @@
         'Uninstall-TokentapCertificate'
         'Enable-TokentapAutoStart'
         'Disable-TokentapAutoStart'
+        'Get-TokentapBudget'
+        'Set-TokentapBudget'
+        'Remove-TokentapBudget'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

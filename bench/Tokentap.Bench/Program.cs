@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["live"] = LiveBenchmark.Run,
     ["coldstart"] = ColdStartBenchmark.Run,
     ["import"] = ImportBenchmark.Run,
+    ["budget"] = BudgetBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -90,6 +90,9 @@ public sealed class TokenUsageSnapshot
     /// <summary>Subscription limit gauges (5h, 7d) when an Anthropic response reported them; else empty.</summary>
     public IReadOnlyList<TokenUsageLimitGauge> Limits { get; init; } = Array.Empty<TokenUsageLimitGauge>();
 
+    /// <summary>The budgets of budgets.json with their spend in the current period (independent of the window); else empty.</summary>
+    public IReadOnlyList<TokenUsageBudgetGauge> Budgets { get; init; } = Array.Empty<TokenUsageBudgetGauge>();
+
     /// <summary>Models of the window whose price is unknown.</summary>
     public IReadOnlyList<string> UnpricedModels { get; init; } = Array.Empty<string>();
 

@@ -76,6 +76,9 @@ public sealed class UsageEvent
     /// <summary>An error description when the exchange failed or its usage could not be read completely; else null.</summary>
     public string? Error { get; set; }
 
+    /// <summary>True when Tokentap refused the request itself (a Block budget) and nothing was sent to the provider.</summary>
+    public bool Blocked { get; set; }
+
     /// <summary>Wall time from the start of the request to the end of the response, in milliseconds.</summary>
     public double DurationMs { get; set; }
 

@@ -72,6 +72,8 @@ public abstract class TokentapCmdlet : PSCmdlet, ITokentapMessages
         {
             WriteWarning(notice);
         }
+
+        BudgetAlerts.Deliver(Events, WriteWarning);
     }
 
     /// <summary>The path given, or the session's $PROFILE when none was given.</summary>

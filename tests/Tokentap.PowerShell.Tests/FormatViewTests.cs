@@ -22,6 +22,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokentapEnvironmentVariable"] = ["Name", "Value"],
         ["Tokentap.ProfileChange"] = ["Action", "Path"],
         ["Tokentap.TokenUsageAnomaly"] = ["Start", "Kind", "App", "Session", "Count", "Extra", "Cost", "Detail"],
+        ["Tokentap.TokentapBudget"] = ["Name", "Action", "Period", "Spent", "Amount", "Used", "State", "Resets", "Scope"],
     };
 
     private static readonly Dictionary<string, string[]> ListLabels = new()
@@ -45,7 +46,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ],
         ["Tokentap.TokenUsageSnapshot"] =
         [
-            "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Contexts",
+            "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Budgets", "Contexts",
             "Anomalies", "Warnings",
         ],
         ["Tokentap.TokenUsageAssertion"] = ["Passed", "Requests", "Errors", "TotalTokens", "Cost", "UnpricedRequests", "Anomalies", "Failures"],
@@ -351,6 +352,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
                 Requests = 4, Errors = 1, ErrorRate = 0.25, Cost = 0.1m, CostPerHour = 0.08m, TokensPerMinute = 246.7, InputTokens = 2150, CacheReadTokens = 22000, CacheWriteTokens = 900, OutputTokens = 1500, CacheHitRatio = 0.878,
                 Models = [new TokenUsageModelRow { Model = "claude-sonnet-4-5", Cost = 0.08m }, new TokenUsageModelRow { Model = "unpriced" }],
                 Limits = [new TokenUsageLimitGauge { Name = "5h", Utilization = 0.42 }],
+                Budgets = [new TokenUsageBudgetGauge { Name = "daily", Spent = 8.5m, Amount = 10m, Percent = 85 }],
                 Contexts = [new TokenUsageContextGauge { Session = "cs-1", ContextTokens = 12050, ContextWindow = 200_000, Fraction = 0.06 }],
                 Anomalies = [Anomaly()],
                 Warnings = ["1 failed request"],
@@ -368,6 +370,15 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
                 Requests = 8, Errors = 1, ErrorRate = 0.125, TotalTokens = 3340, Cost = 0.0227m, Anomalies = [Anomaly()],
                 Failures = ["Cost $0.0227 is over -MaxCost $0.02.", "8 requests is over -MaxRequests 5."],
             },
+        ],
+        "Tokentap.TokentapBudget" =>
+        [
+            new TokentapBudget
+            {
+                Name = "daily", Action = BudgetAction.Block, Period = "Day", Spent = 8.5m, Amount = 10m, Remaining = 1.5m, Percent = 85, State = BudgetState.Warning,
+                NextReset = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero), Scope = "app=claude-code model=claude-*",
+            },
+            new TokentapBudget { Name = "burst", Action = BudgetAction.Warn, Period = "5h", Spent = 0.1234m, Amount = 2m, Percent = 6.17, State = BudgetState.Ok, Scope = "all usage" },
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no sample for this view"),
     };

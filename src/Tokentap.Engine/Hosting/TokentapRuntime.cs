@@ -2,6 +2,7 @@
 // authority and the proxy listeners that share them. The module keeps one; tests and benchmarks make their own.
 using System.Net.Sockets;
 using Tokentap.Engine.Anomalies;
+using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
@@ -25,6 +26,7 @@ public sealed class TokentapRuntime : IDisposable
     private readonly UsageRecorderOptions? _recorderOptions;
     private readonly List<ProxyListener> _listeners = new();
     private readonly Queue<string> _notices = new();
+    private readonly BudgetMonitor _budgets;
     private UsageRecorder? _recorder;
     private UsageObserver? _observer;
     private CountingSink? _sink;
@@ -33,9 +35,10 @@ public sealed class TokentapRuntime : IDisposable
     private string? _lastObserverFailure;
     private bool _disposed;
 
-    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null)
+    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null, BudgetOptions? budgetOptions = null)
     {
         Paths = paths;
+        _budgets = new BudgetMonitor(paths, () => Store, FlushAsync, budgetOptions);
         _recorderOptions = recorderOptions;
         _store = new Lazy<UsageStore>(OpenStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -58,6 +61,8 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>The live anomaly detector of the recording in progress, once a listener has started.</summary>
     public AnomalyMonitor? Anomalies => _anomalies;
+    /// <summary>The budgets of budgets.json: enforced by this process's listeners while any runs.</summary>
+    public BudgetMonitor Budgets => _budgets;
 
     /// <summary>The listeners running now.</summary>
     public IReadOnlyList<ProxyListener> Listeners
@@ -78,6 +83,7 @@ public sealed class TokentapRuntime : IDisposable
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
         var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
         var observer = EnsureRecording();
+        _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
         {
@@ -85,6 +91,7 @@ public sealed class TokentapRuntime : IDisposable
             {
                 CertificateAuthority = authority.Authority,
                 Observer = observer,
+                Gates = [_budgets.Gate],
                 Port = port,
                 InterceptHosts = hosts,
                 UpstreamOverrides = request.UpstreamOverrides,
@@ -174,6 +181,11 @@ public sealed class TokentapRuntime : IDisposable
             AddNotice("Reading usage: " + observerFailure);
         }
 
+        foreach (var notice in _budgets.DrainNotices())
+        {
+            AddNotice(notice);
+        }
+
         lock (_notices)
         {
             var drained = _notices.ToList();
@@ -239,6 +251,7 @@ public sealed class TokentapRuntime : IDisposable
             listener.StopAsync().GetAwaiter().GetResult();
         }
 
+        _budgets.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
         if (_store.IsValueCreated)
@@ -258,7 +271,7 @@ public sealed class TokentapRuntime : IDisposable
 
             _recorder = new UsageRecorder(Store, _recorderOptions);
             _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
-            _sink = new CountingSink(new MonitoringSink(_recorder, _anomalies));
+            _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
             _observer = new UsageObserver(Prices, _sink);
             return _observer;
         }
@@ -300,6 +313,7 @@ public sealed class TokentapRuntime : IDisposable
         listener.Authority.Dispose();
         if (idle is not null)
         {
+            _budgets.Stop();
             idle.Stop(TimeSpan.FromSeconds(10));
             idle.Dispose();
         }

@@ -53,6 +53,7 @@ public sealed class SnapshotBuilder
     private int _burnCount;
     private int _expiredLimits;
     private TokenUsageSnapshot? _snapshot;
+    private readonly Func<IReadOnlyList<TokenUsageBudgetGauge>>? _budgets;
 
     public SnapshotBuilder(UsageStore store, PriceTable prices, TokentapPaths paths, SnapshotOptions options, TimeProvider? time = null)
     {
@@ -70,6 +71,7 @@ public sealed class SnapshotBuilder
         _sinceTicks = _filter.Since is { } since ? UsageFilterMatcher.ToUtcTicks(since) : 0;
         _recentCount = options.RecentRequests;
         _window = options.Window;
+        _budgets = options.Budgets;
         _newest = new NewestEvents(_recentCount);
         try
         {
@@ -432,6 +434,7 @@ public sealed class SnapshotBuilder
             LastFailedRequest = _lastFailure,
             Contexts = Contexts(),
             Limits = limits,
+            Budgets = _budgets?.Invoke() ?? [],
             UnpricedModels = unpricedModels,
             Anomalies = AnomalyDetector.Detect(_recent.Events, _anomalySettings, _prices).Reverse().ToList(),
             Warnings = warnings,

@@ -17,4 +17,7 @@ public sealed record SnapshotOptions
 
     /// <summary>How many of the newest requests a snapshot lists (0 to <see cref="MaxRecentRequests"/>).</summary>
     public int RecentRequests { get; init; } = 20;
+
+    /// <summary>Where the budget gauges come from (read once per snapshot); null shows none.</summary>
+    public Func<IReadOnlyList<TokenUsageBudgetGauge>>? Budgets { get; init; }
 }

@@ -43,6 +43,7 @@ public static class SnapshotRenderer
                 "models" => Models(snapshot, width, lines - 1),
                 "recent" => Recent(snapshot, state, width, lines - 1),
                 "limits" => Limits(snapshot, state, width, unicode),
+                "budgets" => Budgets(snapshot, state, width, lines, unicode),
                 "contexts" => Contexts(snapshot, width, lines, unicode),
                 "anomalies" => Anomalies(snapshot, state, lines),
                 _ => WarningsLine(snapshot, state, unicode),
@@ -79,13 +80,14 @@ public static class SnapshotRenderer
         var models = 1 + Math.Clamp(snapshot.Models.Count, 1, large ? 8 : 3);
         Give("models", Math.Min(2, models));
         Give("limits", snapshot.Limits.Count > 0 ? 1 : 0);
+        Give("budgets", Math.Min(snapshot.Budgets.Count, large ? 4 : 2));
         Give("contexts", Math.Min(snapshot.Contexts.Count, large ? 6 : 2));
         Give("anomalies", Math.Min(snapshot.Anomalies.Count, large ? 3 : 1));
         Give("spark", large ? 3 : 1);
         Give("models", models - 2);
         Give("recent", left);
 
-        string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "contexts", "anomalies", "warnings"];
+        string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "budgets", "contexts", "anomalies", "warnings"];
         return order.Where(n => lines.GetValueOrDefault(n) > 0).Select(n => (n, lines[n])).ToList();
     }
 
@@ -266,6 +268,31 @@ public static class SnapshotRenderer
         }
 
         return line;
+    }
+
+    // One gauge per budget, the fullest first: spent of amount in the current period, red once spent, yellow past 80 %.
+    private static Rows Budgets(TokenUsageSnapshot s, LiveScreenState state, int width, int rows, bool unicode)
+    {
+        var barWidth = width >= 100 ? 20 : 10;
+        return new Rows(s.Budgets.OrderByDescending(b => b.Percent).Take(rows).Select(b =>
+        {
+            var style = b.State == BudgetState.Exceeded ? Failed : b.State == BudgetState.Warning ? Warn : Good;
+            var line = new LineText().Add("Budget  ", Dim).Add(Bar((double)Math.Min(1m, b.Amount == 0 ? 1m : b.Spent / b.Amount), barWidth, unicode))
+                .Add(" ").Add(LiveFormat.Percent(b.Percent / 100), style)
+                .Add($" {LiveFormat.Cost(b.Spent)}/{LiveFormat.Cost(b.Amount)}  {b.Name} ({b.Period}");
+            if (b.NextReset is { } reset)
+            {
+                line.Add(", resets " + LiveFormat.Clock(reset.UtcDateTime, state.NowUtc, state.Zone));
+            }
+
+            line.Add(")");
+            if (b.Action == BudgetAction.Block)
+            {
+                line.Add(b.State == BudgetState.Exceeded ? "  BLOCKING" : "  blocks at 100%", b.State == BudgetState.Exceeded ? Failed : Dim);
+            }
+
+            return line;
+        }));
     }
 
     private static Rows Contexts(TokenUsageSnapshot s, int width, int rows, bool unicode)

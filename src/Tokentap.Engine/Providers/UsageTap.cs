@@ -120,7 +120,7 @@ internal sealed class UsageTap : IExchangeTap
                 Guard(_parser.Complete);
             }
 
-            if (_webSocket)
+            if (_webSocket && completion.Refusal is null)
             {
                 // Turns were published as they ended; one still in flight ends here, cut short.
                 if (_parser.TurnOpen)
@@ -169,6 +169,7 @@ internal sealed class UsageTap : IExchangeTap
         SetTimings(usage, report, completion, isTurn);
         var errors = new List<string>(2);
         var cut = CollectErrors(errors, report, completion, isTurn);
+        usage.Blocked = completion?.Refusal is not null;
         if (status is >= 200 and < 300 or 101)
         {
             SetTokens(usage, report, errors, cut, isTurn);
@@ -246,6 +247,11 @@ internal sealed class UsageTap : IExchangeTap
         if (completion is null)
         {
             return isTurn && !report.Finished;
+        }
+
+        if (completion.Refusal is not null)
+        {
+            errors.Add("blocked by Tokentap: " + completion.Refusal);
         }
 
         var cut = false;

@@ -16,6 +16,9 @@ public sealed class ExchangeCompletion
     /// <summary>The status the proxy answered with itself when the upstream gave none (502, 504); else null.</summary>
     public int? ProxyStatusCode { get; init; }
 
+    /// <summary>Why a request gate refused the request (the proxy answered <see cref="ProxyStatusCode"/> itself and sent nothing upstream); else null.</summary>
+    public string? Refusal { get; init; }
+
     /// <summary>The tap fell too far behind and stopped receiving body chunks; what it saw is incomplete.</summary>
     public bool ObserverOverflow { get; init; }
 

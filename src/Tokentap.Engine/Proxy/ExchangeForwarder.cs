@@ -60,6 +60,18 @@ internal sealed class ExchangeForwarder
             return false;
         }
 
+        if (target.Observed && CheckGates(request, label) is { } refusal)
+        {
+            var answered = await ProxyResponses.TryWriteRefusalAsync(client, refusal, close: !head.KeepAlive || _context.IsStopping, abort).ConfigureAwait(false);
+            observed.Pump?.Complete(new ExchangeCompletion
+            {
+                DurationMs = observed.ElapsedMs,
+                ProxyStatusCode = refusal.StatusCode,
+                Refusal = refusal.Reason,
+            });
+            return answered && head.KeepAlive && !_context.IsStopping;
+        }
+
         var uri = _context.Upstream.ResolveTarget(target.Scheme, target.Host, target.Port, target.PathAndQuery);
         using var message = BuildUpstreamRequest(head, request.Body, uri, target.Observed, isUpgrade);
 
@@ -130,6 +142,27 @@ internal sealed class ExchangeForwarder
             Tags = _context.Options.Tags,
             Client = clientProcess,
         };
+
+    // The first gate that refuses wins; a gate that throws is recorded and passed over, so a broken gate never breaks traffic.
+    private GateRefusal? CheckGates(ExchangeRequest request, string label)
+    {
+        foreach (var gate in _context.Options.Gates)
+        {
+            try
+            {
+                if (gate.Check(request) is { } refusal)
+                {
+                    return refusal;
+                }
+            }
+            catch (Exception ex)
+            {
+                _context.Statistics.Record(ProxyFailureKind.GateException, $"{label}: {gate.GetType().Name} threw {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        return null;
+    }
 
     private TapPump? BeginObserving(ExchangeRequest request, string label)
     {

@@ -31,6 +31,9 @@ public enum ProxyFailureKind
     /// <summary>An observer or tap threw.</summary>
     ObserverException,
 
+    /// <summary>A request gate threw (the request was let through).</summary>
+    GateException,
+
     /// <summary>A tap fell too far behind and stopped being fed.</summary>
     ObserverOverflow,
 

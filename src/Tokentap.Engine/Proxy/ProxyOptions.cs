@@ -16,6 +16,12 @@ public sealed record ProxyOptions
     /// <summary>Receives the exchanges on intercepted hosts; null leaves traffic unobserved.</summary>
     public IExchangeObserver? Observer { get; init; }
 
+    /// <summary>
+    /// Gates asked, in order, before each observed request is forwarded; the first refusal is answered instead (see
+    /// <see cref="IRequestGate"/>). Empty: everything passes.
+    /// </summary>
+    public IReadOnlyList<IRequestGate> Gates { get; init; } = [];
+
     /// <summary>The loopback port to listen on; 0 picks a free one (see <see cref="ProxyServer.Port"/>).</summary>
     public int Port { get; init; }
 

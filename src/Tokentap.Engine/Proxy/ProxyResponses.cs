@@ -40,6 +40,40 @@ internal static class ProxyResponses
         }
     }
 
+    /// <summary>Writes a request gate's answer as a complete response; never throws.</summary>
+    public static async Task<bool> TryWriteRefusalAsync(Stream client, GateRefusal refusal, bool close, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = new StringBuilder()
+                .Append("HTTP/1.1 ").Append(refusal.StatusCode).Append(' ').Append(ReasonPhrase(refusal.StatusCode)).Append("\r\n")
+                .Append("Content-Type: ").Append(refusal.ContentType).Append("\r\n")
+                .Append("Content-Length: ").Append(refusal.Body.Length).Append("\r\n")
+                .Append("X-Tokentap-Error: ").Append(refusal.StatusCode).Append("\r\n");
+            foreach (var (name, value) in refusal.Headers)
+            {
+                head.Append(name).Append(": ").Append(value).Append("\r\n");
+            }
+
+            if (close)
+            {
+                head.Append("Connection: close\r\n");
+            }
+
+            head.Append("\r\n");
+            var headBytes = Encoding.ASCII.GetBytes(head.ToString());
+            var all = new byte[headBytes.Length + refusal.Body.Length];
+            headBytes.CopyTo(all, 0);
+            refusal.Body.CopyTo(all, headBytes.Length);
+            await client.WriteAsync(all, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The standard reason phrase of a status code, or an empty string.</summary>
     public static string ReasonPhrase(int statusCode) => statusCode switch
     {

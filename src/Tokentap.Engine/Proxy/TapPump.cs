@@ -302,6 +302,7 @@ internal sealed class TapPump
             ClientAborted = completion.ClientAborted,
             UpstreamError = completion.UpstreamError,
             ProxyStatusCode = completion.ProxyStatusCode,
+            Refusal = completion.Refusal,
             ResponseBytes = completion.ResponseBytes,
             ObserverOverflow = completion.ObserverOverflow || _overflowed,
             DecodeError = decodeError,

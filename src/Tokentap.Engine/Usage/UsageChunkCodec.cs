@@ -20,8 +20,8 @@ namespace Tokentap.Engine.Usage;
 /// four 32-bit parts, rate limits a count and (name index, type tag, value) triples so members added to
 /// <see cref="RateLimitSnapshot"/> later are stored without a format change. A field added to the event takes the next
 /// bit: chunks written before it simply lack the bit and still read (the client process id and name, bits 28 and 29,
-/// came this way; the source and conversation link, bits 30 to 34, and the request fingerprint, bit 35 (16 bytes),
-/// made the field mask a 64-bit varint, which reads every older chunk the same).
+/// came this way; the source and conversation link, bits 30 to 34, the request fingerprint, bit 35 (16 bytes), and the
+/// Blocked flag, bit 36 (no payload), made the field mask a 64-bit varint, which reads every older chunk the same).
 /// </summary>
 internal static class UsageChunkCodec
 {
@@ -64,7 +64,8 @@ internal static class UsageChunkCodec
     private const int TurnStart = 33;
     private const int EstimatedReason = 34;
     private const int Fingerprint = 35;
-    private const long KnownFields = (1L << 36) - 1;
+    private const int Blocked = 36;
+    private const long KnownFields = (1L << 37) - 1;
 
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
@@ -120,6 +121,7 @@ internal static class UsageChunkCodec
             Mark(ref fields, EstimatedReason, e.EstimatedReason is not null);
             var fingerprint = RequestFingerprint.ToGuid(e.RequestFingerprint);
             Mark(ref fields, Fingerprint, fingerprint is not null);
+            Mark(ref fields, Blocked, e.Blocked);
             body.WriteVarint((ulong)fields);
             body.WriteGuid(e.Id);
             for (var rest = fields; rest != 0; rest &= rest - 1)
@@ -248,6 +250,7 @@ internal static class UsageChunkCodec
                     case Cost: e.Cost = reader.ReadDecimal(); break;
                     case Estimated: e.Estimated = true; break;
                     case Streaming: e.Streaming = true; break;
+                    case Blocked: e.Blocked = true; break;
                     case StatusCode: e.StatusCode = checked((int)reader.ReadSigned()); break;
                     case Error: e.Error = strings[reader.ReadIndex(strings.Length)]; break;
                     case DurationMs: e.DurationMs = reader.ReadDouble(); break;

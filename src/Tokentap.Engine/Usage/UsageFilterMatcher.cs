@@ -11,6 +11,7 @@ internal sealed class UsageFilterMatcher
     private readonly WildcardPattern[]? _project;
     private readonly bool? _success;
     private readonly HashSet<UsageSource>? _sources;
+    private readonly bool _blockedOnly;
 
     public UsageFilterMatcher(UsageFilter filter)
     {
@@ -25,10 +26,17 @@ internal sealed class UsageFilterMatcher
         _success = filter.Status switch
         {
             UsageStatus.Success => true,
-            UsageStatus.Error => false,
+            UsageStatus.Error or UsageStatus.Blocked => false,
             _ => null,
         };
+        _blockedOnly = filter.Status == UsageStatus.Blocked;
     }
+
+    /// <summary>
+    /// True when rollup rows cannot answer exactly (they keep success and failure apart, not blocked requests), so a
+    /// summary must read the events themselves; rows still narrow the hours to read.
+    /// </summary>
+    public bool NeedsEvents => _blockedOnly;
 
     /// <summary>Inclusive lower bound, UTC ticks.</summary>
     public long SinceTicks { get; }
@@ -69,6 +77,7 @@ internal sealed class UsageFilterMatcher
     public bool Matches(long utcTicks, UsageEvent e) =>
         utcTicks >= SinceTicks && utcTicks < UntilTicks
         && (_sources is null || _sources.Contains(e.Source))
+        && (!_blockedOnly || e.Blocked)
         && MatchesLabels(e.Provider ?? "", e.Model, e.App, e.Session, e.Project, e.IsSuccess);
 
     private static bool Matches(WildcardPattern[]? patterns, string? value)

@@ -34,7 +34,7 @@ internal sealed class UsageSummarizer
         var rawRanges = new List<TickRange>();
         // Rollup rows carry labels only: a source condition, or grouping by conversation or turn, reads the events.
         var byConversation = dimensions.Contains(UsageGroupBy.Conversation) || dimensions.Contains(UsageGroupBy.Turn);
-        if (firstFullHour >= endFullHour || matcher.HasEventConditions || byConversation)
+        if (firstFullHour >= endFullHour || matcher.HasEventConditions || matcher.NeedsEvents || byConversation)
         {
             rawRanges.Add(new TickRange(since, until));
         }

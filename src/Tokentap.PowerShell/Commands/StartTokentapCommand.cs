@@ -57,6 +57,8 @@ public sealed class StartTokentapCommand : TokentapCmdlet
                 ModuleState.ApplyEnvironment(Engine.GetEnvironment(null, this), this);
             }
 
+            BudgetAlerts.WrapPrompt(this);
+
             WriteHostLine($"Tokentap is listening on {status.ProxyUrl} (session {status.Session}).");
             Emit(status);
         }

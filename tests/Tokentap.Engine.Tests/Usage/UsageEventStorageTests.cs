@@ -154,6 +154,7 @@ public sealed class UsageEventStorageTests : IDisposable
             Cost = 0.000123456789012345m,
             Estimated = true,
             Streaming = true,
+            Blocked = true,
             StatusCode = 529,
             Error = "overloaded",
             DurationMs = 1234.5678,
