@@ -44,7 +44,7 @@ public sealed class AnomalyCommandTests(ModuleFixture module)
     [Fact]
     public void The_parameter_surfaces_are_pinned()
     {
-        string[] filters = ["App", "Model", "Project", "Provider", "Session", "Since", "Status", "Until"];
+        string[] filters = ["App", "Model", "Project", "Provider", "Session", "Since", "Source", "Status", "Until"];
         string[] Own(string cmdlet) => module.Run("(Get-Command $args[0]).Parameters.Keys", cmdlet).ThrowIfFailed().Output
             .Select(o => (string)o.BaseObject)
             .Where(p => !HelpCommonParameters.Contains(p) && !filters.Contains(p)).Order().ToArray();
