@@ -69,6 +69,12 @@ internal sealed class AnomalyDetector
         return opened;
     }
 
+    /// <summary>The open retry loop an event (already observed) belongs to, else null.</summary>
+    public OpenAnomaly? OpenRetryLoop(UsageEvent usageEvent) =>
+        _settings.RetryLoopEnabled && usageEvent.RequestFingerprint is { } fingerprint
+            ? _retryLoops.OpenLoop(SessionKey.Of(usageEvent), fingerprint)
+            : null;
+
     /// <summary>Drops the state of sessions idle since an instant, and the anomalies that ended before it.</summary>
     public void Forget(DateTime before)
     {

@@ -16,6 +16,8 @@ public sealed class AnomalyMonitor
     private readonly object _gate = new();
     private readonly AnomalyDetector _detector;
     private readonly Action<string> _notify;
+    private readonly Dictionary<string, RetryLoopHold> _held = new(StringComparer.Ordinal);
+    private int _heldCount;
     private int _sinceForget;
     private bool _failed;
 
@@ -62,6 +64,11 @@ public sealed class AnomalyMonitor
                     (notices ??= new()).Add("Anomaly: " + opened.Describe() + ". See Get-TokenUsageAnomaly.");
                 }
 
+                if (Settings.RetryLoopAction == AnomalyAction.Block)
+                {
+                    Hold(usageEvent);
+                }
+
                 if (++_sinceForget >= ForgetEvery)
                 {
                     _sinceForget = 0;
@@ -91,6 +98,58 @@ public sealed class AnomalyMonitor
         {
             return _detector.Found.Select(a => a.ToAnomaly()).ToList();
         }
+    }
+
+    /// <summary>True while some retry loop is held for the Block action (read without the lock: the gate's fast path).</summary>
+    internal bool HoldsRetryLoops => Volatile.Read(ref _heldCount) > 0;
+
+    /// <summary>
+    /// The open retry loop of a fingerprint, when the Block action is set and a request of it started within the
+    /// loop's window before <paramref name="nowUtc"/>; else null.
+    /// </summary>
+    internal RetryLoopHold? HeldRetryLoop(string fingerprint, DateTime nowUtc)
+    {
+        lock (_gate)
+        {
+            if (!_held.TryGetValue(fingerprint, out var hold))
+            {
+                return null;
+            }
+
+            if (nowUtc - hold.Last <= Settings.RetryLoopWindow)
+            {
+                return hold;
+            }
+
+            _held.Remove(fingerprint);
+            Volatile.Write(ref _heldCount, _held.Count);
+            return null;
+        }
+    }
+
+    // Under the lock: keeps the loop the event belongs to (by fingerprint: the gate sees a request, not a session),
+    // and drops loops that closed, so the table holds only loops retrying now.
+    private void Hold(UsageEvent usageEvent)
+    {
+        if (_detector.OpenRetryLoop(usageEvent) is not { } loop)
+        {
+            return;
+        }
+
+        var closedBefore = usageEvent.Timestamp - Settings.RetryLoopWindow;
+        foreach (var closed in _held.Where(p => p.Value.Last < closedBefore).Select(p => p.Key).ToList())
+        {
+            _held.Remove(closed);
+        }
+
+        var fingerprint = usageEvent.RequestFingerprint!;
+        // The same request retried in two sessions: the later loop decides how long it is held.
+        if (!_held.TryGetValue(fingerprint, out var other) || other.Last <= loop.End)
+        {
+            _held[fingerprint] = new RetryLoopHold(loop.Count, loop.Start, loop.End);
+        }
+
+        Volatile.Write(ref _heldCount, _held.Count);
     }
 
     private void SafeNotify(string message)

@@ -46,6 +46,12 @@ public sealed record AnomalySettings
     /// <summary>The time the identical requests of a retry loop fall within.</summary>
     public TimeSpan RetryLoopWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Warn, or Block: refuse every further identical request while its retry loop is open (until none has been sent
+    /// for <see cref="RetryLoopWindow"/>).
+    /// </summary>
+    public AnomalyAction RetryLoopAction { get; init; } = AnomalyAction.Warn;
+
     /// <summary>Whether token spikes are looked for.</summary>
     public bool TokenSpikeEnabled { get; init; } = true;
 

@@ -9,11 +9,12 @@ namespace Tokentap.Engine.Anomalies;
 /// <code>
 /// {
 ///   "cacheBreak": { "enabled": true, "minHits": 2, "hitRatio": 0.5, "missRatio": 0.1, "minTokens": 1024, "cacheTtlMinutes": 5 },
-///   "retryLoop":  { "enabled": true, "count": 4, "windowSeconds": 60 },
+///   "retryLoop":  { "enabled": true, "count": 4, "windowSeconds": 60, "action": "Warn" },
 ///   "tokenSpike": { "enabled": true, "multiplier": 5, "minExtraTokens": 20000, "minHistory": 5 },
 ///   "errorBurst": { "enabled": true, "count": 5, "windowSeconds": 60 }
 /// }
 /// </code>
+/// Every section also takes "action": "Warn" (the default); "Block" is allowed for retryLoop only.
 /// Comments and trailing commas are allowed. Any other name, a wrong type or a value out of range is an
 /// <see cref="InvalidDataException"/> naming the file, the line and what is allowed.
 /// </summary>
@@ -96,14 +97,17 @@ public static class AnomalySettingsFile
             case ("errorBurst", "enabled"): return s with { ErrorBurstEnabled = Bool(ref reader, data, name, section, member) };
             case ("errorBurst", "count"): return s with { ErrorBurstCount = (int)Number(ref reader, data, name, section, member, 2, 1000, whole: true) };
             case ("errorBurst", "windowSeconds"): return s with { ErrorBurstWindow = TimeSpan.FromSeconds(Number(ref reader, data, name, section, member, 1, 86_400, whole: false)) };
+            case ("retryLoop", "action"): return s with { RetryLoopAction = Action(ref reader, data, name, section, blockAllowed: true) };
+            case (_, "action"):
+                Action(ref reader, data, name, section, blockAllowed: false);
+                return s;
         }
 
         var known = section switch
         {
-            "cacheBreak" => "enabled, minHits, hitRatio, missRatio, minTokens, cacheTtlMinutes",
-            "retryLoop" => "enabled, count, windowSeconds",
-            "tokenSpike" => "enabled, multiplier, minExtraTokens, minHistory",
-            _ => "enabled, count, windowSeconds",
+            "cacheBreak" => "enabled, minHits, hitRatio, missRatio, minTokens, cacheTtlMinutes, action",
+            "tokenSpike" => "enabled, multiplier, minExtraTokens, minHistory, action",
+            _ => "enabled, count, windowSeconds, action",
         };
         throw new InvalidDataException($"{name} line {line}: unknown setting '{section}.{member}'; '{section}' takes {known}.");
     }
@@ -115,6 +119,23 @@ public static class AnomalySettingsFile
             JsonTokenType.False => false,
             _ => throw new InvalidDataException($"{name} line {Line(data, reader)}: '{section}.{member}' must be true or false."),
         };
+
+    private static AnomalyAction Action(ref Utf8JsonReader reader, byte[] data, string name, string section, bool blockAllowed)
+    {
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (text == "Warn")
+        {
+            return AnomalyAction.Warn;
+        }
+
+        if (text == "Block" && blockAllowed)
+        {
+            return AnomalyAction.Block;
+        }
+
+        var allowed = blockAllowed ? "\"Warn\" or \"Block\"" : "\"Warn\" (only retryLoop can Block)";
+        throw new InvalidDataException($"{name} line {Line(data, reader)}: '{section}.action' must be {allowed}.");
+    }
 
     private static double Number(ref Utf8JsonReader reader, byte[] data, string name, string section, string member, double min, double max, bool whole)
     {

@@ -43,6 +43,10 @@ internal sealed class RetryLoopDetector(AnomalySettings settings)
             open.Count, string.IsNullOrEmpty(e.Endpoint) ? "API" : e.Endpoint, (open.End - open.Start).TotalSeconds, run.Failed, status, fingerprint[..12]);
     }
 
+    /// <summary>The retry loop a session's fingerprint is in, while it is open; else null.</summary>
+    public OpenAnomaly? OpenLoop(string session, string fingerprint) =>
+        _runs.TryGetValue((session, fingerprint), out var run) ? run.Open : null;
+
     /// <summary>Drops the runs whose last request is older than an instant.</summary>
     public void Forget(DateTime before)
     {

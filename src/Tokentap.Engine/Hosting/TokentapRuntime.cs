@@ -82,7 +82,8 @@ public sealed class TokentapRuntime : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
         var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
-        var observer = EnsureRecording();
+        var (observer, anomalies) = EnsureRecording();
+        var retryLoopGate = new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(Paths));
         _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
@@ -91,7 +92,7 @@ public sealed class TokentapRuntime : IDisposable
             {
                 CertificateAuthority = authority.Authority,
                 Observer = observer,
-                Gates = [_budgets.Gate],
+                Gates = [_budgets.Gate, retryLoopGate],
                 Port = port,
                 InterceptHosts = hosts,
                 UpstreamOverrides = request.UpstreamOverrides,
@@ -260,20 +261,20 @@ public sealed class TokentapRuntime : IDisposable
         }
     }
 
-    private UsageObserver EnsureRecording()
+    private (UsageObserver Observer, AnomalyMonitor Anomalies) EnsureRecording()
     {
         lock (_gate)
         {
-            if (_observer is not null)
+            if (_observer is not null && _anomalies is not null)
             {
-                return _observer;
+                return (_observer, _anomalies);
             }
 
             _recorder = new UsageRecorder(Store, _recorderOptions);
             _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
             _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
             _observer = new UsageObserver(Prices, _sink);
-            return _observer;
+            return (_observer, _anomalies);
         }
     }
 

@@ -8,7 +8,11 @@ public sealed class ExchangeRequest
 {
     private ReadOnlyMemory<byte> _body;
 
-    public ExchangeRequest(ReadOnlyMemory<byte> body) => _body = body;
+    public ExchangeRequest(ReadOnlyMemory<byte> body)
+    {
+        _body = body;
+        ReceivedBody = body;
+    }
 
     /// <summary>The real upstream host the request is for (api.openai.com), whatever route it came by.</summary>
     public required string Host { get; init; }
@@ -48,6 +52,9 @@ public sealed class ExchangeRequest
 
     /// <summary>The request body (request bodies are small and are read whole before forwarding).</summary>
     public ReadOnlyMemory<byte> Body => _body;
+
+    /// <summary>The body as the client sent it, before any <see cref="ReplaceBody"/>.</summary>
+    public ReadOnlyMemory<byte> ReceivedBody { get; }
 
     /// <summary>True once <see cref="ReplaceBody"/> was called.</summary>
     public bool BodyReplaced { get; private set; }

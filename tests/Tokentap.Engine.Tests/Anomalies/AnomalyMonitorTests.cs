@@ -32,6 +32,47 @@ public sealed class AnomalyMonitorTests
     }
 
     [Fact]
+    public void With_Block_an_open_retry_loop_is_held_by_its_fingerprint_until_a_window_passes_without_it()
+    {
+        var monitor = new AnomalyMonitor(AnomalySettings.Default with { RetryLoopAction = AnomalyAction.Block }, Prices, _ => { });
+        const string same = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        foreach (var seconds in new[] { 0, 1, 3 })
+        {
+            monitor.Observe(Call(seconds, 100, 0, 0, fingerprint: same, status: 529, error: "overloaded"));
+        }
+
+        Assert.False(monitor.HoldsRetryLoops);
+        Assert.Null(monitor.HeldRetryLoop(same, Start.AddSeconds(4)));
+
+        monitor.Observe(Call(7, 100, 0, 0, fingerprint: same, status: 529, error: "overloaded"));
+
+        Assert.True(monitor.HoldsRetryLoops);
+        Assert.Equal(new RetryLoopHold(4, Start, Start.AddSeconds(7)), monitor.HeldRetryLoop(same, Start.AddSeconds(67)));
+        Assert.Null(monitor.HeldRetryLoop("ffffffffffffffffffffffffffffffff", Start.AddSeconds(8)));
+
+        // A refused repeat is recorded too and keeps the loop open; a minute without one lets the request through.
+        monitor.Observe(Call(20, 0, 0, 0, output: 0, fingerprint: same, status: 400, error: "blocked by Tokentap"));
+        Assert.Equal(new RetryLoopHold(5, Start, Start.AddSeconds(20)), monitor.HeldRetryLoop(same, Start.AddSeconds(80)));
+        Assert.Null(monitor.HeldRetryLoop(same, Start.AddSeconds(80.5)));
+        Assert.False(monitor.HoldsRetryLoops);
+    }
+
+    [Fact]
+    public void With_Warn_no_retry_loop_is_held()
+    {
+        var monitor = new AnomalyMonitor(AnomalySettings.Default, Prices, _ => { });
+        const string same = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        foreach (var seconds in new[] { 0, 1, 3, 7, 15 })
+        {
+            monitor.Observe(Call(seconds, 100, 0, 0, fingerprint: same, status: 529, error: "overloaded"));
+        }
+
+        Assert.Contains(monitor.Current(), a => a.Kind == TokenUsageAnomalyKind.RetryLoop && a.Count == 5);
+        Assert.False(monitor.HoldsRetryLoops);
+        Assert.Null(monitor.HeldRetryLoop(same, Start.AddSeconds(16)));
+    }
+
+    [Fact]
     public void A_bad_settings_file_is_noticed_and_the_defaults_apply()
     {
         var home = Path.Combine(Path.GetTempPath(), "tokentap-anomaly-monitor", Guid.NewGuid().ToString("N"));

@@ -63,13 +63,32 @@ public sealed class AnomalySettingsFileTests : IDisposable
     [InlineData("{\n  \"retryLoop\": {\n    \"count\": 1\n  }\n}", "anomalies.json line 3: 'retryLoop.count' must be a whole number from 2 to 1000.")]
     [InlineData("{\n  \"retryLoop\": { \"count\": 2.5 }\n}", "anomalies.json line 2: 'retryLoop.count' must be a whole number from 2 to 1000.")]
     [InlineData("{\n\n  \"errorBurst\": { \"enabled\": \"yes\" }\n}", "anomalies.json line 3: 'errorBurst.enabled' must be true or false.")]
-    [InlineData("{\n  \"tokenSpike\": {\n    \"multiplyer\": 4\n  }\n}", "anomalies.json line 3: unknown setting 'tokenSpike.multiplyer'; 'tokenSpike' takes enabled, multiplier, minExtraTokens, minHistory.")]
+    [InlineData("{\n  \"tokenSpike\": {\n    \"multiplyer\": 4\n  }\n}", "anomalies.json line 3: unknown setting 'tokenSpike.multiplyer'; 'tokenSpike' takes enabled, multiplier, minExtraTokens, minHistory, action.")]
+    [InlineData("{\n  \"cacheBreak\": {\n    \"action\": \"Block\"\n  }\n}", "anomalies.json line 3: 'cacheBreak.action' must be \"Warn\" (only retryLoop can Block).")]
+    [InlineData("{\n  \"retryLoop\": { \"action\": \"block\" }\n}", "anomalies.json line 2: 'retryLoop.action' must be \"Warn\" or \"Block\".")]
+    [InlineData("{\n\n\n  \"errorBurst\": { \"action\": 1 }\n}", "anomalies.json line 4: 'errorBurst.action' must be \"Warn\" (only retryLoop can Block).")]
     [InlineData("{\n  \"retryloops\": {}\n}", "anomalies.json line 2: unknown section 'retryloops'; the sections are cacheBreak, retryLoop, tokenSpike and errorBurst.")]
     [InlineData("[1]", "anomalies.json line 1: the file must hold one JSON object.")]
     [InlineData("{\n  \"cacheBreak\": 5\n}", "anomalies.json line 2: 'cacheBreak' must be an object.")]
     public void A_mistake_names_its_line(string json, string message)
     {
         Assert.Equal(message, Assert.Throws<InvalidDataException>(() => Parse(json)).Message);
+    }
+
+    [Fact]
+    public void Retry_loops_can_Block_and_every_kind_can_say_Warn()
+    {
+        var settings = Parse("""
+            {
+              "cacheBreak": { "action": "Warn" },
+              "retryLoop": { "action": "Block" },
+              "tokenSpike": { "action": "Warn" },
+              "errorBurst": { "action": "Warn" }
+            }
+            """);
+
+        Assert.Equal(AnomalyAction.Warn, AnomalySettings.Default.RetryLoopAction);
+        Assert.Equal(AnomalySettings.Default with { RetryLoopAction = AnomalyAction.Block }, settings);
     }
 
     [Fact]
