@@ -41,6 +41,12 @@ public sealed class TokenUsageImportReport
     /// <summary>Logged calls the proxy had already captured live (not added; the proxy's figures stay).</summary>
     public long AlreadyCapturedLive { get; init; }
 
+    /// <summary>
+    /// Live events (among <see cref="AlreadyCapturedLive"/>) that got the log's conversation id, turn number and turn
+    /// start written onto them; their figures stay the proxy's. Events already linked so are not counted again.
+    /// </summary>
+    public long LiveEventsLinked { get; init; }
+
     /// <summary>Logged calls already imported before (or repeated in the logs): skipped.</summary>
     public long DuplicatesSkipped { get; init; }
 

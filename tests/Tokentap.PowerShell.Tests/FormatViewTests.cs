@@ -42,7 +42,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.CertificateTrustResult"] = ["Action", "Scope", "Location", "Thumbprint", "Commands"],
         ["Tokentap.TokenUsageImportReport"] =
         [
-            "Source", "Files", "EventsFound", "Added", "AlreadyCapturedLive", "DuplicatesSkipped", "SkippedLines", "Estimated", "Comparison",
+            "Source", "Files", "EventsFound", "Added", "AlreadyCapturedLive", "LiveEventsLinked", "DuplicatesSkipped", "SkippedLines", "Estimated", "Comparison",
         ],
         ["Tokentap.TokenUsageSnapshot"] =
         [
@@ -337,7 +337,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
             new TokenUsageImportReport
             {
                 Source = UsageSource.ClaudeCodeLog, Files = 1234, FilesRead = 12, FilesReread = 1, EventsFound = 41_200, Added = 40_788,
-                AlreadyCapturedLive = 412, MatchedRequests = 412, LogInputTokens = 62, ProxyInputTokens = 100,
+                AlreadyCapturedLive = 412, LiveEventsLinked = 410, MatchedRequests = 412, LogInputTokens = 62, ProxyInputTokens = 100,
             },
         ],
         "Tokentap.CertificateTrustResult" =>

@@ -1,7 +1,7 @@
 // Import-TokenUsage and Add-TokenUsage in the real pwsh: the agents' own folders are found from HOME, CODEX_HOME and
 // CLAUDE_CONFIG_DIR, a second import adds nothing, -WhatIf writes nothing, Get-TokenUsage -Source and summaries by
 // turn see the imported calls, a CSV bill pipes into Add-TokenUsage once; and a real Claude Code call captured live
-// by Start-Tokentap and logged by Claude Code itself is stored once.
+// by Start-Tokentap and logged by Claude Code itself is stored once and gets Claude Code's conversation and turn.
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -10,7 +10,7 @@ namespace Tokentap.PowerShell.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class HistoryCommandTests(ModuleFixture module, MockProvidersFixture mocks, ITestOutputHelper output) : IClassFixture<MockProvidersFixture>, IDisposable
 {
-    private const string ReportFields = "@{ n = 'Source'; e = { \"$($_.Source)\" } }, WhatIf, Files, FilesRead, EventsFound, Added, AlreadyCapturedLive, DuplicatesSkipped, SkippedLines, Comparison";
+    private const string ReportFields = "@{ n = 'Source'; e = { \"$($_.Source)\" } }, WhatIf, Files, FilesRead, EventsFound, Added, AlreadyCapturedLive, LiveEventsLinked, DuplicatesSkipped, SkippedLines, Comparison";
     private readonly string _root = Directory.CreateTempSubdirectory("tt-history-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -119,17 +119,23 @@ public sealed class HistoryCommandTests(ModuleFixture module, MockProvidersFixtu
             Import-TokenUsage -Source ClaudeCode | ForEach-Object { 'REPORT=' + ($_ | Select-Object {{ReportFields}} | ConvertTo-Json -Compress) }
             Import-TokenUsage -Source ClaudeCode | ForEach-Object { 'AGAIN=' + ($_ | Select-Object {{ReportFields}} | ConvertTo-Json -Compress) }
             "STORED=$(@(Get-TokenUsage).Count) LIVE=$(@(Get-TokenUsage -Source Proxy).Count)"
+            $live = Get-TokenUsage -Source Proxy
+            $turn = Get-TokenUsageSummary -By Turn -Source Proxy
+            "LINK=$($live.ConversationId -eq $turn.Conversation) $($live.TurnIndex) $($turn.Turn) $($turn.Requests) $($turn.TurnStart.ToUniversalTime() -le $live.Timestamp.ToUniversalTime()) $([string]::IsNullOrEmpty($live.ConversationId))"
             """);
         output.WriteLine(result.Stdout + result.Stderr);
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
         Assert.Contains("EXIT=0", Lines(result.Stdout));
 
         var report = Assert.Single(Reports(result.Stdout, "REPORT="));
-        Assert.Equal((1L, 0L, 1L), (report.GetProperty("EventsFound").GetInt64(), report.GetProperty("Added").GetInt64(), report.GetProperty("AlreadyCapturedLive").GetInt64()));
+        Assert.Equal((1L, 0L, 1L, 1L), (report.GetProperty("EventsFound").GetInt64(), report.GetProperty("Added").GetInt64(), report.GetProperty("AlreadyCapturedLive").GetInt64(), report.GetProperty("LiveEventsLinked").GetInt64()));
         Assert.Equal("the logs matched the proxy exactly on 1 request", report.GetProperty("Comparison").GetString());
         var again = Assert.Single(Reports(result.Stdout, "AGAIN="));
-        Assert.Equal((0L, 0L), (again.GetProperty("EventsFound").GetInt64(), again.GetProperty("Added").GetInt64()));
+        Assert.Equal((0L, 0L, 0L), (again.GetProperty("EventsFound").GetInt64(), again.GetProperty("Added").GetInt64(), again.GetProperty("LiveEventsLinked").GetInt64()));
         Assert.Contains("STORED=1 LIVE=1", Lines(result.Stdout));
+
+        // The live event now carries Claude Code's session and the prompt's turn: summaries by Turn see it.
+        Assert.Contains("LINK=True 1 1 1 True False", Lines(result.Stdout));
     }
 
     private static void Copy(string from, string to)

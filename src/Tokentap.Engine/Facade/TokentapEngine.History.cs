@@ -70,6 +70,7 @@ public sealed partial class TokentapEngine
             Added = result.Added,
             AlreadyCapturedLive = result.AlreadyLive,
             DuplicatesSkipped = result.Duplicates,
+            LiveEventsLinked = result.Linked,
             Estimated = events.Count(e => e.Estimated),
             MatchedRequests = result.Matched,
             LogInputTokens = result.LogInput,

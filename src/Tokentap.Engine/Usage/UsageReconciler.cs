@@ -6,6 +6,8 @@ namespace Tokentap.Engine.Usage;
 /// else (for logs that name no id, like Gemini CLI's) by a fingerprint: same provider and model, the same input, cache
 /// read and output figures, within <see cref="Window"/>. The proxy's event stays and the logged one is not added; the
 /// pair's figures are summed for the logs-against-proxy comparison. Each live event matches at most one logged call.
+/// The proxy does not know conversations: each match where the log names one gives a <see cref="UsageLink"/> for the
+/// live event (none when the event already carries it, so a re-import links nothing).
 /// </summary>
 internal static class UsageReconciler
 {
@@ -14,11 +16,11 @@ internal static class UsageReconciler
 
     private readonly record struct Fingerprint(string? Provider, string? Model, long Input, long CacheRead, long Output);
 
-    public static (List<UsageEvent> Unmatched, LoggedImportResult Counts) Split(UsageScanner scanner, IReadOnlyList<UsageEvent> logged)
+    public static (List<UsageEvent> Unmatched, List<UsageLink> Links, LoggedImportResult Counts) Split(UsageScanner scanner, IReadOnlyList<UsageEvent> logged)
     {
         if (logged.Count == 0)
         {
-            return ([], new LoggedImportResult());
+            return ([], [], new LoggedImportResult());
         }
 
         // Only the hours around the logged calls are read (a batch may hold sessions from days weeks apart).
@@ -60,6 +62,7 @@ internal static class UsageReconciler
 
         var used = new HashSet<Guid>();
         var unmatched = new List<UsageEvent>(logged.Count);
+        var links = new List<UsageLink>();
         long matched = 0, logInput = 0, proxyInput = 0, logOutput = 0, proxyOutput = 0, logCache = 0, proxyCache = 0;
         foreach (var e in logged)
         {
@@ -71,6 +74,11 @@ internal static class UsageReconciler
             }
 
             used.Add(live.Id);
+            if (UsageLink.Between(live, e) is { } link)
+            {
+                links.Add(link);
+            }
+
             matched++;
             logInput += e.InputTokens;
             proxyInput += live.InputTokens;
@@ -80,9 +88,10 @@ internal static class UsageReconciler
             proxyCache += live.CacheReadTokens + live.CacheWriteTokens;
         }
 
-        return (unmatched, new LoggedImportResult
+        return (unmatched, links, new LoggedImportResult
         {
             AlreadyLive = matched,
+            Linked = links.Count,
             Matched = matched,
             LogInput = logInput,
             ProxyInput = proxyInput,

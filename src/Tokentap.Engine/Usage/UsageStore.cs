@@ -95,6 +95,19 @@ public sealed class UsageStore : IDisposable
                 : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
     }
 
+    /// <summary>Writes events and conversation links onto stored events in one transaction (see <see cref="ImportLogged"/>).</summary>
+    private UsageWriteResult WriteLinked(IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink> links)
+    {
+        foreach (var usageEvent in events)
+        {
+            UsageBounds.Enforce(usageEvent);
+        }
+
+        // A link rewrites the chunk its event sits in; the linked calls of one log batch are close in time, so they
+        // share few chunks, and a linked event is reserved for like an added one.
+        return _database.Execute(engine => UsageWriter.Insert(engine, events, links), WriteReserve + ((events.Count + links.Count) * WriteBytesPerEvent));
+    }
+
     /// <summary>Writes a sequence of events (an import) in transactions of 1,000; already stored events are skipped.</summary>
     public UsageImportResult Import(IEnumerable<UsageEvent> events, CancellationToken cancellationToken = default)
     {
@@ -113,13 +126,15 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>
     /// Offers events read from agent logs: the ones the proxy already captured live are not added (the proxy's figures
-    /// stay; the pairs are compared), the rest are written like any import (already stored ids are skipped). With
-    /// <paramref name="dryRun"/> nothing is written and the counts say what would happen.
+    /// stay; the pairs are compared, and the live events get the log's conversation id, turn number and turn start),
+    /// the rest are written like any import (already stored ids are skipped). The links are written in the transaction
+    /// of the first events added (alone when there are none). With <paramref name="dryRun"/> nothing is written and the
+    /// counts say what would happen.
     /// </summary>
     public LoggedImportResult ImportLogged(IReadOnlyList<UsageEvent> events, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var (unmatched, counts) = UsageReconciler.Split(_scanner, events);
+        var (unmatched, links, counts) = UsageReconciler.Split(_scanner, events);
         if (dryRun)
         {
             var keys = unmatched.Select(UsageKeys.KeyOf).Distinct().ToList();
@@ -127,8 +142,22 @@ public sealed class UsageStore : IDisposable
             return counts with { Added = keys.Count - stored.Count, Duplicates = unmatched.Count - keys.Count + stored.Count };
         }
 
-        var result = Import(unmatched);
-        return counts with { Added = result.Imported, Duplicates = result.Duplicates };
+        long added = 0, duplicates = 0, linked = 0;
+        var batches = unmatched.Chunk(WriteChunk).ToList();
+        if (batches.Count == 0 && links.Count > 0)
+        {
+            batches.Add([]);
+        }
+
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var result = WriteLinked(batches[i], i == 0 ? links : []);
+            added += result.Inserted;
+            duplicates += result.Duplicates;
+            linked += result.Linked;
+        }
+
+        return counts with { Added = added, Duplicates = duplicates, Linked = linked };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
-// The write transactions of the store: insert a batch, remove events, keeping keys, rollups and labels in step.
+// The write transactions of the store: insert a batch, link events to their conversation, remove events, keeping keys,
+// rollups and labels in step.
 using LiteDB;
 using LiteDB.Engine;
 
@@ -14,8 +15,13 @@ internal static class UsageWriter
     private const string LastPositionId = "position";
     private const string MetaValue = "v";
 
-    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events)
+    /// <summary>
+    /// Inserts a batch (events already stored are skipped) and, in the same transaction, writes the
+    /// <paramref name="links"/> onto stored events (see <see cref="Link"/>).
+    /// </summary>
+    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink>? links = null)
     {
+        links ??= [];
         var keys = new List<UInt128>(events.Count);
         var fresh = new List<UsageEvent>(events.Count);
         var seen = new HashSet<UInt128>();
@@ -33,19 +39,21 @@ internal static class UsageWriter
         // Only a batch that meets a stored key (a retried write, an import) is written again, skipping what is there.
         try
         {
-            return InsertTransaction(engine, events.Count, keys, fresh, skipStored: false);
+            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: false);
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            return InsertTransaction(engine, events.Count, keys, fresh, skipStored: true);
+            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: true);
         }
     }
 
-    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, bool skipStored)
+    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, IReadOnlyList<UsageLink> links, bool skipStored)
     {
         BeginTrans(engine);
         try
         {
+            // Before the append, which reads back (within this transaction) the chunks the links rewrote.
+            var linked = links.Count > 0 ? Link(engine, links) : 0;
             var stored = skipStored ? ExistingKeys(engine, keys) : [];
             var position = LastPosition(engine);
             var first = position + 1;
@@ -75,7 +83,8 @@ internal static class UsageWriter
                 inserted.Count,
                 offered - inserted.Count,
                 inserted.Count > 0 ? first : 0,
-                inserted.Count > 0 ? position : 0);
+                inserted.Count > 0 ? position : 0,
+                linked);
         }
         catch
         {
@@ -111,6 +120,56 @@ internal static class UsageWriter
 
             engine.Insert(UsageSchema.Chunks, documents, BsonAutoId.Int64);
         }
+    }
+
+    /// <summary>
+    /// Writes conversation links onto stored events, inside the caller's transaction, the way <see cref="Remove"/>
+    /// rewrites chunks: every chunk of the links' hours is read, and one holding an event a link changes is rewritten
+    /// under the same _id with the same events in the same order, only the link's three fields changed. Ids, figures,
+    /// positions, keys and rollups (which carry no conversation) stay. An event gone since the links were made, or
+    /// already linked so, is left alone. Returns the number of events changed.
+    /// </summary>
+    private static int Link(LiteEngine engine, IReadOnlyList<UsageLink> links)
+    {
+        var linked = 0;
+        var rewrites = new List<BsonDocument>();
+        var events = new List<StoredEvent>();
+        foreach (var hour in links.GroupBy(l => UsageKeys.HourOf(l.Ticks)))
+        {
+            var wanted = new Dictionary<Guid, UsageLink>();
+            foreach (var link in hour)
+            {
+                wanted[link.EventId] = link;
+            }
+
+            var page = UsageHourCheck.Verified(engine, UsageScanner.ReadHours(engine, hour.Key, hour.Key, descending: false, int.MaxValue), hour.Key, hour.Key, descending: false);
+            foreach (var chunk in page.Chunks)
+            {
+                events.Clear();
+                UsageChunkDocument.ReadEvents(chunk, events);
+                var changed = 0;
+                foreach (var stored in events)
+                {
+                    if (wanted.TryGetValue(stored.Event.Id, out var link) && stored.Ticks == link.Ticks && link.ApplyTo(stored.Event))
+                    {
+                        changed++;
+                    }
+                }
+
+                if (changed > 0)
+                {
+                    rewrites.Add(UsageChunkDocument.ToDocument(UsageChunkDocument.IdOf(chunk), UsageChunkDocument.HourOf(chunk), events));
+                    linked += changed;
+                }
+            }
+        }
+
+        if (rewrites.Count > 0)
+        {
+            engine.Update(UsageSchema.Chunks, rewrites);
+        }
+
+        return linked;
     }
 
     /// <summary>The newest chunk of an hour that has room for more events, or null.</summary>
