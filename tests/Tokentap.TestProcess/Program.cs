@@ -155,8 +155,9 @@ switch (mode)
             FlushInterval = TimeSpan.FromMilliseconds(10),
             RetryDelay = TimeSpan.FromMilliseconds(5),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),
-            // LiteDB's commit can wait forever for its log writer after a disk error: the watchdog takes over.
-            WriteTimeout = TimeSpan.FromSeconds(1),
+            // LiteDB's commit can wait forever for its log writer after a disk error: the watchdog takes over. 3 s, not
+            // less: on a loaded machine a healthy write can take over a second, and declaring it hung is a retry too.
+            WriteTimeout = TimeSpan.FromSeconds(3),
             WriteFiles = disk.Wrap,
         });
         for (var i = 0; i < count; i++)

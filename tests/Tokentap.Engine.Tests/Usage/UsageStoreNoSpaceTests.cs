@@ -21,16 +21,16 @@ public sealed class UsageStoreNoSpaceTests : IDisposable
         // Each of the 40 failures failed its write, which was retried; every event is stored once. (LiteDB writes its
         // log on a background queue and once reported 3 of these commits done: 25 events were lost before the fence
         // closed a write at its first I/O error.)
-        // On a loaded machine a healthy write can outlast the child's 1 s write timeout: the watchdog then declares it
+        // On a loaded machine a healthy write can outlast the child's 3 s write timeout: the watchdog then declares it
         // hung and it is retried (one more failed batch); when it had committed after all, the retry finds its events
         // stored and counts them as duplicates. So: every event committed or found stored exactly once, 500 stored.
         var done = Assert.Single(child.Lines, l => l.StartsWith("DONE ", StringComparison.Ordinal));
         var figures = done["DONE True ".Length..].Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.StartsWith("DONE True ", done, StringComparison.Ordinal);
-        Assert.Equal(40, figures["injected"]);
-        Assert.InRange(figures["failed"], 40, 80);
-        Assert.Equal(500, figures["committed"] + figures["duplicates"]);
-        Assert.Equal(500, figures["stored"]);
+        Assert.True(figures["injected"] == 40, done);
+        Assert.True(figures["failed"] is >= 40 and <= 80, done);
+        Assert.True(figures["stored"] == 500, done);
+        Assert.True(figures["committed"] + figures["duplicates"] == 500, done);
         Assert.DoesNotContain(child.Lines, l => l.StartsWith("stderr:", StringComparison.Ordinal));
         Assert.Equal(
             Enumerable.Range(0, 500).Select(i => "nospace-" + i).Order(StringComparer.Ordinal),
