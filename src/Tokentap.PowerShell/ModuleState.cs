@@ -64,6 +64,20 @@ internal static class ModuleState
         }
     }
 
+    /// <summary>
+    /// A proxy started in this session: sets its variables (unless <paramref name="variables"/> is null) and puts the
+    /// budget-alert check in front of the prompt (<see cref="BudgetAlerts.WrapPrompt"/>).
+    /// </summary>
+    public static void BeginSession(IReadOnlyList<TokentapEnvironmentVariable>? variables, TokentapCmdlet cmdlet)
+    {
+        if (variables is not null)
+        {
+            ApplyEnvironment(variables, cmdlet);
+        }
+
+        BudgetAlerts.WrapPrompt(cmdlet);
+    }
+
     /// <summary>Sets the session's variables for this process, remembering what they replace until the proxy stops.</summary>
     public static void ApplyEnvironment(IReadOnlyList<TokentapEnvironmentVariable> variables, ITokentapMessages messages)
     {

@@ -42,12 +42,11 @@ public sealed class AssertTokenUsageCommand : UsageFilterCmdlet, IDisposable
     {
         var filter = BuildFilter();
         CatchUpWithThisProcess();
-        var engine = Engine;
         var limits = new TokenUsageLimits { MaxCost = MaxCost, MaxErrorRate = MaxErrorRate, MaxRequests = MaxRequests, MaxTokens = MaxTokens, NoAnomaly = NoAnomaly ?? [] };
         TokenUsageAssertion result;
         try
         {
-            result = engine.AssertUsage(filter, limits, _stop.Token);
+            result = Engine.AssertUsage(filter, limits, _stop.Token);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -64,16 +63,12 @@ public sealed class AssertTokenUsageCommand : UsageFilterCmdlet, IDisposable
             WriteWarning("No requests match the filters, so nothing was checked. Is the agent's traffic going through Tokentap?");
         }
 
-        if (PassThru)
-        {
-            WriteObject(result);
-        }
+        WriteObject(PassThru ? new[] { result } : Array.Empty<TokenUsageAssertion>(), enumerateCollection: true);
 
         WriteEngineNotices();
         if (!result.Passed)
         {
-            var message = "Token usage is over its limits:" + string.Concat(result.Failures.Select(f => Environment.NewLine + "  " + f));
-            ThrowTerminating(new InvalidOperationException(message), TokenUsageAssertionFailed, ErrorCategory.LimitsExceeded, result);
+            ThrowTerminating(new InvalidOperationException("Token usage is over its limits:" + string.Concat(result.Failures.Select(f => Environment.NewLine + "  " + f))), TokenUsageAssertionFailed, ErrorCategory.LimitsExceeded, result);
         }
     }
 

@@ -5,7 +5,7 @@ namespace Tokentap.PowerShell.Commands;
 
 [Cmdlet(VerbsCommon.Set, "TokentapBudget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(TokentapBudget))]
-public sealed class SetTokentapBudgetCommand : BudgetCmdlet
+public sealed class SetTokentapBudgetCommand : BudgetScopeCmdlet
 {
     /// <summary>The budget's name: an existing one is changed, a new one created.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -34,41 +34,6 @@ public sealed class SetTokentapBudgetCommand : BudgetCmdlet
     /// <summary>The time zone whose days, weeks and months the period follows (default: the local one).</summary>
     [Parameter]
     public string? TimeZone { get; set; }
-
-    /// <summary>Only usage of these providers counts (wildcards; an empty string clears it).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProviderCompleter))]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    public string[]? Provider { get; set; }
-
-    /// <summary>Only usage of these models counts (wildcards; an empty string clears it).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    public string[]? Model { get; set; }
-
-    /// <summary>Only usage of these apps counts (wildcards; an empty string clears it).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AppCompleter))]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    public string[]? App { get; set; }
-
-    /// <summary>Only usage of these projects counts (wildcards; an empty string clears it).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProjectCompleter))]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    public string[]? Project { get; set; }
-
-    /// <summary>Only usage of these Tokentap sessions counts (wildcards; an empty string clears it).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(SessionCompleter))]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    public string[]? Session { get; set; }
 
     /// <summary>Write the budget as it now stands.</summary>
     [Parameter]

@@ -52,13 +52,7 @@ public sealed class StartTokentapCommand : TokentapCmdlet
         else if (Request() is var request && ShouldProcess($"127.0.0.1:{(Port == 0 ? "ephemeral port" : Port)}", NoEnvironment ? "Start the Tokentap proxy" : "Start the Tokentap proxy and set this session's proxy and certificate variables")
             && Engine.StartProxy(request, this, _stopping.Token) is { } status)
         {
-            if (!NoEnvironment)
-            {
-                ModuleState.ApplyEnvironment(Engine.GetEnvironment(null, this), this);
-            }
-
-            BudgetAlerts.WrapPrompt(this);
-
+            ModuleState.BeginSession(NoEnvironment ? null : Engine.GetEnvironment(null, this), this);
             WriteHostLine($"Tokentap is listening on {status.ProxyUrl} (session {status.Session}).");
             Emit(status);
         }
