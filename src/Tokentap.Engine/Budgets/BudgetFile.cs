@@ -106,10 +106,9 @@ internal static class BudgetFile
         }
 
         buffer.WriteByte((byte)'\n');
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(temporary, buffer.ToArray());
-        File.Move(temporary, path, overwrite: true);
+        OwnerOnlyFile.EnsureDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // Owner-only: a webhook URL is a credential (Slack and Discord put the token in it).
+        OwnerOnlyFile.WriteSecret(path, System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     private static void WritePatterns(Utf8JsonWriter writer, string name, IReadOnlyList<string>? patterns)

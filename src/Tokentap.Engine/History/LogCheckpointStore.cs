@@ -50,12 +50,10 @@ public sealed class LogCheckpointStore
     /// <summary>Records a file's checkpoint (in memory; <see cref="Save"/> writes them).</summary>
     public void Set(string file, LogCheckpoint checkpoint) => _checkpoints[file] = checkpoint;
 
-    /// <summary>Writes all checkpoints: a temporary file beside the real one, then a rename over it.</summary>
+    /// <summary>Writes all checkpoints, owner-only, atomically (a temporary file renamed over the real one).</summary>
     public void Save()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var temporary = FilePath + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(_checkpoints, Options));
-        File.Move(temporary, FilePath, overwrite: true);
+        OwnerOnlyFile.EnsureDirectory(Path.GetDirectoryName(FilePath)!);
+        OwnerOnlyFile.WriteSecret(FilePath, JsonSerializer.Serialize(_checkpoints, Options));
     }
 }

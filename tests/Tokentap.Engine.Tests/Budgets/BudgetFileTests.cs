@@ -37,6 +37,12 @@ public sealed class BudgetFileTests
         var again = BudgetFile.Load(path);
         Assert.Equal(book.Webhook, again.Webhook);
         Assert.Equal(book.Budgets.Select(Describe), again.Budgets.Select(Describe));
+        if (!OperatingSystem.IsWindows())
+        {
+            // The webhook URL is a credential: the file is the owner's alone.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
