@@ -175,7 +175,8 @@ switch (mode)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var status = recorder.Status;
-        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} failed={status.FailedBatches} injected={disk.Injected} stored={store.Count(UsageFilter.All)}");
+        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} failed={status.FailedBatches} injected={disk.Injected} stored={store.Count(UsageFilter.All)} rejected={status.Rejected} abandoned={status.Abandoned}");
+        Console.WriteLine($"LASTERROR {status.LastError}");
         return complete ? 0 : 1;
     }
 
