@@ -50,7 +50,7 @@ internal static class ResidentMemoryProbe
         Say($"PEAK rss={peakRss} hwm={peakHwm} budgetPeak={budget.PeakBytes} budgetHeld={budget.HeldBytes} refusals={budget.Refusals}");
 
         var (settled, seconds) = await SettleAsync();
-        Say($"AFTER rss={settled} seconds={seconds.ToString("0.0", CultureInfo.InvariantCulture)}");
+        Say($"AFTER rss={settled} seconds={seconds.ToString("0.0", CultureInfo.InvariantCulture)} trims={budget.Trims}");
 
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();

@@ -66,4 +66,33 @@ public sealed class DecodedBodyBudgetTests
         Assert.Equal(2 * Large, budget.HeldBytes);
         Assert.Equal(3 * Large, budget.PeakBytes);
     }
+
+    [Fact]
+    public async Task An_emptied_budget_trims_the_heap_once_after_64_MiB_were_charged_and_not_before()
+    {
+        var budget = new DecodedBodyBudget(DecodedBodyBudget.TrimAfterBytes);
+        var almost = new PooledBuffer((int)DecodedBodyBudget.TrimAfterBytes, budget);
+        Assert.True(almost.Append(new byte[(int)(DecodedBodyBudget.TrimAfterBytes / 2)]));
+        almost.Dispose();
+        await Task.Delay(DecodedBodyBudget.TrimDelay * 3);
+        Assert.Equal(0, budget.Trims);
+
+        // Two more 32 MiB buffers, held at once: the first release leaves the budget in use, the second empties it.
+        using (var first = new PooledBuffer((int)DecodedBodyBudget.TrimAfterBytes, budget))
+        using (var second = new PooledBuffer((int)DecodedBodyBudget.TrimAfterBytes, budget))
+        {
+            Assert.True(first.Append(new byte[(int)(DecodedBodyBudget.TrimAfterBytes / 2)]));
+            Assert.True(second.Append(new byte[(int)(DecodedBodyBudget.TrimAfterBytes / 2)]));
+        }
+
+        Assert.Equal(0, budget.HeldBytes);
+        for (var waited = TimeSpan.Zero; budget.Trims == 0 && waited < TimeSpan.FromSeconds(10); waited += TimeSpan.FromMilliseconds(50))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, budget.Trims);
+        await Task.Delay(DecodedBodyBudget.TrimDelay * 3);
+        Assert.Equal(1, budget.Trims);
+    }
 }

@@ -7,6 +7,7 @@ using System.Text;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Tests.Usage;
 using Tokentap.Testing;
+using Xunit.Abstractions;
 
 namespace Tokentap.Engine.Tests.Proxy;
 
@@ -39,9 +40,10 @@ public sealed class ResidentMemoryTests : IDisposable
     });
 
     private readonly ProxyTestEnvironment _env;
+    private readonly ITestOutputHelper _output;
     private readonly string _home = Path.Combine(Path.GetTempPath(), "tokentap-rss-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public ResidentMemoryTests(ProxyTestEnvironment env) => _env = env;
+    public ResidentMemoryTests(ProxyTestEnvironment env, ITestOutputHelper output) => (_env, _output) = (env, output);
 
     public void Dispose()
     {
@@ -79,6 +81,8 @@ public sealed class ResidentMemoryTests : IDisposable
         Assert.True(child.ExitCode == 0, Output(child));
 
         var report = $"base {baseLine["rss"] / MiB} MiB, peak {peak["hwm"] / MiB} MiB, after {after["rss"] / MiB} MiB in {after["seconds"]} s, after a forced collection {collected["rss"] / MiB} MiB\n{Output(child)}";
+
+        _output.WriteLine(report);
 
         // Every bomb was parsed under the shared cap: some lines reached it and the rest were refused.
         Assert.InRange(peak["budgetPeak"], 64L * 1024 * 1024, 128L * 1024 * 1024);
