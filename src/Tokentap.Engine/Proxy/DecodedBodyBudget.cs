@@ -7,9 +7,11 @@ namespace Tokentap.Engine.Proxy;
 /// enough: parallel bombs would each fill theirs. A buffer that would take the total past <see cref="LimitBytes"/>
 /// is refused, and the parser skips that payload with a reason instead. The client's stream is never involved.
 /// Large buffers are plain allocations dropped on release (not pooled). Dropped, they are garbage the GC keeps until
-/// something makes it collect, and after a burst nothing does: a listener stayed 450 MiB up. So once the budget is
-/// empty again after at least <see cref="TrimAfterBytes"/> were charged, one aggressive collection (at most one per
-/// <see cref="TrimInterval"/>, on the thread pool) gives that memory back to the system.
+/// something makes it collect, and after a burst nothing does: a listener stayed 450 MiB up. So once at least
+/// <see cref="TrimAfterBytes"/> were charged, and the budget then stays quiet for <see cref="TrimDelay"/> (nothing held,
+/// no decompressor running, no new reservation), one aggressive collection (at most one per <see cref="TrimInterval"/>,
+/// on the thread pool) gives that memory back to the system. A burst that goes on after a trim is charged again and
+/// trimmed again once it is over: a trim that ran in a lull of a burst once left a listener 400 MiB up.
 /// </summary>
 public sealed class DecodedBodyBudget
 {
@@ -35,6 +37,8 @@ public sealed class DecodedBodyBudget
     private long _trims;
     private int _trimScheduled;
     private long _lastTrimTicks = Environment.TickCount64 - (long)TrimInterval.TotalMilliseconds;
+    private long _activity;
+    private int _decoders;
 
     public DecodedBodyBudget(long limitBytes)
     {
@@ -78,6 +82,7 @@ public sealed class DecodedBodyBudget
             {
                 RaisePeak(wanted);
                 Interlocked.Add(ref _chargedSinceTrim, bytes);
+                Interlocked.Increment(ref _activity);
                 return true;
             }
 
@@ -94,29 +99,63 @@ public sealed class DecodedBodyBudget
         }
     }
 
-    private void ScheduleTrimIfDue()
+    /// <summary>
+    /// A decompressor starts: its windows and the buffers of what it decodes are garbage-in-waiting the budget does not
+    /// see, so no trim runs while one is at work. Pair with <see cref="ExitDecoder"/>.
+    /// </summary>
+    internal void EnterDecoder()
     {
-        if (Interlocked.Read(ref _chargedSinceTrim) >= TrimAfterBytes && Interlocked.Exchange(ref _trimScheduled, 1) == 0)
+        Interlocked.Increment(ref _decoders);
+        Interlocked.Increment(ref _activity);
+    }
+
+    /// <summary>A decompressor ended (and was disposed).</summary>
+    internal void ExitDecoder()
+    {
+        if (Interlocked.Decrement(ref _decoders) == 0)
         {
-            _ = TrimWhenIdleAsync();
+            ScheduleTrimIfDue();
         }
     }
 
-    // Never throws (it runs unobserved): waits, then collects if the budget is still empty, else leaves it to the next
-    // release that empties it.
-    private async Task TrimWhenIdleAsync()
+    private bool Quiet => Interlocked.Read(ref _held) == 0 && Volatile.Read(ref _decoders) == 0;
+
+    private void ScheduleTrimIfDue()
+    {
+        if (Quiet && Interlocked.Read(ref _chargedSinceTrim) >= TrimAfterBytes && Interlocked.Exchange(ref _trimScheduled, 1) == 0)
+        {
+            _ = TrimWhenQuietAsync();
+        }
+    }
+
+    // Never throws (it runs unobserved). Collects once the budget stayed quiet through a whole wait; activity during
+    // the wait starts another wait, and a budget in use again is left to the release or decoder exit that quiets it.
+    private async Task TrimWhenQuietAsync()
     {
         try
         {
-            var sinceLast = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastTrimTicks));
-            var wait = TrimDelay > TrimInterval - sinceLast ? TrimDelay : TrimInterval - sinceLast;
-            await Task.Delay(wait).ConfigureAwait(false);
-            if (HeldBytes == 0)
+            while (true)
             {
+                var activity = Interlocked.Read(ref _activity);
+                var sinceLast = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastTrimTicks));
+                var wait = TrimDelay > TrimInterval - sinceLast ? TrimDelay : TrimInterval - sinceLast;
+                await Task.Delay(wait).ConfigureAwait(false);
+                if (!Quiet)
+                {
+                    break;
+                }
+
+                if (Interlocked.Read(ref _activity) != activity)
+                {
+                    continue;
+                }
+
+                // What is charged from here on counts toward the next trim.
                 Interlocked.Exchange(ref _chargedSinceTrim, 0);
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 Interlocked.Exchange(ref _lastTrimTicks, Environment.TickCount64);
                 Interlocked.Increment(ref _trims);
+                break;
             }
         }
         catch (Exception)
@@ -128,11 +167,8 @@ public sealed class DecodedBodyBudget
             Volatile.Write(ref _trimScheduled, 0);
         }
 
-        // A release that emptied the budget while this one was scheduled found it taken: look again for it.
-        if (HeldBytes == 0)
-        {
-            ScheduleTrimIfDue();
-        }
+        // The budget quieted again while this one was scheduled (and found the flag taken): look again for it.
+        ScheduleTrimIfDue();
     }
 
     private void RaisePeak(long held)
