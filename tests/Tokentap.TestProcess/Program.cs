@@ -1,5 +1,6 @@
 // Entry point of the test child process: "write DB PREFIX COUNT [DELAY_MS [GO_FILE]]", "exit DB PREFIX COUNT", "crash DB PREFIX",
-// "seed DB FILE", "register HOME PORT", "intrude DB RUN_FILE SECONDS", "nospace DB PREFIX COUNT FAILURES" or "hang DB PREFIX ROUNDS".
+// "seed DB FILE", "register HOME PORT", "intrude DB RUN_FILE SECONDS", "nospace DB PREFIX COUNT FAILURES", "hang DB PREFIX ROUNDS"
+// or "rss HOME UPSTREAM_URI UPSTREAM_CA_PEM PARALLEL".
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,8 +13,14 @@ using Tokentap.TestProcess;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE | register HOME PORT | intrude DB RUN_FILE SECONDS | nospace DB PREFIX COUNT FAILURES | hang DB PREFIX ROUNDS");
+    Console.Error.WriteLine("usage: write DB PREFIX COUNT [DELAY_MS [GO_FILE]] | exit DB PREFIX COUNT | crash DB PREFIX | seed DB FILE | register HOME PORT | intrude DB RUN_FILE SECONDS | nospace DB PREFIX COUNT FAILURES | hang DB PREFIX ROUNDS | rss HOME UPSTREAM_URI UPSTREAM_CA_PEM PARALLEL");
     return 2;
+}
+
+if (args[0] == "rss")
+{
+    // A listener alone in this process, no store opened here first (see ResidentMemoryProbe).
+    return await ResidentMemoryProbe.RunAsync(args[1], new Uri(args[2]), args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
 }
 
 var (mode, database, prefix) = (args[0], args[1], args[2]);
@@ -175,7 +182,8 @@ switch (mode)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var status = recorder.Status;
-        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} failed={status.FailedBatches} injected={disk.Injected} stored={store.Count(UsageFilter.All)}");
+        Console.WriteLine($"DONE {complete} committed={status.Committed} duplicates={status.Duplicates} failed={status.FailedBatches} injected={disk.Injected} stored={store.Count(UsageFilter.All)} rejected={status.Rejected} abandoned={status.Abandoned}");
+        Console.WriteLine($"LASTERROR {status.LastError}");
         return complete ? 0 : 1;
     }
 

@@ -195,6 +195,7 @@ internal sealed class TapPump
         var encoding = contentEncoding.Trim();
         var source = new TapBodyStream(this);
         Stream? decoder = null;
+        DecodedBodyBudget.Shared.EnterDecoder();
         try
         {
             if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
@@ -255,6 +256,7 @@ internal sealed class TapPump
         {
             decoder?.Dispose();
             source.ReleaseCurrent();
+            DecodedBodyBudget.Shared.ExitDecoder();
         }
     }
 

@@ -111,10 +111,14 @@ internal sealed class UsageDatabase : IDisposable
                 if (TryExecute(work, reportDamage, fence, out var result))
                 {
                     // LiteDB may report a commit done although its log writer failed a page of it (see UsageWriteFence).
-                    return fence?.Failure is { } failure
-                        ? throw new IOException($"Writing to the usage database '{DatabasePath}' failed: {failure.Message}", failure)
-                        : result;
+                    return fence?.Failure is { } failure ? throw WriteFailed(failure) : result;
                 }
+            }
+            catch (Exception ex) when (ex is not IOException && fence?.Failure is { } failure)
+            {
+                // After its log writer failed, LiteDB reports the broken transaction in its own words ("transaction must
+                // be active to commit", "page must be writable"): the cause is the disk, and retrying can cure it.
+                throw WriteFailed(failure);
             }
             finally
             {
@@ -135,6 +139,9 @@ internal sealed class UsageDatabase : IDisposable
             Thread.Sleep(MigrationPause);
         }
     }
+
+    private IOException WriteFailed(IOException failure) =>
+        new($"Writing to the usage database '{DatabasePath}' failed: {failure.Message}", failure);
 
     /// <summary>One hold of the lock: false when the file still needs migrating after this hold's slice of it.</summary>
     private bool TryExecute<T>(Func<LiteEngine, T> work, bool reportDamage, UsageWriteFence? fence, out T result)
