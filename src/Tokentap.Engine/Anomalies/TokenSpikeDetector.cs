@@ -14,20 +14,13 @@ namespace Tokentap.Engine.Anomalies;
 /// </summary>
 internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? prices)
 {
-    private readonly Dictionary<(string Session, string Model), Stream> _streams = new();
+    private readonly PromptStreams<Stream> _streams = new(s => s.Last);
 
     public void Observe(UsageEvent e, string session, List<OpenAnomaly> opened)
     {
-        if (!e.IsSuccess || e.ContextTokens == 0)
+        if (_streams.For(e, session) is not { } stream)
         {
             return;
-        }
-
-        var key = (session, e.Model ?? e.RequestModel ?? "");
-        if (!_streams.TryGetValue(key, out var stream))
-        {
-            stream = new Stream();
-            _streams[key] = stream;
         }
 
         stream.Last = e.Timestamp;
@@ -77,13 +70,7 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
     }
 
     /// <summary>Drops the sessions whose last request is older than an instant.</summary>
-    public void Forget(DateTime before)
-    {
-        foreach (var key in _streams.Where(p => p.Value.Last < before).Select(p => p.Key).ToList())
-        {
-            _streams.Remove(key);
-        }
-    }
+    public void Forget(DateTime before) => _streams.Forget(before);
 
     private static long Scale(long tokens, double scale) => (long)Math.Round(tokens * scale);
 
