@@ -81,10 +81,25 @@ public sealed class TokentapRuntime : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
-        var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
-        var (observer, anomalies) = EnsureRecording();
+
+        // Opening the CA (the first use of the crypto library) and opening the recording (store, prices, anomalies,
+        // budgets) do not depend on each other, so they run side by side: start costs the longer of the two.
+        var opening = Task.Run(() => CertificateAuthority.Open(Paths, hosts.Patterns), CancellationToken.None);
+        UsageObserver observer;
+        AnomalyMonitor anomalies;
+        try
+        {
+            (observer, anomalies) = EnsureRecording();
+            _budgets.Start(DateTime.UtcNow);
+        }
+        catch
+        {
+            await CloseUnusedAuthorityAsync(opening).ConfigureAwait(false);
+            throw;
+        }
+
+        var authority = await opening.ConfigureAwait(false);
         var retryLoopGate = new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(Paths));
-        _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
         {
@@ -127,6 +142,7 @@ public sealed class TokentapRuntime : IDisposable
                 _listeners.Add(listener);
             }
 
+            _ = ProxyWarmUp.Start(authority.Authority, hosts);
             return listener;
         }
     }
@@ -275,6 +291,19 @@ public sealed class TokentapRuntime : IDisposable
             _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
             _observer = new UsageObserver(Prices, _sink);
             return (_observer, _anomalies);
+        }
+    }
+
+    // The start failed elsewhere: the CA opened beside it is disposed; its own failure, if any, is not the one to report.
+    private static async Task CloseUnusedAuthorityAsync(Task<CertificateAuthorityOpenResult> opening)
+    {
+        try
+        {
+            (await opening.ConfigureAwait(false)).Authority.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Only the first failure of the start is reported.
         }
     }
 
