@@ -98,7 +98,18 @@ public sealed class TokentapRuntime : IDisposable
             throw;
         }
 
-        var authority = await opening.ConfigureAwait(false);
+        CertificateAuthorityOpenResult authority;
+        try
+        {
+            authority = await opening.ConfigureAwait(false);
+        }
+        catch
+        {
+            // As before the two ran side by side: a CA that cannot be opened leaves nothing started.
+            StopRecordingIfIdle();
+            throw;
+        }
+
         var retryLoopGate = new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(Paths));
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
@@ -327,10 +338,21 @@ public sealed class TokentapRuntime : IDisposable
     /// </summary>
     private void Forget(ProxyListener listener)
     {
-        UsageRecorder? idle = null;
         lock (_gate)
         {
             _listeners.Remove(listener);
+        }
+
+        listener.Authority.Dispose();
+        StopRecordingIfIdle();
+    }
+
+    // With no listener left (the last stopped, or the first failed to start), the recorder flushes and its thread ends.
+    private void StopRecordingIfIdle()
+    {
+        UsageRecorder? idle = null;
+        lock (_gate)
+        {
             if (_listeners.Count == 0 && !_disposed)
             {
                 idle = _recorder;
@@ -340,7 +362,6 @@ public sealed class TokentapRuntime : IDisposable
             }
         }
 
-        listener.Authority.Dispose();
         if (idle is not null)
         {
             _budgets.Stop();

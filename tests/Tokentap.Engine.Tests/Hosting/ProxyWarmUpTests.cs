@@ -37,6 +37,28 @@ public sealed class ProxyWarmUpTests
     }
 
     [Fact]
+    public async Task A_certificate_authority_that_cannot_be_opened_leaves_no_recording_running()
+    {
+        var home = Directory.CreateTempSubdirectory("tt-warmup-ca-").FullName;
+        try
+        {
+            var paths = new TokentapPaths(home);
+            File.WriteAllText(paths.CaDirectory, "a file where the CA folder belongs");
+            using var runtime = new TokentapRuntime(paths);
+
+            await Assert.ThrowsAnyAsync<IOException>(() => runtime.StartListenerAsync(new ListenerRequest()));
+
+            Assert.Null(runtime.Recorder);
+            Assert.Null(runtime.Observer);
+            Assert.Empty(runtime.Listeners);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task First_request_of_a_new_runtime_is_served_and_recorded()
     {
         var home = Directory.CreateTempSubdirectory("tt-warmup-first-").FullName;
@@ -56,9 +78,15 @@ public sealed class ProxyWarmUpTests
 
             using var response = await client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent("""{"model":"claude-sonnet-4-5","max_tokens":10}""", Encoding.UTF8, "application/json"));
             Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
-            await runtime.FlushAsync();
+            // The event is published by the tap's worker after the response ends, then stored by the recorder.
+            var stored = new List<UsageEvent>();
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); stored.Count == 0 && DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                await runtime.FlushAsync();
+                stored = runtime.Store.Query(UsageFilter.All).ToList();
+            }
 
-            var recorded = Assert.Single(runtime.Store.Query(UsageFilter.All));
+            var recorded = Assert.Single(stored);
             Assert.Equal("req_first", recorded.RequestId);
             Assert.Equal(200, recorded.StatusCode);
             await listener.StopAsync();
