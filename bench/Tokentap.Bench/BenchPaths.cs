@@ -89,35 +89,56 @@ internal sealed class TokentapPath : BenchPath
 
     public override string Name => "Tokentap";
 
-    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem)
+    /// <summary>Milliseconds from the host process's start to its listener taking connections.</summary>
+    public double StartupMs { get; private init; }
+
+    /// <summary>Assemblies loaded in the host when its listener started.</summary>
+    public int StartupAssemblies { get; private init; }
+
+    /// <summary>
+    /// Starts the host; <paramref name="meter"/> (gc or alloc) makes it keep GC pauses (and allocation samples) for
+    /// <see cref="Ask"/>, at a small cost, so timed runs leave it null.
+    /// </summary>
+    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem, string? meter = null, string? home = null)
     {
-        var home = Path.Combine(Path.GetTempPath(), "tokentap-bench-proxy-" + Guid.NewGuid().ToString("N"));
-        var (process, line) = await StartChildAsync(
-            BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem),
-            "LISTENING ",
-            TimeSpan.FromSeconds(60));
-        var parts = line.Split(' ', 3);
+        home ??= Path.Combine(Path.GetTempPath(), "tokentap-bench-proxy-" + Guid.NewGuid().ToString("N"));
+        var start = BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem);
+        if (meter is not null)
+        {
+            start.Environment["TOKENTAP_BENCH_METER"] = meter;
+        }
+
+        var (process, line) = await StartChildAsync(start, "LISTENING ", TimeSpan.FromSeconds(60));
+        var parts = line.Split(' ');
         return new TokentapPath(process, home)
         {
             ProxyUri = new Uri($"http://127.0.0.1:{parts[1]}"),
             ClientRoot = X509CertificateLoader.LoadCertificateFromFile(parts[2]),
             ProcessId = process.Id,
+            StartupMs = double.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture),
+            StartupAssemblies = int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
-    public override long? StoredUsageRecords()
+    public override long? StoredUsageRecords() => long.Parse(Ask("count", "EVENTS"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sends a command to the host and returns the rest of its answer line (after the marker and a space).</summary>
+    public string Ask(string command, string marker)
     {
-        _process.StandardInput.WriteLine("count");
+        _process.StandardInput.WriteLine(command);
         while (_process.StandardOutput.ReadLine() is { } line)
         {
-            if (line.StartsWith("EVENTS ", StringComparison.Ordinal))
+            if (line.StartsWith(marker, StringComparison.Ordinal))
             {
-                return long.Parse(line[7..], System.Globalization.CultureInfo.InvariantCulture);
+                return line.Length > marker.Length ? line[(marker.Length + 1)..] : string.Empty;
             }
         }
 
         throw new InvalidOperationException("the Tokentap host ended");
     }
+
+    /// <summary>The host's <see cref="RuntimeMeter"/> counters now.</summary>
+    public RuntimeSample Sample() => RuntimeSample.Parse(Ask("stats", "STATS"));
 
     public override async ValueTask DisposeAsync()
     {
@@ -133,8 +154,14 @@ internal sealed class TokentapPath : BenchPath
         }
 
         _process.Dispose();
-        Directory.Delete(_home, recursive: true);
+        if (!KeepHome)
+        {
+            Directory.Delete(_home, recursive: true);
+        }
     }
+
+    /// <summary>Leave the home folder (its CA and store) for the next host, as a user's next session would find it.</summary>
+    public bool KeepHome { get; set; }
 }
 
 /// <summary>mitmdump (Debian package mitmproxy) with bench/mitm/usage_addon.py, streaming server-sent events.</summary>

@@ -10,6 +10,9 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["coldstart"] = ColdStartBenchmark.Run,
     ["import"] = ImportBenchmark.Run,
     ["budget"] = BudgetBenchmark.Run,
+    ["profile"] = ProfileBenchmark.Run,
+    ["pwsh"] = PwshStartBenchmark.Run,
+    ["compare"] = CompareBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -123,7 +123,7 @@ internal static class ProxyBenchmark
         return figures;
     }
 
-    private static HttpClient CreateClient(BenchPath path, int upstreamPort, int connections)
+    internal static HttpClient CreateClient(BenchPath path, int upstreamPort, int connections)
     {
         var root = path.ClientRoot;
         var handler = new SocketsHttpHandler
@@ -186,7 +186,7 @@ internal static class ProxyBenchmark
         return request;
     }
 
-    private static async Task SendSmallAsync(HttpClient client)
+    internal static async Task SendSmallAsync(HttpClient client)
     {
         using var request = Request("small");
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
@@ -196,7 +196,7 @@ internal static class ProxyBenchmark
         }
     }
 
-    private static async Task<long> StreamAsync(HttpClient client, string kind, PathFigures? figures, long bytes = 0)
+    internal static async Task<long> StreamAsync(HttpClient client, string kind, PathFigures? figures, long bytes = 0)
     {
         using var request = Request(kind);
         if (bytes > 0)

@@ -8,11 +8,19 @@ namespace Tokentap.Bench;
 internal static class TokentapHost
 {
     /// <summary>
-    /// Arguments: home folder, upstream port, upstream CA PEM. Prints "LISTENING port ca.pem"; then reads commands on
-    /// standard input: "count" flushes the recorder and prints "EVENTS n"; end of input stops the proxy.
+    /// Arguments: home folder, upstream port, upstream CA PEM. Prints "LISTENING port ca.pem ms-since-process-start
+    /// assemblies-loaded"; then reads commands on standard input: "count" flushes the recorder and prints "EVENTS n";
+    /// "stats" prints "STATS" and <see cref="RuntimeMeter.Take"/>; "pauses" and "allocations" print "PAUSES" and
+    /// "ALLOCATIONS" with what <see cref="RuntimeMeter"/> kept (environment TOKENTAP_BENCH_METER=gc or alloc turns it
+    /// on); end of input stops the proxy.
     /// </summary>
     public static int Run(string[] args)
     {
+        if (Environment.GetEnvironmentVariable("TOKENTAP_BENCH_METER") is { Length: > 0 } meter)
+        {
+            RuntimeMeter.Listen(allocations: meter == "alloc");
+        }
+
         var paths = new TokentapPaths(args[0]);
         Directory.CreateDirectory(paths.Home);
         using var runtime = new TokentapRuntime(paths);
@@ -23,13 +31,25 @@ internal static class TokentapHost
             UpstreamCaFile = args[2],
             Tags = new Engine.Proxy.ExchangeTags("bench", "bench", "bench"),
         }).GetAwaiter().GetResult();
-        Console.WriteLine($"LISTENING {listener.Port} {Path.Combine(paths.CaDirectory, "ca.pem")}");
+        var sinceStart = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        Console.WriteLine(FormattableString.Invariant($"LISTENING {listener.Port} {Path.Combine(paths.CaDirectory, "ca.pem")} {sinceStart:F1} {AppDomain.CurrentDomain.GetAssemblies().Length}"));
         while (Console.ReadLine() is { } command)
         {
-            if (command == "count")
+            switch (command)
             {
-                runtime.FlushAsync().GetAwaiter().GetResult();
-                Console.WriteLine($"EVENTS {runtime.Store.Count(UsageFilter.All)}");
+                case "count":
+                    runtime.FlushAsync().GetAwaiter().GetResult();
+                    Console.WriteLine($"EVENTS {runtime.Store.Count(UsageFilter.All)}");
+                    break;
+                case "stats":
+                    Console.WriteLine("STATS " + RuntimeMeter.Take());
+                    break;
+                case "pauses":
+                    Console.WriteLine("PAUSES " + RuntimeMeter.TakePauses());
+                    break;
+                case "allocations":
+                    Console.WriteLine("ALLOCATIONS " + RuntimeMeter.TakeAllocations());
+                    break;
             }
         }
 

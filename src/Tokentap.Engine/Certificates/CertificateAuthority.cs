@@ -209,6 +209,9 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
         }
     }
 
+    /// <summary>The hosts a leaf is cached for now (issued by a handshake or by the start's warm-up), sorted.</summary>
+    internal IReadOnlyList<string> CachedLeafHosts => _leaves.Keys.Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// Issues a leaf for any DNS name, ignoring the name constraints (tests use it to prove clients reject such leaves).
     /// The certificate carries its private key.

@@ -81,10 +81,36 @@ public sealed class TokentapRuntime : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
-        var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
-        var (observer, anomalies) = EnsureRecording();
+
+        // Opening the CA (the first use of the crypto library) and opening the recording (store, prices, anomalies,
+        // budgets) do not depend on each other, so they run side by side: start costs the longer of the two.
+        var opening = Task.Run(() => CertificateAuthority.Open(Paths, hosts.Patterns), CancellationToken.None);
+        UsageObserver observer;
+        AnomalyMonitor anomalies;
+        try
+        {
+            (observer, anomalies) = EnsureRecording();
+            _budgets.Start(DateTime.UtcNow);
+        }
+        catch
+        {
+            await CloseUnusedAuthorityAsync(opening).ConfigureAwait(false);
+            throw;
+        }
+
+        CertificateAuthorityOpenResult authority;
+        try
+        {
+            authority = await opening.ConfigureAwait(false);
+        }
+        catch
+        {
+            // As before the two ran side by side: a CA that cannot be opened leaves nothing started.
+            StopRecordingIfIdle();
+            throw;
+        }
+
         var retryLoopGate = new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(Paths));
-        _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
         for (var attempt = 0; ; attempt++)
         {
@@ -127,6 +153,7 @@ public sealed class TokentapRuntime : IDisposable
                 _listeners.Add(listener);
             }
 
+            _ = ProxyWarmUp.Start(authority.Authority, hosts);
             return listener;
         }
     }
@@ -278,6 +305,19 @@ public sealed class TokentapRuntime : IDisposable
         }
     }
 
+    // The start failed elsewhere: the CA opened beside it is disposed; its own failure, if any, is not the one to report.
+    private static async Task CloseUnusedAuthorityAsync(Task<CertificateAuthorityOpenResult> opening)
+    {
+        try
+        {
+            (await opening.ConfigureAwait(false)).Authority.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Only the first failure of the start is reported.
+        }
+    }
+
     private UsageStore OpenStore()
     {
         Directory.CreateDirectory(Paths.Home);
@@ -298,10 +338,21 @@ public sealed class TokentapRuntime : IDisposable
     /// </summary>
     private void Forget(ProxyListener listener)
     {
-        UsageRecorder? idle = null;
         lock (_gate)
         {
             _listeners.Remove(listener);
+        }
+
+        listener.Authority.Dispose();
+        StopRecordingIfIdle();
+    }
+
+    // With no listener left (the last stopped, or the first failed to start), the recorder flushes and its thread ends.
+    private void StopRecordingIfIdle()
+    {
+        UsageRecorder? idle = null;
+        lock (_gate)
+        {
             if (_listeners.Count == 0 && !_disposed)
             {
                 idle = _recorder;
@@ -311,7 +362,6 @@ public sealed class TokentapRuntime : IDisposable
             }
         }
 
-        listener.Authority.Dispose();
         if (idle is not null)
         {
             _budgets.Stop();

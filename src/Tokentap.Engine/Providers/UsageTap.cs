@@ -22,7 +22,7 @@ internal sealed class UsageTap : IExchangeTap
     private readonly string? _app;
     private readonly string? _appVersion;
     private readonly string? _clientSessionId;
-    private readonly string? _fingerprint;
+    private string? _fingerprint;
     private readonly string _method;
     private readonly string _pathAndQuery;
     private readonly string? _requestModel;
@@ -52,8 +52,6 @@ internal sealed class UsageTap : IExchangeTap
         _requestLength = body.Length;
         _method = request.Method;
         _pathAndQuery = request.PathAndQuery;
-        // On the body as the client sent it, before any rewrite; a WebSocket's turns are fingerprinted one by one.
-        _fingerprint = _webSocket ? null : RequestFingerprint.Compute(request.Method, request.PathAndQuery, body);
         _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
         _parser = UsageParsers.Create(route, options, _webSocket ? PublishTurn : null);
@@ -62,6 +60,11 @@ internal sealed class UsageTap : IExchangeTap
         {
             _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
             body.CopyTo(_requestBody);
+        }
+        else if (!_webSocket)
+        {
+            // A body not kept is fingerprinted now; a kept one later (RequestFingerprintOfSentBody), off the client's path.
+            _fingerprint = RequestFingerprint.Compute(request.Method, request.PathAndQuery, body);
         }
     }
 
@@ -148,6 +151,12 @@ internal sealed class UsageTap : IExchangeTap
         }
     }
 
+    // On the body as the client sent it, before any rewrite (the kept copy), on the tap's worker: hashing a large request
+    // body (hundreds of KB for a long agent session) no longer delays forwarding it. A WebSocket's turns are
+    // fingerprinted one by one instead.
+    private string? RequestFingerprintOfSentBody() =>
+        _webSocket ? null : _fingerprint ??= RequestFingerprint.Compute(_method, _pathAndQuery, _requestBody.AsSpan(0, _requestLength));
+
     private void PublishTurn(UsageReport report) => PublishEvent(Build(report, null, isTurn: true));
 
     private void PublishEvent(UsageEvent usage)
@@ -204,7 +213,7 @@ internal sealed class UsageTap : IExchangeTap
             ClientProcessId = _client?.ProcessId,
             ClientProcessName = _client?.ProcessName,
             ClientSessionId = _clientSessionId,
-            RequestFingerprint = !isTurn ? _fingerprint
+            RequestFingerprint = !isTurn ? RequestFingerprintOfSentBody()
                 : report.RequestBody is { } turnBody ? RequestFingerprint.Compute(_method, _pathAndQuery, turnBody) : null,
             // Every turn of a WebSocket shares the upgrade's request id; the response id keeps turns apart.
             RequestId = isTurn || head is null ? null : ExchangeHeaders.RequestId(head.Headers),
