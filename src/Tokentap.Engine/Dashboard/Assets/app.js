@@ -117,7 +117,7 @@ function drawChart(data, metric) {
   const plotW = width - left - right, plotH = height - top - bottom;
   const slot = plotW / Math.max(n, 1), barW = Math.max(1, slot * 0.8);
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `Spend per ${data.step} by ${data.by}`, 'data-total': data.total[metric === 'tokens' ? 'totalTokens' : metric] ?? 0 });
-  const label = v => metric === 'cost' ? '$' + (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : formatInt(Math.round(v));
+  const label = v => metric === 'cost' ? '$' + v.toFixed(max >= 100 ? 0 : max >= 1 ? 2 : 4) : formatInt(Math.round(v));
   for (let t = 0; t <= 4; t++) {
     const y = top + plotH - plotH * t / 4;
     chart.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: y, y2: y }), svg('text', { x: left - 6, y: y + 4, 'text-anchor': 'end' }, label(max * t / 4)));
