@@ -36,14 +36,17 @@ internal sealed class DashboardApi
     {
         json.WriteString("now", query.NowUtc);
         json.WriteString("zone", query.Zone.Id);
+        // One summary per day of the longest window; each window starts at a midnight, so it is a run of whole days.
+        var days = _store.Summarize(query.For(OverviewWindows[^1]), [UsageGroupBy.Day], query.Zone);
         json.WriteStartArray("windows");
         foreach (var name in OverviewWindows)
         {
-            var filter = query.For(name);
+            var since = query.Start(name)!.Value;
+            var firstDay = TimeZoneInfo.ConvertTimeFromUtc(since, query.Zone).Date;
             json.WriteStartObject();
             json.WriteString("name", name);
-            json.WriteString("since", filter.Since!.Value);
-            WriteTotals(json, Total(_store.Summarize(filter, [], query.Zone)));
+            json.WriteString("since", since);
+            WriteTotals(json, Total(days.Where(r => r.Day >= firstDay).ToList()));
             json.WriteEndObject();
         }
 
@@ -270,7 +273,7 @@ internal sealed class DashboardApi
         return buffer.ToArray();
     }
 
-    /// <summary>The one row of an ungrouped summary; a row of zeros when nothing matched (the store returns none).</summary>
+    /// <summary>The sum of summary rows (the one row of an ungrouped summary as it is); zeros when nothing matched.</summary>
     private static UsageSummaryRow Total(IReadOnlyList<UsageSummaryRow> rows) => rows.Count switch
     {
         0 => new UsageSummaryRow(),
