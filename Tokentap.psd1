@@ -38,6 +38,8 @@
         'Get-TokentapBudget'
         'Set-TokentapBudget'
         'Remove-TokentapBudget'
+        'Show-TokenUsageDashboard'
+        'Stop-TokenUsageDashboard'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

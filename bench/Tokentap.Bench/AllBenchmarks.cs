@@ -36,6 +36,7 @@ internal static class AllBenchmarks
         {
             Check(StoreBenchmark.Run(["--events", events.ToString(CultureInfo.InvariantCulture), "--dir", folder, "--keep"]), "store");
             Check(LiveBenchmark.Run(["--dir", folder]), "live");
+            Check(DashboardBenchmark.Run(["--dir", folder]), "dashboard");
         }
         finally
         {
@@ -101,7 +102,7 @@ internal static class AllBenchmarks
         text.AppendLine($"- Date: {started:yyyy-MM-dd HH:mm} (local), the whole run took {took.TotalMinutes:N1} minutes.");
         text.AppendLine($"- Machine: {Machine()}.");
         text.AppendLine($"- Software: .NET {Environment.Version} ({RuntimeInformation.FrameworkDescription}), Release build; {mitm ?? "mitmdump not available"}.");
-        text.AppendLine("- Command: `dotnet run -c Release --project bench/Tokentap.Bench -- all` (or `./build.ps1 -Bench`). Scenarios alone: `-- proxy`, `-- store`, `-- live`, `-- coldstart`.");
+        text.AppendLine("- Command: `dotnet run -c Release --project bench/Tokentap.Bench -- all` (or `./build.ps1 -Bench`). Scenarios alone: `-- proxy`, `-- store`, `-- live`, `-- dashboard`, `-- coldstart`.");
         text.AppendLine($"- Proxy scenarios: the same .NET HttpClient on every path, to a Kestrel HTTPS upstream on 127.0.0.1 that answers as api.anthropic.com; the proxies run in their own processes (Tokentap's engine in this program's `tokentap-host` mode, exactly as Start-Tokentap runs it, storing every event in LiteDB; `mitmdump` with [bench/mitm/usage_addon.py](../bench/mitm/usage_addon.py), which streams SSE through and parses usage as the mitmproxy-based tools do). {options.Requests:N0} sequential small requests after 3 s of warm-up traffic; {options.Streams} paced streams; {options.Clients} clients for {options.Seconds} s after 2 s of warm-up; one {options.BigMiB:N0} MiB stream.");
         text.AppendLine();
         text.AppendLine("### Proxy: direct vs Tokentap vs mitmdump");
@@ -123,6 +124,7 @@ internal static class AllBenchmarks
 
         Section(text, $"### Store ({events:N0} events)", StoreBenchmark.Results);
         Section(text, "### Live view (Watch-TokenUsage) on the same store", LiveBenchmark.Results);
+        Section(text, "### Web dashboard (Show-TokenUsageDashboard) on the same store", DashboardBenchmark.Results);
         Section(text, "### Cold start in a hosted runspace", ColdStartBenchmark.Results);
         text.AppendLine(End);
         return text.ToString();

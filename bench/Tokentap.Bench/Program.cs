@@ -13,6 +13,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["profile"] = ProfileBenchmark.Run,
     ["pwsh"] = PwshStartBenchmark.Run,
     ["compare"] = CompareBenchmark.Run,
+    ["dashboard"] = DashboardBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -91,7 +91,10 @@ internal static class ModuleState
         messages.WriteVerbose($"Set {environment.Names.Count} variables for this session: {string.Join(", ", environment.Names)}.");
     }
 
-    /// <summary>Stops this process's proxy (events committed) and restores the variables; returns what it captured, or null.</summary>
+    /// <summary>
+    /// Stops this process's proxy (events committed) and its dashboard, and restores the variables; returns what the
+    /// proxy captured, or null.
+    /// </summary>
     public static TokentapSessionReport? StopSession()
     {
         try
@@ -100,6 +103,7 @@ internal static class ModuleState
         }
         finally
         {
+            OpenEngine?.StopDashboard();
             RestoreEnvironment();
         }
     }

@@ -50,6 +50,8 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
             "Anomalies", "Warnings",
         ],
         ["Tokentap.TokenUsageAssertion"] = ["Passed", "Requests", "Errors", "TotalTokens", "Cost", "UnpricedRequests", "Anomalies", "Failures"],
+        // LastFailure only once the dashboard failed to answer a request.
+        ["Tokentap.TokentapDashboard"] = ["Url", "Port", "Home", "StartTime", "LastFailure"],
     };
 
     private readonly string _dir = Directory.CreateTempSubdirectory("tt-format-").FullName;
@@ -327,6 +329,10 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         "Tokentap.TokentapStatus" =>
         [
             new TokentapStatus { Running = true, Port = 8080, ProxyUrl = "http://127.0.0.1:8080", Session = "s1", StartTime = At, Uptime = TimeSpan.FromMinutes(5), RecentErrors = ["a", "b"], UnpricedModels = ["x"], InterceptHosts = ["api.anthropic.com", "api.openai.com"], DatabasePath = "/tmp/usage.db" },
+        ],
+        "Tokentap.TokentapDashboard" =>
+        [
+            new TokentapDashboard { Url = "http://127.0.0.1:8790/?token=" + new string('a', 64), Port = 8790, Home = "/home/u/.tokentap", StartTime = At, LastFailure = "12:00:00 IOException: broken pipe" },
         ],
         "Tokentap.TokentapSessionReport" =>
         [

@@ -22,7 +22,8 @@ public static class NodeClients
             var directory = Path.Combine(repoRoot, "tests", "node");
             if (!System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "openai")) ||
                 !System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "@anthropic-ai", "sdk")) ||
-                !File.Exists(Path.Combine(directory, "node_modules", ".bin", "claude")))
+                !File.Exists(Path.Combine(directory, "node_modules", ".bin", "claude")) ||
+                !System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "playwright-core")))
             {
                 var install = ChildProcess.Run("npm", new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }, workingDirectory: directory, timeoutSeconds: 300);
                 if (install.ExitCode != 0)

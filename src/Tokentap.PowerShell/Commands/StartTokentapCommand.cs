@@ -38,6 +38,10 @@ public sealed class StartTokentapCommand : TokentapCmdlet
     [Parameter]
     public SwitchParameter NoEnvironment { get; set; }
 
+    /// <summary>Also start the web dashboard and open it in the browser (as Show-TokenUsageDashboard does).</summary>
+    [Parameter]
+    public SwitchParameter Dashboard { get; set; }
+
     /// <summary>Emit the TokentapStatus.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -72,5 +76,5 @@ public sealed class StartTokentapCommand : TokentapCmdlet
         AppliesEnvironment = !NoEnvironment,
     });
 
-    private void Emit(TokentapStatus status) => WriteObject(PassThru ? new[] { status } : Array.Empty<TokentapStatus>(), enumerateCollection: true);
+    private void Emit(TokentapStatus status) => DashboardLauncher.EmitStatus(this, status, PassThru, Dashboard);
 }
