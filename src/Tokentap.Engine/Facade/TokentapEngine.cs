@@ -31,8 +31,8 @@ public sealed partial class TokentapEngine : IDisposable
     /// <summary>The usage database file.</summary>
     public string DatabasePath => Runtime.Paths.DatabasePath;
 
-    /// <summary>True when no proxy of this engine runs (nothing would be cut by disposing it).</summary>
-    public bool IsIdle => Runtime.Listeners.Count == 0;
+    /// <summary>True when no proxy and no demo traffic of this engine runs (nothing would be cut by disposing it).</summary>
+    public bool IsIdle => Runtime.Listeners.Count == 0 && !DemoRunning;
 
     /// <summary>The runtime behind the facade: for the facade's partial files and the engine's own tests only.</summary>
     internal TokentapRuntime Runtime { get; }
@@ -56,6 +56,7 @@ public sealed partial class TokentapEngine : IDisposable
             _proxy = null;
         }
 
+        StopDemo();
         Runtime.Dispose();
     }
 }
