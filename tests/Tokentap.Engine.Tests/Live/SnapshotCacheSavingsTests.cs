@@ -1,6 +1,8 @@
-// The live snapshot's cache savings: per model at its standard rates, null for a model without a price, and the total.
+// The live snapshot's cache savings: per model at its standard rates, null for a model without a price, the total, and
+// the overview's net figure where its line has room.
 using Tokentap.Engine.Live;
 using Tokentap.Engine.Pricing;
+using Spectre.Console.Testing;
 using Tokentap.Engine.Tests.Usage;
 
 namespace Tokentap.Engine.Tests.Live;
@@ -11,6 +13,13 @@ public sealed class SnapshotCacheSavingsTests : IDisposable
     private readonly ManualTimeProvider _clock = new(LiveEvents.Now, LiveEvents.Zone);
 
     public void Dispose() => _temp.Dispose();
+
+    private string Line(TokenUsageSnapshot snapshot, int width, int line)
+    {
+        var console = new TestConsole().Width(width).Height(48);
+        console.Write(SnapshotRenderer.Render(snapshot, new LiveScreenState { NowUtc = _clock.UtcNow, Zone = LiveEvents.Zone }, width, 48));
+        return console.Output.Split('\n')[line].TrimEnd('\r').TrimEnd();
+    }
 
     [Fact]
     public void Savings_per_model_and_in_total_over_the_last_hour()
@@ -32,6 +41,19 @@ public sealed class SnapshotCacheSavingsTests : IDisposable
         var mystery = snapshot.Models.Single(m => m.Model == "mystery-model");
         Assert.Equal(((decimal?)null, (decimal?)null), (mystery.CacheReadSavings, mystery.CacheWriteExtraCost));
         Assert.Equal((0.057825m, 0.000675m, 0.05715m), (snapshot.CacheReadSavings!.Value, snapshot.CacheWriteExtraCost!.Value, snapshot.NetCacheSavings!.Value));
+    }
+
+    [Fact]
+    public void The_overview_shows_the_net_savings_where_the_line_has_room()
+    {
+        _temp.Store.Write(LiveEvents.All);
+        var builder = new SnapshotBuilder(_temp.Store, PriceTable.Embedded(), new TokentapPaths(_temp.Folder), new SnapshotOptions { Window = TokenUsageWindow.LastHour, Filter = UsageFilter.All }, _clock);
+        Assert.True(builder.Refresh());
+
+        Assert.Equal(
+            "Tokens 27.8k  in 3,160  cache read 22.0k  write 900  out 1,705  cache hit 84.4%  cache saved $0.057 net",
+            Line(builder.Snapshot, 160, 2));
+        Assert.Equal("Tokens 27.8k  in 3,160  cache read 22.0k  write 900  out 1,705  cache hit 84.4%", Line(builder.Snapshot, 80, 2));
     }
 
     [Fact]
