@@ -34,6 +34,22 @@ public sealed class TokenUsageModelRow
     /// <summary>Cache read / (input + cache read + cache write); 0 when there was no input.</summary>
     public double CacheHitRatio { get; init; }
 
+    /// <summary>
+    /// What the cache reads saved in US dollars against the full input price, at the model's standard rates now; null when
+    /// the model has no known price.
+    /// </summary>
+    public decimal? CacheReadSavings { get; init; }
+
+    /// <summary>
+    /// What the cache writes cost beyond the full input price in US dollars, at the model's standard rates now, every write
+    /// priced as a 5 minute write (the live totals do not keep the 1 hour share; Get-TokenUsageSummary -CacheSavings
+    /// does); null like <see cref="CacheReadSavings"/>.
+    /// </summary>
+    public decimal? CacheWriteExtraCost { get; init; }
+
+    /// <summary><see cref="CacheReadSavings"/> minus <see cref="CacheWriteExtraCost"/>.</summary>
+    public decimal? NetCacheSavings => CacheReadSavings - CacheWriteExtraCost;
+
     /// <summary>Sum of the known costs in US dollars; null when no exchange of the model had a known price.</summary>
     public decimal? Cost { get; init; }
 

@@ -63,6 +63,22 @@ public sealed class TokenUsageSnapshot
     /// <summary>Cache read / (input + cache read + cache write) (0 to 1; 0 when there was no input).</summary>
     public double CacheHitRatio { get; init; }
 
+    /// <summary>
+    /// What the cache reads saved in US dollars against the full input price, at each model's standard rates now; null when
+    /// no model of the window has a known price.
+    /// </summary>
+    public decimal? CacheReadSavings { get; init; }
+
+    /// <summary>
+    /// What the cache writes cost beyond the full input price in US dollars, at each model's standard rates now, every write
+    /// priced as a 5 minute write (the live totals do not keep the 1 hour share; Get-TokenUsageSummary -CacheSavings
+    /// does); null like <see cref="CacheReadSavings"/>.
+    /// </summary>
+    public decimal? CacheWriteExtraCost { get; init; }
+
+    /// <summary><see cref="CacheReadSavings"/> minus <see cref="CacheWriteExtraCost"/>.</summary>
+    public decimal? NetCacheSavings => CacheReadSavings - CacheWriteExtraCost;
+
     /// <summary>Burn rate: the known cost of the last 15 minutes, per hour.</summary>
     public decimal CostPerHour { get; init; }
 

@@ -8,6 +8,15 @@ public sealed class TokentapStatus
     /// <summary>True while the proxy listens in this process.</summary>
     public bool Running { get; init; }
 
+    /// <summary>True when this shows demo mode's separate demo store (Start-Tokentap -Demo), never the real data.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>The demo preset while demo traffic runs; else null.</summary>
+    public TokentapDemoPreset? DemoPreset { get; init; }
+
+    /// <summary>The seed of the running demo (pass it to -Seed to get the same data again); else null.</summary>
+    public int? DemoSeed { get; init; }
+
     /// <summary>The loopback port the proxy listens on; 0 when not running.</summary>
     public int Port { get; init; }
 

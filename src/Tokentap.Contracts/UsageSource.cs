@@ -18,4 +18,7 @@ public enum UsageSource
 
     /// <summary>Entered with Add-TokenUsage (by hand, from a bill, from a script).</summary>
     Manual,
+
+    /// <summary>Synthetic traffic of demo mode (Start-Tokentap -Demo): only ever in the demo store, never the real one.</summary>
+    Demo,
 }

@@ -14,14 +14,14 @@ internal static class DashboardLauncher
     /// Start-Tokentap's output: with <paramref name="dashboard"/> (-Dashboard) the dashboard is started (or reused) and
     /// presented first, then the status is written when <paramref name="passThru"/>.
     /// </summary>
-    public static void EmitStatus(TokentapCmdlet cmdlet, TokentapStatus status, bool passThru, bool dashboard)
+    public static void EmitStatus(TokentapCmdlet cmdlet, TokentapStatus? status, bool passThru, bool dashboard)
     {
-        if (dashboard && cmdlet.ShouldProcess("127.0.0.1", "Start the Tokentap dashboard"))
+        if (dashboard && status is not null && cmdlet.ShouldProcess("127.0.0.1", "Start the Tokentap dashboard"))
         {
             Present(cmdlet, ModuleState.Engine.StartDashboard(null), noBrowser: false);
         }
 
-        if (passThru)
+        if (passThru && status is not null)
         {
             cmdlet.WriteObject(status);
         }

@@ -51,6 +51,25 @@ internal static class ModuleState
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="engine"/> (demo mode's) in place of the open engine, closing that one, which the caller has
+    /// checked runs nothing. It serves every command until it is idle again; then the next command reopens
+    /// $TOKENTAP_HOME's engine (<see cref="ReopenIfHomeChanged"/>: its folder differs).
+    /// </summary>
+    public static void UseEngine(TokentapEngine engine)
+    {
+        lock (Gate)
+        {
+            s_engine?.Dispose();
+            s_engine = engine;
+            if (!s_exitHooked)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+                s_exitHooked = true;
+            }
+        }
+    }
+
     /// <summary>Closes the engine when $TOKENTAP_HOME now names another folder and no proxy runs; the next use opens the new one.</summary>
     public static void ReopenIfHomeChanged()
     {

@@ -117,7 +117,7 @@ public sealed class WatchTokenUsageTests(ModuleFixture module) : IDisposable
                 or "ErrorVariable" or "WarningVariable" or "InformationVariable" or "OutVariable" or "OutBuffer" or "PipelineVariable"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["App", "Last", "Model", "Once", "Project", "Provider", "RefreshSeconds", "Session", "Since", "Source", "Status", "Until", "Window"], parameters);
+        Assert.Equal(["App", "Demo", "Last", "Model", "Once", "Project", "Provider", "RefreshSeconds", "Session", "Since", "Source", "Status", "Until", "Window"], parameters);
         var output = module.Run("(Get-Command Watch-TokenUsage).OutputType.Name").Single<string>();
         Assert.Equal("Tokentap.TokenUsageSnapshot", output);
     }

@@ -172,8 +172,13 @@ public sealed partial class TokentapEngine
             .ToList();
         if (listener is null)
         {
+            var demo = DemoStatus();
             return new TokentapStatus
             {
+                Demo = demo.Demo,
+                DemoPreset = demo.Preset,
+                DemoSeed = demo.Seed,
+                RecentErrors = demo.Error is null ? [] : [demo.Error],
                 CaCertificatePath = CaCertificatePath,
                 BundlePath = CaBundlePath,
                 DatabasePath = DatabasePath,

@@ -17,23 +17,8 @@ public sealed partial class TokentapEngine
     /// with Day and Hour boundaries in <paramref name="timeZone"/> (an id such as Europe/Berlin or UTC; null: local).
     /// Throws TimeZoneNotFound (the command stops) or a store failure.
     /// </summary>
-    public IReadOnlyList<UsageSummaryRow> GetSummary(UsageFilter filter, IReadOnlyCollection<UsageGroupBy> groupBy, string? timeZone = null)
-    {
-        var zone = TimeZoneInfo.Local;
-        if (timeZone is not null)
-        {
-            try
-            {
-                zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
-            }
-            catch (Exception ex) when (EngineFailures.TimeZone(ex, timeZone) is { } failure)
-            {
-                throw failure;
-            }
-        }
-
-        return Store(store => store.Summarize(filter, groupBy.Distinct().ToList(), zone));
-    }
+    public IReadOnlyList<UsageSummaryRow> GetSummary(UsageFilter filter, IReadOnlyCollection<UsageGroupBy> groupBy, string? timeZone = null) =>
+        GetSummary(filter, groupBy, new UsageSummaryOptions { TimeZone = timeZone });
 
     /// <summary>Removes (or with <paramref name="dryRun"/> counts) the matching events stored before <paramref name="before"/>.</summary>
     public long RemoveUsage(DateTime before, UsageFilter filter, bool dryRun = false) =>

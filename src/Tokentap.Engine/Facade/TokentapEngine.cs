@@ -31,8 +31,8 @@ public sealed partial class TokentapEngine : IDisposable
     /// <summary>The usage database file.</summary>
     public string DatabasePath => Runtime.Paths.DatabasePath;
 
-    /// <summary>True when no proxy and no dashboard of this engine runs (nothing would be cut by disposing it).</summary>
-    public bool IsIdle => Runtime.Listeners.Count == 0 && GetDashboard() is null;
+    /// <summary>True when no proxy, dashboard or demo traffic of this engine runs (nothing would be cut by disposing it).</summary>
+    public bool IsIdle => Runtime.Listeners.Count == 0 && GetDashboard() is null && !DemoRunning;
 
     /// <summary>The runtime behind the facade: for the facade's partial files and the engine's own tests only.</summary>
     internal TokentapRuntime Runtime { get; }
@@ -57,6 +57,7 @@ public sealed partial class TokentapEngine : IDisposable
             _proxy = null;
         }
 
+        StopDemo();
         Runtime.Dispose();
     }
 }

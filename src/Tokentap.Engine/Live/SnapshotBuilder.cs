@@ -378,7 +378,7 @@ public sealed class SnapshotBuilder
         var sum = _totals.Sum();
         var byModel = _totals.ByModel();
         var models = byModel
-            .Select(m => ModelRow(m.Key, m.Value, sum.Cost))
+            .Select(m => ModelRow(m.Key, m.Value, sum.Cost, CacheSavingsOf(m.Key, m.Value)))
             .OrderByDescending(r => r.Cost ?? 0).ThenByDescending(r => r.TotalTokens)
             .ThenBy(r => r.Provider, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)
             .ToList();
@@ -425,6 +425,8 @@ public sealed class SnapshotBuilder
             EstimatedRequests = sum.EstimatedRequests,
             ErrorRate = sum.Requests > 0 ? (double)sum.Errors / sum.Requests : 0,
             CacheHitRatio = CacheHitRatio(sum),
+            CacheReadSavings = models.Any(m => m.CacheReadSavings is not null) ? models.Sum(m => m.CacheReadSavings ?? 0) : null,
+            CacheWriteExtraCost = models.Any(m => m.CacheWriteExtraCost is not null) ? models.Sum(m => m.CacheWriteExtraCost ?? 0) : null,
             CostPerHour = costPerHour,
             TokensPerMinute = tokensPerMinute,
             SeriesInterval = TimeSpan.FromTicks(span.StepTicks),
@@ -441,8 +443,16 @@ public sealed class SnapshotBuilder
         };
     }
 
-    private static TokenUsageModelRow ModelRow(ModelKey key, UsageTotals totals, decimal windowCost) => new()
+    /// <summary>A model's cache savings at its standard rates now (see <see cref="TokenUsageModelRow.CacheWriteExtraCost"/>).</summary>
+    private (decimal ReadSavings, decimal WriteExtraCost)? CacheSavingsOf(ModelKey key, UsageTotals totals) =>
+        _prices.Resolve(key.Model, key.Provider) is { } price
+            ? Pricing.CacheSavings.AtStandardRates(price, new TokenCounts(totals.InputTokens, totals.CacheReadTokens, totals.CacheWriteTokens, 0, totals.OutputTokens), _now)
+            : null;
+
+    private static TokenUsageModelRow ModelRow(ModelKey key, UsageTotals totals, decimal windowCost, (decimal ReadSavings, decimal WriteExtraCost)? savings) => new()
     {
+        CacheReadSavings = savings?.ReadSavings,
+        CacheWriteExtraCost = savings?.WriteExtraCost,
         Provider = key.Provider,
         Model = key.Model,
         Requests = totals.Requests,

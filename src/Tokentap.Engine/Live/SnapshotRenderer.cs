@@ -38,7 +38,7 @@ public static class SnapshotRenderer
             IRenderable content = name switch
             {
                 "header" => HeaderLine(snapshot, state, width),
-                "kpis" => Kpis(snapshot),
+                "kpis" => Kpis(snapshot, width),
                 "spark" => SparklineSection(snapshot, width, lines, unicode),
                 "models" => Models(snapshot, width, lines - 1),
                 "recent" => Recent(snapshot, state, width, lines - 1),
@@ -128,7 +128,7 @@ public static class SnapshotRenderer
         return LineText.Spread(left, keys, width);
     }
 
-    private static Rows Kpis(TokenUsageSnapshot s)
+    private static Rows Kpis(TokenUsageSnapshot s, int width)
     {
         var first = new LineText().Add("Requests ").Add(s.Requests.ToString("N0", Culture), Bold).Add("  ");
         if (s.Errors > 0)
@@ -145,7 +145,8 @@ public static class SnapshotRenderer
         var second = new LineText().Add("Tokens ").Add(LiveFormat.Count(s.TotalTokens), Bold)
             .Add($"  in {LiveFormat.Count(s.InputTokens)}  cache read {LiveFormat.Count(s.CacheReadTokens)}  write {LiveFormat.Count(s.CacheWriteTokens)}  out {LiveFormat.Count(s.OutputTokens)}  cache hit ")
             .Add(LiveFormat.Percent(s.CacheHitRatio), Bold);
-        return new Rows(first, second);
+        var saved = s.NetCacheSavings is { } net ? $"  cache saved {LiveFormat.Cost(net)} net" : "";
+        return new Rows(first, second.Length + saved.Length <= width ? second.Add(saved, Money) : second);
     }
 
     private static Rows SparklineSection(TokenUsageSnapshot s, int width, int lines, bool unicode)

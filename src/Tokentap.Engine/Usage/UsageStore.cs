@@ -179,10 +179,11 @@ public sealed class UsageStore : IDisposable
     /// <param name="filter">The events to add up.</param>
     /// <param name="groupBy">Any combination of dimensions; Day and Hour use <paramref name="timeZone"/>.</param>
     /// <param name="timeZone">The zone whose days and hours are used; the local zone when null.</param>
-    public IReadOnlyList<UsageSummaryRow> Summarize(UsageFilter filter, IReadOnlyCollection<UsageGroupBy>? groupBy = null, TimeZoneInfo? timeZone = null)
+    /// <param name="options">Week start, the time blocks are judged at, cache savings; <see cref="SummaryOptions.Default"/> when null.</param>
+    public IReadOnlyList<UsageSummaryRow> Summarize(UsageFilter filter, IReadOnlyCollection<UsageGroupBy>? groupBy = null, TimeZoneInfo? timeZone = null, SummaryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return _summarizer.Summarize(filter, groupBy ?? [], timeZone ?? TimeZoneInfo.Local);
+        return _summarizer.Summarize(filter, groupBy ?? [], timeZone ?? TimeZoneInfo.Local, options ?? SummaryOptions.Default);
     }
 
     /// <summary>The number of matching events (from rollups; cheap).</summary>

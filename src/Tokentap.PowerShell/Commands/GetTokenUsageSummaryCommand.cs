@@ -1,4 +1,5 @@
-// Get-TokenUsageSummary: totals computed by the engine, grouped by day, hour, model, provider, app, session or project.
+// Get-TokenUsageSummary: totals computed by the engine, grouped by time buckets, billing blocks and labels.
+using System.Globalization;
 using System.Management.Automation;
 
 namespace Tokentap.PowerShell.Commands;
@@ -11,10 +12,18 @@ public sealed class GetTokenUsageSummaryCommand : UsageFilterCmdlet
     [Parameter(Position = 0)]
     public UsageGroupBy[] By { get; set; } = Array.Empty<UsageGroupBy>();
 
-    /// <summary>The time zone for Day and Hour boundaries (an id such as Europe/Berlin or UTC); default local.</summary>
+    /// <summary>The time zone for Day, Hour, Week and Month boundaries (an id such as Europe/Berlin or UTC); default local.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? TimeZone { get; set; }
+
+    /// <summary>The first day of a week for -By Week; default the current culture's (Monday gives ISO 8601 weeks).</summary>
+    [Parameter]
+    public DayOfWeek? WeekStart { get; set; }
+
+    /// <summary>Also compute what prompt caching saved and cost (reads every event of the range).</summary>
+    [Parameter]
+    public SwitchParameter CacheSavings { get; set; }
 
     protected override void EndProcessing()
     {
@@ -22,7 +31,13 @@ public sealed class GetTokenUsageSummaryCommand : UsageFilterCmdlet
         CatchUpWithThisProcess();
         try
         {
-            WriteObject(Engine.GetSummary(filter, By, TimeZone), enumerateCollection: true);
+            var options = new UsageSummaryOptions
+            {
+                TimeZone = TimeZone,
+                WeekStart = WeekStart ?? CultureInfo.CurrentCulture.DateTimeFormat.FirstDayOfWeek,
+                CacheSavings = CacheSavings,
+            };
+            WriteObject(Engine.GetSummary(filter, By, options), enumerateCollection: true);
         }
         catch (TokentapException ex)
         {

@@ -1,54 +1,50 @@
-// Start-Tokentap: starts the proxy inside this pwsh process and points this session's clients at it.
+// Start-Tokentap: starts the proxy inside this pwsh process and points this session's clients at it, or demo mode.
 using System.Management.Automation;
 using Tokentap.Engine.Facade;
 
 namespace Tokentap.PowerShell.Commands;
 
-[Cmdlet(VerbsLifecycle.Start, "Tokentap", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Start, "Tokentap", SupportsShouldProcess = true, DefaultParameterSetName = "Proxy")]
 [OutputType(typeof(TokentapStatus))]
-public sealed class StartTokentapCommand : TokentapCmdlet
+public sealed class StartTokentapCommand : StartOptionsCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>The loopback port; default 8080, or the next free port when 8080 is taken.</summary>
-    [Parameter, ValidateRange(0, 65535)]
+    [Parameter(ParameterSetName = "Proxy"), ValidateRange(0, 65535)]
     public int Port { get; set; } = 8080;
 
     /// <summary>Extra hosts to decrypt and read: "host" or "host=format" (anthropic, openai-chat, openai-responses, gemini).</summary>
-    [Parameter, ValidateNotNullOrEmpty]
+    [Parameter(ParameterSetName = "Proxy"), ValidateNotNullOrEmpty]
     public string[] InterceptHost { get; set; } = Array.Empty<string>();
 
     /// <summary>A proxy for Tokentap's own upstream traffic; default: the HTTPS_PROXY this session had.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "Proxy")]
     public Uri? UpstreamProxy { get; set; }
 
     /// <summary>Host to base URI map used instead of the real hosts (tests, corporate gateways).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "Proxy")]
     public System.Collections.Hashtable? UpstreamOverride { get; set; }
 
     /// <summary>An extra PEM root certificate trusted when verifying upstream servers.</summary>
-    [Parameter, ValidateNotNullOrEmpty]
+    [Parameter(ParameterSetName = "Proxy"), ValidateNotNullOrEmpty]
     public string? UpstreamCaFile { get; set; }
 
     /// <summary>The session name events are tagged with; default a timestamp and the process id.</summary>
-    [Parameter, ValidateNotNullOrEmpty]
+    [Parameter(ParameterSetName = "Proxy"), ValidateNotNullOrEmpty]
     public string? Session { get; set; }
 
     /// <summary>Do not set the proxy and certificate variables for this session.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "Proxy")]
     public SwitchParameter NoEnvironment { get; set; }
-
-    /// <summary>Also start the web dashboard and open it in the browser (as Show-TokenUsageDashboard does).</summary>
-    [Parameter]
-    public SwitchParameter Dashboard { get; set; }
-
-    /// <summary>Emit the TokentapStatus.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing() => WithEngine(() =>
     {
-        if (Engine.ProxyUrl is { } running)
+        if (Demo || Engine.DemoRunning)
+        {
+            Emit(StartDemo());
+        }
+        else if (Engine.ProxyUrl is { } running)
         {
             WriteHostLine($"Tokentap is already running on {running} (session {Engine.ProxySession}).");
             Emit(Engine.GetStatus());
@@ -75,6 +71,4 @@ public sealed class StartTokentapCommand : TokentapCmdlet
         Session = Session,
         AppliesEnvironment = !NoEnvironment,
     });
-
-    private void Emit(TokentapStatus status) => DashboardLauncher.EmitStatus(this, status, PassThru, Dashboard);
 }

@@ -1,4 +1,5 @@
-// Stop-Tokentap: flushes events, stops the proxy, restores the session's variables and reports what was captured.
+// Stop-Tokentap: flushes events, stops the proxy, restores the session's variables and reports what was captured;
+// or ends demo mode.
 using System.Management.Automation;
 
 namespace Tokentap.PowerShell.Commands;
@@ -9,7 +10,14 @@ public sealed class StopTokentapCommand : TokentapCmdlet
 {
     protected override void EndProcessing() => WithEngine(() =>
     {
-        if (Engine.ProxyUrl is not { } proxyUrl)
+        if (Engine.DemoRunning)
+        {
+            if (ShouldProcess(Engine.DatabasePath, "Stop demo mode's synthetic traffic (the demo store keeps its data)") && Engine.StopDemo())
+            {
+                WriteHostLine("Tokentap demo mode stopped; the next command uses your real data again.");
+            }
+        }
+        else if (Engine.ProxyUrl is not { } proxyUrl)
         {
             WriteWarning("Tokentap is not running in this session.");
         }

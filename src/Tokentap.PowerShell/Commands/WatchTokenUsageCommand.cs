@@ -29,21 +29,27 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Once { get; set; }
 
+    /// <summary>Watch demo data: the running demo mode's, else a demo (Heavy) started for as long as this watch runs.</summary>
+    [Parameter]
+    public SwitchParameter Demo { get; set; }
+
     protected override void EndProcessing()
     {
         var filter = BuildFilter();
         var interval = TimeSpan.FromSeconds(RefreshSeconds);
+        using var demo = Demo && !Engine.DemoRunning ? DemoModeCmdlet.OpenDemo(this) : null;
+        var engine = demo ?? Engine;
         if (DrawsOnScreen())
         {
             WriteVerbose("Drawing the live view; q or Esc quits, t cycles the window, p pauses.");
-            Engine.RunLiveView(filter, Window, Last, interval, _stop.Token);
+            engine.RunLiveView(filter, Window, Last, interval, _stop.Token);
             return;
         }
 
         try
         {
             // A downstream Select-Object -First or break stops this loop through WriteObject.
-            foreach (var snapshot in Engine.WatchSnapshots(filter, Window, Last, interval, Once, WriteFailure, _stop.Token))
+            foreach (var snapshot in engine.WatchSnapshots(filter, Window, Last, interval, Once, WriteFailure, _stop.Token))
             {
                 WriteObject(snapshot);
             }
