@@ -21,7 +21,7 @@ internal sealed class OtlpSession : IDisposable
 
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly ResultCapturingLogExporter _logExporter;
+    private readonly ResultCapturingLogProcessor _logProcessor;
     private readonly Meter _meter;
     private readonly MeterProvider _meters;
     private readonly Histogram<long> _tokens;
@@ -32,13 +32,16 @@ internal sealed class OtlpSession : IDisposable
     public OtlpSession(ExportSettings settings, TimeSpan metricInterval)
     {
         var resource = ResourceBuilder.CreateEmpty().AddAttributes(ResourceAttributes(settings));
-        _logExporter = new ResultCapturingLogExporter(new OtlpLogExporter(Options(settings, "v1/logs")));
-        _loggers = LoggerFactory.Create(builder => builder.AddOpenTelemetry(options =>
+        _logProcessor = new ResultCapturingLogProcessor(new OtlpLogExporter(Options(settings, "v1/logs")));
+        _loggers = LoggerFactory.Create(builder =>
         {
-            options.SetResourceBuilder(resource);
-            options.IncludeFormattedMessage = false;
-            options.AddProcessor(new SimpleLogRecordExportProcessor(_logExporter));
-        }));
+            builder.AddOpenTelemetry(options =>
+            {
+                options.IncludeFormattedMessage = false;
+                options.SetResourceBuilder(resource);
+                options.AddProcessor(_logProcessor);
+            });
+        });
         _logger = _loggers.CreateLogger("Tokentap");
 
         // One meter per session: its instruments are new, so a new session starts its cumulative sums at zero.
@@ -60,9 +63,9 @@ internal sealed class OtlpSession : IDisposable
     /// <summary>Sends the event's log record; true when the collector accepted it. Never throws for a collector failure.</summary>
     public bool Send(UsageEvent e)
     {
-        _logExporter.NextTimestamp = e.Timestamp;
+        _logProcessor.NextTimestamp = e.Timestamp;
         _logger.Log(LogLevel.Information, RequestEvent, ExportAttributes.ForLog(e), null, static (_, _) => "");
-        if (_logExporter.LastResult != ExportResult.Success)
+        if (_logProcessor.LastResult != ExportResult.Success)
         {
             return false;
         }
