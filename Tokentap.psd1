@@ -33,6 +33,9 @@
         'Uninstall-TokentapCertificate'
         'Enable-TokentapAutoStart'
         'Disable-TokentapAutoStart'
+        'Enable-TokentapExport'
+        'Get-TokentapExport'
+        'Disable-TokentapExport'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
