@@ -48,6 +48,22 @@ public sealed class ExportCommandTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public void Get_Tokentap_shows_the_export_state_once_export_was_turned_on()
+    {
+        var before = module.Run("Get-Tokentap").Single<TokentapStatus>();
+        module.Run("Enable-TokentapExport -Endpoint http://collector.test:4318").ThrowIfFailed();
+        var after = module.Run("Get-Tokentap").Single<TokentapStatus>();
+        var text = module.Run("Get-Tokentap | Format-List | Out-String -Width 200").Single<string>();
+        var stored = module.Run("@(Get-TokenUsage).Count").Single<int>();
+
+        Assert.Null(before.Export);
+        Assert.NotNull(after.Export);
+        Assert.True(after.Export.Enabled);
+        Assert.Equal(stored, after.Export.Backlog);
+        Assert.Contains($"Export             : on http://collector.test:4318, position 0, backlog {stored}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_Endpoint_the_OTEL_variables_are_used()
     {
         var status = module.Run(

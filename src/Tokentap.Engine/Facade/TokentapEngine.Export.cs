@@ -101,6 +101,25 @@ public sealed partial class TokentapEngine
         };
     }
 
+    /// <summary>The export state for Get-Tokentap: null when export was never turned on or its state cannot be read now.</summary>
+    private TokentapExportStatus? ExportForStatus()
+    {
+        if (!File.Exists(ExportSettings.PathIn(Runtime.Paths)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return GetExport();
+        }
+        catch (TokentapException)
+        {
+            // Get-Tokentap reports the proxy; an unreadable export.json or a busy store shows in Get-TokentapExport.
+            return null;
+        }
+    }
+
     private long CountAfter(long position)
     {
         var count = 0L;

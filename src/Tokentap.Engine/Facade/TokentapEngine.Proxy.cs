@@ -179,6 +179,7 @@ public sealed partial class TokentapEngine
                 DatabasePath = DatabasePath,
                 InterceptHosts = InterceptHostList.Default.Patterns,
                 OtherProxies = otherProxies,
+                Export = ExportForStatus(),
             };
         }
 
@@ -207,6 +208,7 @@ public sealed partial class TokentapEngine
             DatabasePath = DatabasePath,
             UpstreamProxy = request?.UpstreamProxy?.ToString(),
             EnvironmentApplied = setsEnvironment,
+            Export = ExportForStatus(),
         };
     }
 
