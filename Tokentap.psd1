@@ -38,6 +38,9 @@
         'Get-TokentapBudget'
         'Set-TokentapBudget'
         'Remove-TokentapBudget'
+        'Enable-TokentapExport'
+        'Get-TokentapExport'
+        'Disable-TokentapExport'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

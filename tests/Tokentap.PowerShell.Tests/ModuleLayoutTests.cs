@@ -61,6 +61,9 @@ public sealed class ModuleLayoutTests(ModuleFixture module)
         Assert.Contains("LiteDB.dll", deps);
         Assert.Contains("Microsoft.ML.Tokenizers.dll", deps);
         Assert.Contains("Spectre.Console.dll", deps);
+        Assert.Contains("OpenTelemetry.dll", deps);
+        Assert.Contains("OpenTelemetry.Exporter.OpenTelemetryProtocol.dll", deps);
+        Assert.Contains("Microsoft.Extensions.Logging.dll", deps);
         Assert.DoesNotContain("System.Management.Automation.dll", deps);
         Assert.DoesNotContain("Tokentap.Contracts.dll", deps);
     }

@@ -183,6 +183,7 @@ public sealed partial class TokentapEngine
                 LastWriteError = Runtime.LastWriteError,
                 DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
                 DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
+                Export = ExportForStatus(),
             };
         }
 
@@ -215,6 +216,7 @@ public sealed partial class TokentapEngine
             DatabasePath = DatabasePath,
             UpstreamProxy = request?.UpstreamProxy?.ToString(),
             EnvironmentApplied = setsEnvironment,
+            Export = ExportForStatus(),
         };
     }
 
