@@ -9,6 +9,7 @@ public sealed record ExportSettings
 {
     public const string FileName = "export.json";
     public const string HttpProtobuf = "http/protobuf";
+    public const string Grpc = "grpc";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -19,9 +20,10 @@ public sealed record ExportSettings
 
     public bool Enabled { get; init; }
 
-    /// <summary>The OTLP/HTTP base URL, e.g. http://collector:4318.</summary>
+    /// <summary>The OTLP base URL, e.g. http://collector:4318 (http/protobuf) or http://collector:4317 (grpc).</summary>
     public string Endpoint { get; init; } = "";
 
+    /// <summary><see cref="HttpProtobuf"/> or <see cref="Grpc"/> (OTEL_EXPORTER_OTLP_PROTOCOL's values the SDK supports).</summary>
     public string Protocol { get; init; } = HttpProtobuf;
 
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();

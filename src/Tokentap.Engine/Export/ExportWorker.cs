@@ -15,11 +15,15 @@ public sealed class ExportWorker : IDisposable
 {
     public const string LockFileName = "export.lock";
 
+    /// <summary>How long Stop-Tokentap and Remove-Module wait for the exporter at most.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     private readonly TokentapPaths _paths;
     private readonly UsageStore _store;
     private readonly ExportWorkerOptions _options;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new(false);
+    private readonly CancellationTokenSource _cancel = new();
     private readonly object _gate = new();
 
     // Used by the worker thread only.
@@ -57,17 +61,27 @@ public sealed class ExportWorker : IDisposable
         }
     }
 
-    /// <summary>Ends the thread (waiting up to <paramref name="timeout"/>), exports the metrics once more and closes the session.</summary>
+    /// <summary>
+    /// Ends the thread within <paramref name="timeout"/>: the page in progress stops (its position is not saved, so its
+    /// events are sent again next time) and the metrics are exported once more. After three quarters of the time any
+    /// request still waiting for the collector is cancelled, so a collector that does not answer cannot hold pwsh.
+    /// </summary>
     public void Stop(TimeSpan timeout)
     {
         _stop.Set();
-        if (Thread.CurrentThread != _thread)
+        if (Thread.CurrentThread == _thread)
         {
-            _thread.Join(timeout);
+            return;
+        }
+
+        if (!_thread.Join(timeout * 0.75))
+        {
+            _cancel.Cancel();
+            _thread.Join(timeout * 0.25);
         }
     }
 
-    public void Dispose() => Stop(TimeSpan.FromSeconds(15));
+    public void Dispose() => Stop(StopTimeout);
 
     private void Run()
     {
@@ -122,7 +136,7 @@ public sealed class ExportWorker : IDisposable
         if (_session is null || _sessionSettings != settings)
         {
             CloseSession();
-            _session = new OtlpSession(settings, _options.MetricInterval);
+            _session = new OtlpSession(settings, _options.MetricInterval, _cancel.Token);
             _sessionSettings = settings;
         }
 

@@ -13,10 +13,13 @@ namespace Tokentap.Engine.Export;
 /// Sends one log record per event through the SDK's OTLP log exporter, synchronously, and reports whether the
 /// collector accepted it. Metrics (token usage histogram, cost, requests, errors) are recorded for accepted events and
 /// exported by the SDK's periodic reader with cumulative temporality, so a failed metric export is made good by the next.
+/// gen_ai.client.token.usage has four token types: input (the whole prompt, as the conventions count it), output, and
+/// the prompt's cached parts cache_read and cache_creation (named after gen_ai.usage.cache_*.input_tokens).
 /// </summary>
 internal sealed class OtlpSession : IDisposable
 {
     public const string MeterName = "Tokentap";
+    private const int ExportTimeoutMilliseconds = 10_000;
     private static readonly EventId RequestEvent = new(1, ExportAttributes.EventName);
 
     private readonly ILoggerFactory _loggers;
@@ -28,11 +31,14 @@ internal sealed class OtlpSession : IDisposable
     private readonly Counter<double> _cost;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _errors;
+    private readonly HttpClient _http;
 
-    public OtlpSession(ExportSettings settings, TimeSpan metricInterval)
+    /// <param name="stopping">Ends any request in flight (the export fails and is repeated by the next session).</param>
+    public OtlpSession(ExportSettings settings, TimeSpan metricInterval, CancellationToken stopping)
     {
+        _http = new HttpClient(new StopAwareHttpHandler(stopping)) { Timeout = TimeSpan.FromMilliseconds(ExportTimeoutMilliseconds) };
         var resource = ResourceBuilder.CreateEmpty().AddAttributes(ResourceAttributes(settings));
-        _logProcessor = new ResultCapturingLogProcessor(new OtlpLogExporter(Options(settings, "v1/logs")));
+        _logProcessor = new ResultCapturingLogProcessor(new OtlpLogExporter(Options(settings, "v1/logs", _http)));
         _loggers = LoggerFactory.Create(builder =>
         {
             builder.AddOpenTelemetry(options =>
@@ -53,7 +59,7 @@ internal sealed class OtlpSession : IDisposable
         _meters = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(MeterName)
-            .AddReader(new PeriodicExportingMetricReader(new OtlpMetricExporter(Options(settings, "v1/metrics")), (int)metricInterval.TotalMilliseconds)
+            .AddReader(new PeriodicExportingMetricReader(new OtlpMetricExporter(Options(settings, "v1/metrics", _http)), (int)metricInterval.TotalMilliseconds)
             {
                 TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
             })
@@ -73,6 +79,8 @@ internal sealed class OtlpSession : IDisposable
         var dimensions = ExportAttributes.ForMetric(e);
         _tokens.Record(e.ContextTokens, [.. dimensions, new("gen_ai.token.type", "input")]);
         _tokens.Record(e.OutputTokens, [.. dimensions, new("gen_ai.token.type", "output")]);
+        _tokens.Record(e.CacheReadTokens, [.. dimensions, new("gen_ai.token.type", "cache_read")]);
+        _tokens.Record(e.CacheWriteTokens, [.. dimensions, new("gen_ai.token.type", "cache_creation")]);
         _requests.Add(1, dimensions);
         if (e.Cost is { } cost)
         {
@@ -95,14 +103,17 @@ internal sealed class OtlpSession : IDisposable
         _meters.Dispose();
         _meter.Dispose();
         _loggers.Dispose();
+        _http.Dispose();
     }
 
-    private static OtlpExporterOptions Options(ExportSettings settings, string path) => new()
+    /// <summary>http/protobuf posts to the signal's path under the endpoint; gRPC calls the endpoint itself.</summary>
+    private static OtlpExporterOptions Options(ExportSettings settings, string path, HttpClient http) => new()
     {
-        Endpoint = new Uri(settings.Endpoint.TrimEnd('/') + "/" + path),
-        Protocol = OtlpExportProtocol.HttpProtobuf,
+        Endpoint = settings.Protocol == ExportSettings.Grpc ? new Uri(settings.Endpoint) : new Uri(settings.Endpoint.TrimEnd('/') + "/" + path),
+        Protocol = settings.Protocol == ExportSettings.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf,
         Headers = string.Join(",", settings.Headers.Select(h => h.Key + "=" + Uri.EscapeDataString(h.Value))),
-        TimeoutMilliseconds = 10_000,
+        TimeoutMilliseconds = ExportTimeoutMilliseconds,
+        HttpClientFactory = () => http,
     };
 
     private static List<KeyValuePair<string, object>> ResourceAttributes(ExportSettings settings)

@@ -268,7 +268,7 @@ public sealed class TokentapRuntime : IDisposable
         _budgets.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
-        _exporter?.Stop(TimeSpan.FromSeconds(15));
+        _exporter?.Stop(ExportWorker.StopTimeout);
         if (_store.IsValueCreated)
         {
             _store.Value.Dispose();
@@ -337,7 +337,7 @@ public sealed class TokentapRuntime : IDisposable
             idle.Dispose();
         }
 
-        idleExporter?.Stop(TimeSpan.FromSeconds(15));
+        idleExporter?.Stop(ExportWorker.StopTimeout);
     }
 
     private void AddNotice(string message)

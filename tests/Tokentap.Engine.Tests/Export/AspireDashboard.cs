@@ -1,4 +1,4 @@
-// The Aspire Dashboard from its NuGet package, run as a real OTLP/HTTP receiver whose API returns what it received.
+// The Aspire Dashboard from its NuGet package, run as a real OTLP receiver (HTTP and gRPC) whose API returns what it received.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -20,11 +20,17 @@ internal sealed class AspireDashboard : IDisposable
     {
         DashboardPort = FreePort();
         OtlpPort = FreePort();
+        OtlpGrpcPort = FreePort();
     }
 
     public int DashboardPort { get; }
 
     public int OtlpPort { get; }
+
+    public int OtlpGrpcPort { get; }
+
+    /// <summary>The OTLP/gRPC endpoint to export to.</summary>
+    public string OtlpGrpcEndpoint => $"http://127.0.0.1:{OtlpGrpcPort}";
 
     /// <summary>The OTLP/HTTP base URL to export to.</summary>
     public string OtlpEndpoint => $"http://127.0.0.1:{OtlpPort}";
@@ -49,6 +55,7 @@ internal sealed class AspireDashboard : IDisposable
         };
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{DashboardPort}";
         info.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = OtlpEndpoint;
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = OtlpGrpcEndpoint;
         info.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         _process = Process.Start(info)!;

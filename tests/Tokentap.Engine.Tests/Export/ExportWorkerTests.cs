@@ -101,6 +101,26 @@ public sealed class ExportWorkerTests
     }
 
     [Fact]
+    public async Task Over_grpc_every_stored_event_arrives_once()
+    {
+        using var temp = new TempStore();
+        using var dashboard = new AspireDashboard();
+        await dashboard.StartAsync();
+        var paths = new TokentapPaths(temp.Folder);
+        temp.Store.Write(SampleEvents.All);
+        new ExportSettings { Enabled = true, Endpoint = dashboard.OtlpGrpcEndpoint, Protocol = ExportSettings.Grpc, User = TokentapExportUser.Off }.Save(paths);
+
+        using var worker = new ExportWorker(paths, temp.Store, Fast);
+        var records = await PollAsync(dashboard, 8);
+        await WaitAsync(() => worker.Status.Position == temp.Store.GetLastPosition());
+
+        Assert.Equal(SampleEvents.All.Select(e => e.Id.ToString("N")).Order(), records.Select(r => r["tokentap.event.id"]).Order());
+        Assert.Equal("5020", records.Single(r => r["tokentap.event.id"] == SampleEvents.E7.Id.ToString("N"))["gen_ai.usage.input_tokens"]);
+        Assert.Equal(8, worker.Status.Exported);
+        Assert.Null(worker.Status.LastError);
+    }
+
+    [Fact]
     public async Task Export_turned_off_sends_nothing_and_keeps_the_position()
     {
         using var temp = new TempStore();
