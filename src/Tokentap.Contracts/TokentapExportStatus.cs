@@ -7,10 +7,10 @@ public sealed class TokentapExportStatus
     /// <summary>True when export is turned on in the data folder's export.json.</summary>
     public bool Enabled { get; init; }
 
-    /// <summary>The OTLP/HTTP base URL (the /v1/logs and /v1/metrics paths are added); null when never configured.</summary>
+    /// <summary>The OTLP base URL (http/protobuf adds the /v1/logs and /v1/metrics paths; grpc calls it as given); null when never configured.</summary>
     public string? Endpoint { get; init; }
 
-    /// <summary>The wire protocol (http/protobuf).</summary>
+    /// <summary>The wire protocol: http/protobuf or grpc.</summary>
     public string Protocol { get; init; } = "http/protobuf";
 
     /// <summary>The names of the headers sent with each export (their values are not shown).</summary>

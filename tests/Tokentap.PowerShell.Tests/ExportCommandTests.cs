@@ -86,13 +86,28 @@ public sealed class ExportCommandTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
-    public void A_grpc_protocol_variable_is_refused()
+    public void An_http_json_protocol_variable_is_refused()
     {
-        var result = module.Run("$env:OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc'; try { Enable-TokentapExport -Endpoint http://c.test:4318 } finally { Remove-Item Env:OTEL_EXPORTER_OTLP_PROTOCOL }");
+        var result = module.Run("$env:OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json'; try { Enable-TokentapExport -Endpoint http://c.test:4318 } finally { Remove-Item Env:OTEL_EXPORTER_OTLP_PROTOCOL }");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("ExportProtocolNotSupported,Tokentap.PowerShell.Commands.EnableTokentapExportCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("http/protobuf or grpc", error.Exception.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(SettingsPath));
+    }
+
+    [Fact]
+    public void The_grpc_protocol_comes_from_the_variable_or_the_parameter()
+    {
+        var fromVariable = module.Run("$env:OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc'; try { Enable-TokentapExport -Endpoint http://c.test:4317 } finally { Remove-Item Env:OTEL_EXPORTER_OTLP_PROTOCOL }").Single<TokentapExportStatus>();
+        var fromParameter = module.Run("Enable-TokentapExport -Endpoint http://c.test:4318 -Protocol http/protobuf").Single<TokentapExportStatus>();
+        var grpcAgain = module.Run("Enable-TokentapExport -Endpoint http://c.test:4317 -Protocol grpc").Single<TokentapExportStatus>();
+
+        Assert.Equal("grpc", fromVariable.Protocol);
+        Assert.Equal("http/protobuf", fromParameter.Protocol);
+        Assert.Equal("grpc", grpcAgain.Protocol);
+        Assert.Contains("\"protocol\": \"grpc\"", File.ReadAllText(SettingsPath), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,5 +56,43 @@ public sealed class ExportEndToEndTests(ModuleFixture module) : IDisposable
         Assert.All(records, r => Assert.Equal("gpt-5", r["gen_ai.response.model"]));
     }
 
+    [Fact]
+    public void Stop_Tokentap_with_a_collector_that_never_answers_returns_within_two_seconds_and_keeps_the_backlog()
+    {
+        using var silent = new SilentCollector();
+        TestPrograms.Seed(Path.Combine(_home, "usage.db"), Enumerable.Range(1, 5).Select(n => new UsageEvent(new Guid(7100 + n, 0, 0, new byte[8]))
+        {
+            Timestamp = new DateTime(2026, 4, 2, 9, 0, n, DateTimeKind.Utc),
+            Provider = "anthropic",
+            Host = "api.anthropic.com",
+            Endpoint = "messages",
+            Model = "claude-sonnet-4-5",
+            InputTokens = 10 * n,
+            OutputTokens = n,
+            StatusCode = 200,
+            App = "claude-code",
+            RequestId = "export-silent-" + n,
+        }).ToList());
+        var script = """
+            Import-Module $env:TT_MANIFEST
+            $null = Enable-TokentapExport -Endpoint $env:TT_OTLP -User Off
+            $null = Start-Tokentap -Port 0
+            Start-Sleep -Seconds 3
+            $stop = Measure-Command { Stop-Tokentap }
+            $after = Get-TokentapExport
+            "STOP ms=$([int]$stop.TotalMilliseconds)"
+            "AFTER position=$($after.Position) backlog=$($after.Backlog) exported=$($after.Exported)"
+            """;
+
+        var result = PwshProcess.Run(script, new Dictionary<string, string?> { ["TOKENTAP_HOME"] = _home, ["TT_MANIFEST"] = module.ManifestPath, ["TT_OTLP"] = silent.Endpoint });
+
+        Assert.True(result.ExitCode == 0, $"pwsh failed ({result.ExitCode}): {result.Stderr}");
+        Assert.True(silent.Connections > 0, "the exporter never reached the collector");
+        var lines = result.Stdout.Split('\n', StringSplitOptions.TrimEntries);
+        var stopMs = int.Parse(lines.Single(l => l.StartsWith("STOP ms=", StringComparison.Ordinal))["STOP ms=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(stopMs < 3000, $"Stop-Tokentap took {stopMs} ms");
+        Assert.Contains("AFTER position=0 backlog=5 exported=0", lines);
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
 }

@@ -11,10 +11,11 @@ public sealed partial class TokentapEngine
 
     /// <summary>
     /// Turns export on. Without <paramref name="endpoint"/> the OTEL_EXPORTER_OTLP_ENDPOINT variable names it, without
-    /// <paramref name="headers"/> OTEL_EXPORTER_OTLP_HEADERS; OTEL_EXPORTER_OTLP_PROTOCOL, when set, must be http/protobuf.
+    /// <paramref name="headers"/> OTEL_EXPORTER_OTLP_HEADERS, without <paramref name="protocol"/> OTEL_EXPORTER_OTLP_PROTOCOL
+    /// (http/protobuf or grpc, the two the .NET SDK speaks; http/protobuf when unset).
     /// Throws ExportEndpointMissing, ExportEndpointInvalid, ExportHeaderInvalid, ExportProtocolNotSupported, ExportSettings*.
     /// </summary>
-    public TokentapExportStatus EnableExport(string? endpoint, IReadOnlyList<string>? headers, TokentapExportUser user)
+    public TokentapExportStatus EnableExport(string? endpoint, IReadOnlyList<string>? headers, TokentapExportUser user, string? protocol = null)
     {
         endpoint ??= Environment.GetEnvironmentVariable(OtlpEndpointVariable);
         if (string.IsNullOrWhiteSpace(endpoint))
@@ -23,11 +24,12 @@ public sealed partial class TokentapEngine
                 $"No endpoint: give -Endpoint (for example http://collector:4318) or set {OtlpEndpointVariable}.", null);
         }
 
-        var protocol = Environment.GetEnvironmentVariable(OtlpProtocolVariable);
-        if (!string.IsNullOrWhiteSpace(protocol) && protocol.Trim() != ExportSettings.HttpProtobuf)
+        protocol ??= Environment.GetEnvironmentVariable(OtlpProtocolVariable);
+        protocol = string.IsNullOrWhiteSpace(protocol) ? ExportSettings.HttpProtobuf : protocol.Trim().ToLowerInvariant();
+        if (protocol is not (ExportSettings.HttpProtobuf or ExportSettings.Grpc))
         {
             throw EngineFailures.Refused("ExportProtocolNotSupported", TokentapErrorCategory.InvalidArgument,
-                $"{OtlpProtocolVariable} is '{protocol}'; Tokentap exports over http/protobuf only.", protocol);
+                $"The OTLP protocol '{protocol}' is not supported: the OpenTelemetry .NET SDK exports over http/protobuf or grpc (not http/json).", protocol);
         }
 
         string normalized;
@@ -51,7 +53,7 @@ public sealed partial class TokentapEngine
             throw new TokentapException("ExportHeaderInvalid", TokentapErrorCategory.InvalidArgument, ex.Message, null, ex, stopsCommand: true);
         }
 
-        var settings = new ExportSettings { Enabled = true, Endpoint = normalized, Headers = parsedHeaders, User = user };
+        var settings = new ExportSettings { Enabled = true, Endpoint = normalized, Protocol = protocol, Headers = parsedHeaders, User = user };
         SaveExportSettings(settings);
         return GetExport();
     }

@@ -7,7 +7,7 @@ namespace Tokentap.PowerShell.Commands;
 [OutputType(typeof(TokentapExportStatus))]
 public sealed class EnableTokentapExportCommand : TokentapCmdlet
 {
-    /// <summary>The collector's OTLP/HTTP base URL; default $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
+    /// <summary>The collector's OTLP base URL; default $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? Endpoint { get; set; }
@@ -15,6 +15,11 @@ public sealed class EnableTokentapExportCommand : TokentapCmdlet
     /// <summary>Headers sent with each export, as name=value; default $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
     [Parameter]
     public string[]? Header { get; set; }
+
+    /// <summary>http/protobuf or grpc; default $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.</summary>
+    [Parameter]
+    [ValidateSet("http/protobuf", "grpc")]
+    public string? Protocol { get; set; }
 
     /// <summary>How the user is named in the resource attributes.</summary>
     [Parameter]
@@ -28,6 +33,6 @@ public sealed class EnableTokentapExportCommand : TokentapCmdlet
             return;
         }
 
-        WithEngine(() => WriteObject(Engine.EnableExport(Endpoint, Header, User)));
+        WithEngine(() => WriteObject(Engine.EnableExport(Endpoint, Header, User, Protocol)));
     }
 }
