@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["coldstart"] = ColdStartBenchmark.Run,
     ["import"] = ImportBenchmark.Run,
     ["budget"] = BudgetBenchmark.Run,
+    ["export"] = ExportBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.
