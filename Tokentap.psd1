@@ -40,6 +40,9 @@
         'Remove-TokentapBudget'
         'Show-TokenUsageDashboard'
         'Stop-TokenUsageDashboard'
+        'Enable-TokentapExport'
+        'Get-TokentapExport'
+        'Disable-TokentapExport'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

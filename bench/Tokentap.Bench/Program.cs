@@ -14,6 +14,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["pwsh"] = PwshStartBenchmark.Run,
     ["compare"] = CompareBenchmark.Run,
     ["dashboard"] = DashboardBenchmark.Run,
+    ["export"] = ExportBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -97,4 +97,7 @@ public sealed class TokentapStatus
 
     /// <summary>True when Start-Tokentap set this session's proxy and certificate variables.</summary>
     public bool EnvironmentApplied { get; init; }
+
+    /// <summary>The OTLP export's state (position, backlog, last error); null when export was never turned on.</summary>
+    public TokentapExportStatus? Export { get; init; }
 }

@@ -49,6 +49,11 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
             "Time", "Window", "Proxy", "Requests", "Errors", "Cost", "BurnRate", "Tokens", "CacheHitRatio", "Models", "Limits", "Budgets", "Contexts",
             "Anomalies", "Warnings",
         ],
+        ["Tokentap.TokentapExportStatus"] =
+        [
+            "Enabled", "Endpoint", "Protocol", "Headers", "User", "Running", "Position", "Backlog", "Exported", "LastError", "LastSuccessTime",
+            "SettingsPath",
+        ],
         ["Tokentap.TokenUsageAssertion"] = ["Passed", "Requests", "Errors", "TotalTokens", "Cost", "UnpricedRequests", "Anomalies", "Failures"],
         // LastFailure only once the dashboard failed to answer a request.
         ["Tokentap.TokentapDashboard"] = ["Url", "Port", "Home", "StartTime", "LastFailure"],
@@ -325,6 +330,14 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ],
         "Tokentap.TokenCount" => [new TokenCount("o200k_base", 1_234_567, 5_000_000, "/tmp/big.txt")],
         "Tokentap.TokentapEnvironmentVariable" => [new TokentapEnvironmentVariable("HTTPS_PROXY", "http://127.0.0.1:8080", "Proxy for https:// requests.")],
+        "Tokentap.TokentapExportStatus" =>
+        [
+            new TokentapExportStatus
+            {
+                Enabled = true, Endpoint = "http://collector:4318", HeaderNames = ["authorization", "x-team"], Running = true, Position = 120,
+                Backlog = 3, Exported = 117, LastError = "The collector did not accept the export.", LastSuccessTime = At, SettingsPath = "/tmp/export.json",
+            },
+        ],
         "Tokentap.ProfileChange" => [new ProfileChange("/home/user/.config/powershell/Microsoft.PowerShell_profile.ps1", ProfileChangeAction.Added, "Start-Tokentap")],
         "Tokentap.TokentapStatus" =>
         [

@@ -1,6 +1,10 @@
 // The built module layout, its manifest and its dependency isolation.
 using System.Collections;
 using System.Management.Automation;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.Versioning;
 using System.Runtime.Loader;
 
 namespace Tokentap.PowerShell.Tests;
@@ -61,6 +65,9 @@ public sealed class ModuleLayoutTests(ModuleFixture module)
         Assert.Contains("LiteDB.dll", deps);
         Assert.Contains("Microsoft.ML.Tokenizers.dll", deps);
         Assert.Contains("Spectre.Console.dll", deps);
+        Assert.Contains("OpenTelemetry.dll", deps);
+        Assert.Contains("OpenTelemetry.Exporter.OpenTelemetryProtocol.dll", deps);
+        Assert.Contains("Microsoft.Extensions.Logging.dll", deps);
         Assert.DoesNotContain("System.Management.Automation.dll", deps);
         Assert.DoesNotContain("Tokentap.Contracts.dll", deps);
     }
@@ -101,5 +108,64 @@ public sealed class ModuleLayoutTests(ModuleFixture module)
             .ToList();
 
         Assert.Empty(unexpected);
+    }
+
+    [Fact]
+    public void Every_shipped_assembly_runs_on_the_net8_runtime_of_PowerShell_7_4()
+    {
+        // PowerShell 7.4 runs on .NET 8: an assembly built for a newer framework, or a reference to a framework
+        // assembly newer than 8.0.0.0 that deps/ does not ship itself, fails to load there.
+        var files = Directory.GetFiles(module.ModuleDirectory, "*.dll").Concat(Directory.GetFiles(Path.Combine(module.ModuleDirectory, "deps"), "*.dll")).ToList();
+        var shipped = files.Select(AssemblyName.GetAssemblyName).ToDictionary(a => a.Name!, a => a.Version!);
+        var net8 = new Version(8, 0, 0, 0);
+        var problems = new List<string>();
+        foreach (var file in files)
+        {
+            using var pe = new PEReader(File.OpenRead(file));
+            var reader = pe.GetMetadataReader();
+            var name = Path.GetFileName(file);
+            if (TargetFramework(reader) is { } framework && !IsNet8Compatible(framework))
+            {
+                problems.Add($"{name} targets {framework}");
+            }
+
+            foreach (var handle in reader.AssemblyReferences)
+            {
+                var reference = reader.GetAssemblyReference(handle);
+                var referenceName = reader.GetString(reference.Name);
+                var satisfied = shipped.TryGetValue(referenceName, out var version) ? version >= reference.Version : reference.Version <= net8;
+                if (!satisfied)
+                {
+                    problems.Add($"{name} references {referenceName} {reference.Version}");
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+        Assert.True(files.Count >= 20, $"{files.Count} assemblies inspected");
+    }
+
+    private static string? TargetFramework(MetadataReader reader)
+    {
+        foreach (var handle in reader.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = reader.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind == HandleKind.MemberReference
+                && reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is { Kind: HandleKind.TypeReference } parent
+                && reader.GetString(reader.GetTypeReference((TypeReferenceHandle)parent).Name) == nameof(TargetFrameworkAttribute))
+            {
+                var blob = reader.GetBlobReader(attribute.Value);
+                blob.ReadUInt16();
+                return blob.ReadSerializedString();
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNet8Compatible(string framework)
+    {
+        var name = new FrameworkName(framework);
+        return name.Identifier == ".NETStandard" || (name.Identifier == ".NETCoreApp" && name.Version <= new Version(8, 0));
     }
 }

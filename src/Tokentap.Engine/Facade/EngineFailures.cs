@@ -88,6 +88,14 @@ internal static class EngineFailures
     public static TokentapException? FileRead(Exception exception, string path) =>
         exception is IOException or UnauthorizedAccessException ? Wrap(exception, "FileReadFailed", TokentapErrorCategory.ReadError, path) : null;
 
+    /// <summary>The export settings (export.json) or position could not be read or written.</summary>
+    public static TokentapException? ExportSettings(Exception exception, string path) => exception switch
+    {
+        InvalidDataException => Wrap(exception, "ExportSettingsInvalid", TokentapErrorCategory.InvalidData, path, stopsCommand: true),
+        IOException or UnauthorizedAccessException => Wrap(exception, "ExportSettingsWriteFailed", TokentapErrorCategory.WriteError, path, stopsCommand: true),
+        _ => null,
+    };
+
     /// <summary>A failure the facade detects itself (not an exception of the engine).</summary>
     public static TokentapException Refused(string id, TokentapErrorCategory category, string message, object? target, bool stopsCommand = true) =>
         new(id, category, message, target, null, stopsCommand);

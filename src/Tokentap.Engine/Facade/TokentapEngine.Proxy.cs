@@ -188,6 +188,7 @@ public sealed partial class TokentapEngine
                 LastWriteError = Runtime.LastWriteError,
                 DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
                 DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
+                Export = ExportForStatus(),
             };
         }
 
@@ -220,6 +221,7 @@ public sealed partial class TokentapEngine
             DatabasePath = DatabasePath,
             UpstreamProxy = request?.UpstreamProxy?.ToString(),
             EnvironmentApplied = setsEnvironment,
+            Export = ExportForStatus(),
         };
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Export;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
@@ -31,15 +32,21 @@ public sealed class TokentapRuntime : IDisposable
     private UsageObserver? _observer;
     private CountingSink? _sink;
     private AnomalyMonitor? _anomalies;
+    private ExportWorker? _exporter;
     private string? _lastRecorderError;
     private string? _lastObserverFailure;
     private bool _disposed;
 
-    public TokentapRuntime(TokentapPaths paths, UsageRecorderOptions? recorderOptions = null, BudgetOptions? budgetOptions = null)
+    public TokentapRuntime(
+        TokentapPaths paths,
+        UsageRecorderOptions? recorderOptions = null,
+        BudgetOptions? budgetOptions = null,
+        ExportWorkerOptions? exportOptions = null)
     {
         Paths = paths;
         _budgets = new BudgetMonitor(paths, () => Store, FlushAsync, budgetOptions);
         _recorderOptions = recorderOptions;
+        ExportOptions = exportOptions;
         _store = new Lazy<UsageStore>(OpenStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _prices = new Lazy<PriceTable>(() => PriceTable.Load(Paths), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -58,6 +65,12 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>The usage observer, once a listener has started.</summary>
     public UsageObserver? Observer => _observer;
+
+    /// <summary>The OTLP exporter, which runs with the recording (it idles while export.json does not turn export on).</summary>
+    public ExportWorker? Exporter => _exporter;
+
+    /// <summary>The exporter's timings (null: the defaults).</summary>
+    public ExportWorkerOptions? ExportOptions { get; }
 
     /// <summary>The live anomaly detector of the recording in progress, once a listener has started.</summary>
     public AnomalyMonitor? Anomalies => _anomalies;
@@ -282,6 +295,7 @@ public sealed class TokentapRuntime : IDisposable
         _budgets.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
+        _exporter?.Stop(ExportWorker.StopTimeout);
         if (_store.IsValueCreated)
         {
             _store.Value.Dispose();
@@ -301,6 +315,7 @@ public sealed class TokentapRuntime : IDisposable
             _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
             _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
             _observer = new UsageObserver(Prices, _sink);
+            _exporter = new ExportWorker(Paths, Store, ExportOptions);
             return (_observer, _anomalies);
         }
     }
@@ -351,11 +366,14 @@ public sealed class TokentapRuntime : IDisposable
     private void StopRecordingIfIdle()
     {
         UsageRecorder? idle = null;
+        ExportWorker? idleExporter = null;
         lock (_gate)
         {
             if (_listeners.Count == 0 && !_disposed)
             {
                 idle = _recorder;
+                idleExporter = _exporter;
+                _exporter = null;
                 _recorder = null;
                 _observer = null;
                 _sink = null;
@@ -368,6 +386,8 @@ public sealed class TokentapRuntime : IDisposable
             idle.Stop(TimeSpan.FromSeconds(10));
             idle.Dispose();
         }
+
+        idleExporter?.Stop(ExportWorker.StopTimeout);
     }
 
     private void AddNotice(string message)
