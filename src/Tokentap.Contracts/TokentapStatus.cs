@@ -88,4 +88,10 @@ public sealed class TokentapStatus
 
     /// <summary>True when Start-Tokentap set this session's proxy and certificate variables.</summary>
     public bool EnvironmentApplied { get; init; }
+
+    /// <summary>
+    /// Whether billed calls' prompts and responses are recorded (redacted): by the running proxy, or, when none runs,
+    /// by the next one (the content.json setting of Enable-TokentapContentCapture).
+    /// </summary>
+    public bool ContentCapture { get; init; }
 }

@@ -112,6 +112,7 @@ public sealed partial class TokentapEngine
             UpstreamProxy = request.UpstreamProxy ?? InheritedUpstreamProxy(messages),
             UpstreamCaFile = request.UpstreamCaFile,
             Tags = new ExchangeTags(session, null, null),
+            CaptureContent = request.CaptureContent,
         };
         var target = $"127.0.0.1:{(request.Port == 0 ? "ephemeral port" : request.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
         var listener = StartListener(listenerRequest, target, cancellationToken);
@@ -183,6 +184,7 @@ public sealed partial class TokentapEngine
                 LastWriteError = Runtime.LastWriteError,
                 DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
                 DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
+                ContentCapture = ContentCaptureSetting(),
             };
         }
 
@@ -215,6 +217,7 @@ public sealed partial class TokentapEngine
             DatabasePath = DatabasePath,
             UpstreamProxy = request?.UpstreamProxy?.ToString(),
             EnvironmentApplied = setsEnvironment,
+            ContentCapture = Runtime.Content is not null,
         };
     }
 

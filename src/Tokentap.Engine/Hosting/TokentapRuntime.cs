@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Certificates;
+using Tokentap.Engine.Content;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
@@ -31,6 +32,7 @@ public sealed class TokentapRuntime : IDisposable
     private UsageObserver? _observer;
     private CountingSink? _sink;
     private AnomalyMonitor? _anomalies;
+    private ContentCapture? _content;
     private string? _lastRecorderError;
     private string? _lastObserverFailure;
     private bool _disposed;
@@ -61,6 +63,9 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>The live anomaly detector of the recording in progress, once a listener has started.</summary>
     public AnomalyMonitor? Anomalies => _anomalies;
+    /// <summary>Content capture of the recording in progress, when it is on; null otherwise.</summary>
+    internal ContentCapture? Content => Volatile.Read(ref _content);
+
     /// <summary>The budgets of budgets.json: enforced by this process's listeners while any runs.</summary>
     public BudgetMonitor Budgets => _budgets;
 
@@ -82,7 +87,13 @@ public sealed class TokentapRuntime : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
         var authority = CertificateAuthority.Open(Paths, hosts.Patterns);
+        var capture = request.CaptureContent || ContentSettingsFile.Load(Paths).Enabled;
         var (observer, anomalies) = EnsureRecording();
+        if (capture)
+        {
+            EnsureContentCapture(observer);
+        }
+
         var retryLoopGate = new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(Paths));
         _budgets.Start(DateTime.UtcNow);
         var port = request.Port;
@@ -151,7 +162,7 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>Waits until every event captured so far is committed to the database.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        _recorder?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+        Task.WhenAll(_recorder?.FlushAsync(cancellationToken) ?? Task.CompletedTask, Content?.Writer.FlushAsync() ?? Task.CompletedTask);
 
     /// <summary>Events captured in this process for the session since the runtime started.</summary>
     public long CapturedEvents(string? session) => _sink?.Count(session) ?? 0;
@@ -253,6 +264,7 @@ public sealed class TokentapRuntime : IDisposable
         }
 
         _budgets.Dispose();
+        Interlocked.Exchange(ref _content, null)?.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
         if (_store.IsValueCreated)
@@ -278,6 +290,21 @@ public sealed class TokentapRuntime : IDisposable
         }
     }
 
+    // Turns content capture on for the recording in progress (it stays on until the last listener stops).
+    private void EnsureContentCapture(UsageObserver observer)
+    {
+        lock (_gate)
+        {
+            if (_content is null)
+            {
+                Paths.EnsureHome();
+                _content = new ContentCapture(ContentStore.In(Paths), ContentSettingsFile.Load(Paths));
+            }
+
+            observer.ContentCapture = _content;
+        }
+    }
+
     private UsageStore OpenStore()
     {
         Directory.CreateDirectory(Paths.Home);
@@ -299,12 +326,15 @@ public sealed class TokentapRuntime : IDisposable
     private void Forget(ProxyListener listener)
     {
         UsageRecorder? idle = null;
+        ContentCapture? content = null;
         lock (_gate)
         {
             _listeners.Remove(listener);
             if (_listeners.Count == 0 && !_disposed)
             {
                 idle = _recorder;
+                content = _content;
+                _content = null;
                 _recorder = null;
                 _observer = null;
                 _sink = null;
@@ -312,6 +342,7 @@ public sealed class TokentapRuntime : IDisposable
         }
 
         listener.Authority.Dispose();
+        content?.Dispose();
         if (idle is not null)
         {
             _budgets.Stop();
