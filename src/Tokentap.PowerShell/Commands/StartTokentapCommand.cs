@@ -38,6 +38,10 @@ public sealed class StartTokentapCommand : TokentapCmdlet
     [Parameter]
     public SwitchParameter NoEnvironment { get; set; }
 
+    /// <summary>Record billed calls' prompts and responses (secrets redacted), whatever Enable-TokentapContentCapture set.</summary>
+    [Parameter]
+    public SwitchParameter CaptureContent { get; set; }
+
     /// <summary>Emit the TokentapStatus.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -69,7 +73,7 @@ public sealed class StartTokentapCommand : TokentapCmdlet
         UpstreamProxy = UpstreamProxy,
         UpstreamCaFile = UpstreamCaFile is null ? null : GetUnresolvedProviderPathFromPSPath(UpstreamCaFile),
         Session = Session,
-        AppliesEnvironment = !NoEnvironment,
+        AppliesEnvironment = !NoEnvironment, CaptureContent = CaptureContent,
     });
 
     private void Emit(TokentapStatus status) => WriteObject(PassThru ? new[] { status } : Array.Empty<TokentapStatus>(), enumerateCollection: true);
