@@ -35,7 +35,7 @@ internal sealed class Redaction
         {
             try
             {
-                text = pattern.Replace(text, m => m.Groups["keep"] is { Success: true } keep ? keep.Value + $"[REDACTED:{kind}]" : $"[REDACTED:{kind}]");
+                text = pattern.Replace(text, m => Replace(m, kind));
             }
             catch (RegexMatchTimeoutException)
             {
@@ -44,5 +44,13 @@ internal sealed class Redaction
         }
 
         return text;
+    }
+
+    // The match redacted, keeping its "keep" group; a value an earlier pattern already redacted stays as it is.
+    private static string Replace(Match match, string kind)
+    {
+        var keep = match.Groups["keep"] is { Success: true } group ? group.Value : "";
+        var value = match.Value.AsSpan(keep.Length).TrimStart();
+        return value.StartsWith("[REDACTED", StringComparison.Ordinal) ? match.Value : keep + $"[REDACTED:{kind}]";
     }
 }

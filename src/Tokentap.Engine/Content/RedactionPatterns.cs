@@ -37,7 +37,7 @@ internal static class RedactionPatterns
         ("npm-token", new Regex(@"\bnpm_[A-Za-z0-9]{30,}", Options, Timeout)),
         ("aws-access-key-id", new Regex(@"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b", Options, Timeout)),
         ("aws-secret", new Regex("""(?<keep>(?i:aws_?secret_?access_?key|aws_?session_?token|secret_?access_?key|SecretAccessKey|SessionToken)["']?\s*[:=]\s*)["']?[A-Za-z0-9/+=]{16,}["']?""", Options, Timeout)),
-        ("azure-key", new Regex("""(?<keep>(?i:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)[^;"'\s]+""", Options, Timeout)),
+        ("azure-key", new Regex("""(?<keep>(?<![A-Za-z0-9_])(?i:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)[^;"'\s]+""", Options, Timeout)),
         ("azure-sas-signature", new Regex(@"(?<keep>[?&]sig=)[A-Za-z0-9%/+=]+", Options, Timeout)),
         ("jwt", new Regex(@"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", Options, Timeout)),
         ("authorization", new Regex($"""(?<keep>(?i:\b(?:proxy-)?authorization|x-api-key|api-key|x-goog-api-key|x-auth-token)["']?\s*[:=]\s*)(?:(?i:bearer|basic|token|digest)\s+)?{Value}""", Options, Timeout)),
