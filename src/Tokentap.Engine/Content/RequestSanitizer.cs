@@ -14,7 +14,7 @@ namespace Tokentap.Engine.Content;
 internal static class RequestSanitizer
 {
     /// <summary>The longest single string kept (its start is kept, with a note of what was cut).</summary>
-    public const int MaxStringBytes = 256 * 1024;
+    public const int MaxStringBytes = 128 * 1024;
 
     private const string CapNote = "[omitted: the content size cap per request was reached]";
 
@@ -26,7 +26,7 @@ internal static class RequestSanitizer
             return ("null", false);
         }
 
-        var output = new ArrayBufferWriter<byte>(Math.Min(body.Length + 64, maxBytes + 1024));
+        var output = new ArrayBufferWriter<byte>(Math.Min(body.Length + 64, 64 * 1024));
         var truncated = false;
         try
         {
@@ -104,9 +104,19 @@ internal static class RequestSanitizer
         }
 
         cut = raw.Length - end;
-        var quoted = new byte[end + 2];
-        quoted[0] = quoted[^1] = (byte)'"';
-        raw[..end].CopyTo(quoted.AsSpan(1));
-        return JsonSerializer.Deserialize<string>(quoted) ?? "";
+        var quoted = ArrayPool<byte>.Shared.Rent(end + 2);
+        try
+        {
+            quoted[0] = (byte)'"';
+            raw[..end].CopyTo(quoted.AsSpan(1));
+            quoted[end + 1] = (byte)'"';
+            var prefix = new Utf8JsonReader(quoted.AsSpan(0, end + 2));
+            prefix.Read();
+            return prefix.GetString() ?? "";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(quoted);
+        }
     }
 }
