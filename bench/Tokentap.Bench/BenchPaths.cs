@@ -81,23 +81,27 @@ internal sealed class TokentapPath : BenchPath
     private readonly Process _process;
     private readonly string _home;
 
-    private TokentapPath(Process process, string home)
+    private TokentapPath(Process process, string home, bool captureContent)
     {
         _process = process;
         _home = home;
+        Name = captureContent ? CaptureName : "Tokentap";
     }
 
-    public override string Name => "Tokentap";
+    /// <summary>The name of the path with content capture on (Start-Tokentap -CaptureContent).</summary>
+    public const string CaptureName = "Tokentap, capture on";
 
-    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem)
+    public override string Name { get; }
+
+    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem, bool captureContent = false)
     {
         var home = Path.Combine(Path.GetTempPath(), "tokentap-bench-proxy-" + Guid.NewGuid().ToString("N"));
         var (process, line) = await StartChildAsync(
-            BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem),
+            BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem, captureContent ? "capture" : "numbers"),
             "LISTENING ",
             TimeSpan.FromSeconds(60));
         var parts = line.Split(' ', 3);
-        return new TokentapPath(process, home)
+        return new TokentapPath(process, home, captureContent)
         {
             ProxyUri = new Uri($"http://127.0.0.1:{parts[1]}"),
             ClientRoot = X509CertificateLoader.LoadCertificateFromFile(parts[2]),

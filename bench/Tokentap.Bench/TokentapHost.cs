@@ -8,7 +8,7 @@ namespace Tokentap.Bench;
 internal static class TokentapHost
 {
     /// <summary>
-    /// Arguments: home folder, upstream port, upstream CA PEM. Prints "LISTENING port ca.pem"; then reads commands on
+    /// Arguments: home folder, upstream port, upstream CA PEM, and "capture" to capture content. Prints "LISTENING port ca.pem"; then reads commands on
     /// standard input: "count" flushes the recorder and prints "EVENTS n"; end of input stops the proxy.
     /// </summary>
     public static int Run(string[] args)
@@ -22,6 +22,7 @@ internal static class TokentapHost
             UpstreamOverrides = new Dictionary<string, Uri> { ["api.anthropic.com"] = new Uri("https://127.0.0.1:" + args[1]) },
             UpstreamCaFile = args[2],
             Tags = new Engine.Proxy.ExchangeTags("bench", "bench", "bench"),
+            CaptureContent = args.Length > 3 && args[3] == "capture",
         }).GetAwaiter().GetResult();
         Console.WriteLine($"LISTENING {listener.Port} {Path.Combine(paths.CaDirectory, "ca.pem")}");
         while (Console.ReadLine() is { } command)
