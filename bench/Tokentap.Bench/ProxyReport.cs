@@ -64,7 +64,7 @@ internal static class ProxyReport
         yield return "| --- | ---: | ---: | ---: |";
 
         string Row(string name, Func<PathFigures, double> value, string format) =>
-            $"| {name} | {value(off).ToString(format, CultureInfo.InvariantCulture)} | {value(on).ToString(format, CultureInfo.InvariantCulture)} | {(value(on) - value(off)).ToString("+" + format + ";-" + format, CultureInfo.InvariantCulture)} |";
+            $"| {name} | {value(off).ToString(format, CultureInfo.InvariantCulture)} | {value(on).ToString(format, CultureInfo.InvariantCulture)} | {(value(on) >= value(off) ? "+" : "")}{(value(on) - value(off)).ToString(format, CultureInfo.InvariantCulture)} |";
 
         yield return Row("1. Small JSON, sequential: latency p50 (ms)", p => p.Small.P50, "N3");
         yield return Row("1. Small JSON, sequential: latency p99 (ms)", p => p.Small.P99, "N3");
