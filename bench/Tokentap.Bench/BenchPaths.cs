@@ -81,13 +81,17 @@ internal sealed class TokentapPath : BenchPath
     private readonly Process _process;
     private readonly string _home;
 
-    private TokentapPath(Process process, string home)
+    private TokentapPath(Process process, string home, bool captureContent)
     {
         _process = process;
         _home = home;
+        Name = captureContent ? CaptureName : "Tokentap";
     }
 
-    public override string Name => "Tokentap";
+    /// <summary>The name of the path with content capture on (Start-Tokentap -CaptureContent).</summary>
+    public const string CaptureName = "Tokentap, capture on";
+
+    public override string Name { get; }
 
     /// <summary>Milliseconds from the host process's start to its listener taking connections.</summary>
     public double StartupMs { get; private init; }
@@ -99,10 +103,10 @@ internal sealed class TokentapPath : BenchPath
     /// Starts the host; <paramref name="meter"/> (gc or alloc) makes it keep GC pauses (and allocation samples) for
     /// <see cref="Ask"/>, at a small cost, so timed runs leave it null.
     /// </summary>
-    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem, string? meter = null, string? home = null)
+    public static async Task<TokentapPath> StartAsync(int upstreamPort, string upstreamCaPem, string? meter = null, string? home = null, bool captureContent = false)
     {
         home ??= Path.Combine(Path.GetTempPath(), "tokentap-bench-proxy-" + Guid.NewGuid().ToString("N"));
-        var start = BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem);
+        var start = BenchOptions.Self("tokentap-host", home, upstreamPort.ToString(System.Globalization.CultureInfo.InvariantCulture), upstreamCaPem, captureContent ? "capture" : "numbers");
         if (meter is not null)
         {
             start.Environment["TOKENTAP_BENCH_METER"] = meter;
@@ -110,7 +114,7 @@ internal sealed class TokentapPath : BenchPath
 
         var (process, line) = await StartChildAsync(start, "LISTENING ", TimeSpan.FromSeconds(60));
         var parts = line.Split(' ');
-        return new TokentapPath(process, home)
+        return new TokentapPath(process, home, captureContent)
         {
             ProxyUri = new Uri($"http://127.0.0.1:{parts[1]}"),
             ClientRoot = X509CertificateLoader.LoadCertificateFromFile(parts[2]),

@@ -22,7 +22,7 @@ internal static class ProxyBenchmark
         var options = ProxyBenchOptions.Parse(args);
         var results = RunAsync(options).GetAwaiter().GetResult();
         Console.WriteLine();
-        foreach (var line in ProxyReport.Table(results))
+        foreach (var line in ProxyReport.Table(results).Concat(ProxyReport.CaptureTable(results)))
         {
             Console.WriteLine(line);
         }
@@ -42,8 +42,9 @@ internal static class ProxyBenchmark
             {
                 "direct" => new DirectPath(upstream.Port) { ClientRoot = authority.Certificate },
                 "tokentap" => await TokentapPath.StartAsync(upstream.Port, authority.PemPath),
+                "tokentap-capture" => await TokentapPath.StartAsync(upstream.Port, authority.PemPath, captureContent: true),
                 "mitmdump" => await MitmDumpPath.StartAsync(upstream.Port, authority.PemPath, options.MitmAddon),
-                _ => throw new ArgumentException($"unknown path '{name}' (direct, tokentap, mitmdump)"),
+                _ => throw new ArgumentException($"unknown path '{name}' (direct, tokentap, tokentap-capture, mitmdump)"),
             };
             await using (path)
             {

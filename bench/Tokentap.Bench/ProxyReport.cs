@@ -46,6 +46,35 @@ internal static class ProxyReport
         yield return $"| Usage records stored / responses served | | {Stored(tokentap)} | {Stored(mitm)} | |";
     }
 
+    /// <summary>
+    /// Content capture's cost (issue 23): Tokentap with capture off and on, side by side; nothing when the run had no
+    /// tokentap-capture path (the table above is then exactly what it was without capture).
+    /// </summary>
+    public static IEnumerable<string> CaptureTable(IReadOnlyList<PathFigures> results)
+    {
+        var off = results.FirstOrDefault(r => r.Name == "Tokentap");
+        var on = results.FirstOrDefault(r => r.Name == TokentapPath.CaptureName);
+        if (off is null || on is null)
+        {
+            yield break;
+        }
+
+        yield return "";
+        yield return "| Measurement | Tokentap | Tokentap, capture on | capture's cost |";
+        yield return "| --- | ---: | ---: | ---: |";
+
+        string Row(string name, Func<PathFigures, double> value, string format) =>
+            $"| {name} | {value(off).ToString(format, CultureInfo.InvariantCulture)} | {value(on).ToString(format, CultureInfo.InvariantCulture)} | {(value(on) >= value(off) ? "+" : "")}{(value(on) - value(off)).ToString(format, CultureInfo.InvariantCulture)} |";
+
+        yield return Row("1. Small JSON, sequential: latency p50 (ms)", p => p.Small.P50, "N3");
+        yield return Row("1. Small JSON, sequential: latency p99 (ms)", p => p.Small.P99, "N3");
+        yield return Row("2. SSE first byte p50 (ms)", p => p.FirstByte.P50, "N3");
+        yield return Row("3. Throughput, keep-alive clients (requests/s)", p => p.RequestsPerSecond, "N0");
+        yield return Row("3. Proxy CPU per request (ms)", p => p.CpuPerRequestMs ?? double.NaN, "N3");
+        yield return Row("4. Big SSE stream: throughput (MiB/s)", p => p.BigBytes / 1_048_576.0 / p.BigSeconds, "N0");
+        yield return Row("4. Proxy peak RSS growth during the stream (MiB)", p => (p.RssGrowthBytes ?? double.NaN) / 1_048_576.0, "N1");
+    }
+
     /// <summary>Each target of the benchmark issue: what it asks, what was measured, met or missed.</summary>
     public static IEnumerable<(string Target, string Measured, bool Met)> Targets(IReadOnlyList<PathFigures> results)
     {

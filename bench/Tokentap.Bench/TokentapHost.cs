@@ -8,7 +8,7 @@ namespace Tokentap.Bench;
 internal static class TokentapHost
 {
     /// <summary>
-    /// Arguments: home folder, upstream port, upstream CA PEM. Prints "LISTENING port ca.pem ms-since-process-start
+    /// Arguments: home folder, upstream port, upstream CA PEM, and "capture" to capture content. Prints "LISTENING port ca.pem ms-since-process-start
     /// assemblies-loaded"; then reads commands on standard input: "count" flushes the recorder and prints "EVENTS n";
     /// "stats" prints "STATS" and <see cref="RuntimeMeter.Take"/>; "pauses" and "allocations" print "PAUSES" and
     /// "ALLOCATIONS" with what <see cref="RuntimeMeter"/> kept (environment TOKENTAP_BENCH_METER=gc or alloc turns it
@@ -30,6 +30,7 @@ internal static class TokentapHost
             UpstreamOverrides = new Dictionary<string, Uri> { ["api.anthropic.com"] = new Uri("https://127.0.0.1:" + args[1]) },
             UpstreamCaFile = args[2],
             Tags = new Engine.Proxy.ExchangeTags("bench", "bench", "bench"),
+            CaptureContent = args.Length > 3 && args[3] == "capture",
         }).GetAwaiter().GetResult();
         var sinceStart = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         Console.WriteLine(FormattableString.Invariant($"LISTENING {listener.Port} {Path.Combine(paths.CaDirectory, "ca.pem")} {sinceStart:F1} {AppDomain.CurrentDomain.GetAssemblies().Length}"));

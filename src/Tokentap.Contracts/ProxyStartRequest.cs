@@ -25,6 +25,9 @@ public sealed record ProxyStartRequest
     /// <summary>The session name events are tagged with; null: a timestamp and the process id.</summary>
     public string? Session { get; init; }
 
+    /// <summary>Capture billed calls' prompts and responses (secrets redacted) for this proxy, whatever content.json says.</summary>
+    public bool CaptureContent { get; init; }
+
     /// <summary>Whether the caller sets the session's variables (shown by Get-Tokentap as EnvironmentApplied).</summary>
     public bool AppliesEnvironment { get; init; }
 }

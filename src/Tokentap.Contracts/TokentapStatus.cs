@@ -100,4 +100,9 @@ public sealed class TokentapStatus
 
     /// <summary>The OTLP export's state (position, backlog, last error); null when export was never turned on.</summary>
     public TokentapExportStatus? Export { get; init; }
+    /// <summary>
+    /// Whether billed calls' prompts and responses are recorded (redacted): by the running proxy, or, when none runs,
+    /// by the next one (the content.json setting of Enable-TokentapContentCapture).
+    /// </summary>
+    public bool ContentCapture { get; init; }
 }

@@ -22,6 +22,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokentapEnvironmentVariable"] = ["Name", "Value"],
         ["Tokentap.ProfileChange"] = ["Action", "Path"],
         ["Tokentap.TokenUsageAnomaly"] = ["Start", "Kind", "App", "Session", "Count", "Extra", "Cost", "Detail"],
+        ["Tokentap.TokenUsageContent"] = ["Time", "Model", "Msgs", "Prompt", "Response"],
         ["Tokentap.TokentapBudget"] = ["Name", "Action", "Period", "Spent", "Amount", "Used", "State", "Resets", "Scope"],
     };
 
@@ -30,7 +31,7 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         ["Tokentap.TokentapStatus"] =
         [
             "Running", "ProxyUrl", "Session", "StartTime", "Uptime", "EventsCaptured", "EventsPending", "EventsDropped", "Requests",
-            "Failures", "WriteFailing", "DecodeBudget", "RecentErrors", "UnpricedModels", "InterceptHosts", "UpstreamProxy", "EnvironmentApplied", "CaCertificatePath",
+            "Failures", "WriteFailing", "DecodeBudget", "RecentErrors", "UnpricedModels", "InterceptHosts", "UpstreamProxy", "EnvironmentApplied", "ContentCapture", "CaCertificatePath",
             "BundlePath", "DatabasePath",
         ],
         // A Start-Tokentap session: no Command or ExitCode (those belong to Invoke-TokentapCommand runs).
@@ -381,6 +382,15 @@ public sealed partial class FormatViewTests(ModuleFixture module) : IDisposable
         [
             Anomaly(),
             new TokenUsageAnomaly { Kind = TokenUsageAnomalyKind.TokenSpike, Session = "gemini-cli pid 4242", App = "gemini-cli", Start = At, End = At, Count = 1, ExtraTokens = 88_000, Detail = "a prompt of 100,000 tokens" },
+        ],
+        "Tokentap.TokenUsageContent" =>
+        [
+            new TokenUsageContent
+            {
+                EventId = Guid.NewGuid(), Timestamp = At, Provider = "anthropic", Endpoint = "messages", Model = "claude-opus-4-8",
+                Messages = [new("user", "Which prompt cost $4? My key is [REDACTED:anthropic-key]")], Tools = ["read_file"],
+                ResponseText = "The long one.\nIt sent 200,000 tokens.", ToolCalls = [new("read_file", "{\"path\":\"a.txt\"}")], RequestJson = "{}",
+            },
         ],
         "Tokentap.TokenUsageAssertion" =>
         [

@@ -112,6 +112,7 @@ public sealed partial class TokentapEngine
             UpstreamProxy = request.UpstreamProxy ?? InheritedUpstreamProxy(messages),
             UpstreamCaFile = request.UpstreamCaFile,
             Tags = new ExchangeTags(session, null, null),
+            CaptureContent = request.CaptureContent,
         };
         var target = $"127.0.0.1:{(request.Port == 0 ? "ephemeral port" : request.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
         var listener = StartListener(listenerRequest, target, cancellationToken);
@@ -189,6 +190,7 @@ public sealed partial class TokentapEngine
                 DecodeBudgetUsedBytes = Runtime.DecodeBudgetUsedBytes,
                 DecodeBudgetCapBytes = Runtime.DecodeBudgetCapBytes,
                 Export = ExportForStatus(),
+                ContentCapture = ContentCaptureSetting(),
             };
         }
 
@@ -222,6 +224,7 @@ public sealed partial class TokentapEngine
             UpstreamProxy = request?.UpstreamProxy?.ToString(),
             EnvironmentApplied = setsEnvironment,
             Export = ExportForStatus(),
+            ContentCapture = Runtime.Content is not null,
         };
     }
 

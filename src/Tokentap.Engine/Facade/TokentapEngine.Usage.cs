@@ -21,8 +21,22 @@ public sealed partial class TokentapEngine
         GetSummary(filter, groupBy, new UsageSummaryOptions { TimeZone = timeZone });
 
     /// <summary>Removes (or with <paramref name="dryRun"/> counts) the matching events stored before <paramref name="before"/>.</summary>
-    public long RemoveUsage(DateTime before, UsageFilter filter, bool dryRun = false) =>
-        Store(store => store.Remove(before, filter, dryRun));
+    public long RemoveUsage(DateTime before, UsageFilter filter, bool dryRun = false)
+    {
+        // Captured content goes with its events: their ids are read first, only when some content is stored.
+        var withContent = dryRun || !HasContent() ? null
+            : Store(store => store.Query(
+                filter with { Until = filter.Until is { } until && UsageFilterMatcher.ToUtcTicks(until) < UsageFilterMatcher.ToUtcTicks(before) ? until : before },
+                UsageOrder.OldestFirst,
+                null).Select(e => e.Id).ToList());
+        var removed = Store(store => store.Remove(before, filter, dryRun));
+        if (withContent is not null)
+        {
+            RemoveContent(withContent);
+        }
+
+        return removed;
+    }
 
     /// <summary>
     /// Removes (or with <paramref name="dryRun"/> counts) the stored copies of the events (as Get-TokenUsage returned
@@ -32,7 +46,13 @@ public sealed partial class TokentapEngine
     {
         var matcher = new UsageFilterMatcher(filter);
         var matching = events.Where(e => matcher.Matches(UsageFilterMatcher.ToUtcTicks(e.Timestamp), e)).ToList();
-        return matching.Count == 0 ? 0 : Store(store => store.Remove(matching, dryRun));
+        var removed = matching.Count == 0 ? 0 : Store(store => store.Remove(matching, dryRun));
+        if (!dryRun && matching.Count > 0)
+        {
+            RemoveContent(matching.Select(e => e.Id));
+        }
+
+        return removed;
     }
 
     /// <summary>The distinct values the store holds for a label (tab completion); none when the store cannot be read now.</summary>

@@ -26,6 +26,9 @@ public sealed record ListenerRequest
     /// <summary>Attribution for every exchange this listener serves.</summary>
     public Proxy.ExchangeTags Tags { get; init; } = Proxy.ExchangeTags.None;
 
+    /// <summary>Capture billed calls' content (redacted) even when content.json does not turn it on.</summary>
+    public bool CaptureContent { get; init; }
+
     /// <summary>How long to wait for an upstream's response headers (null: the proxy's default).</summary>
     public TimeSpan? UpstreamResponseHeadersTimeout { get; init; }
 }

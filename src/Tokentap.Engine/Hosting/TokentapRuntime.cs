@@ -5,6 +5,7 @@ using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Export;
+using Tokentap.Engine.Content;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
@@ -33,6 +34,7 @@ public sealed class TokentapRuntime : IDisposable
     private CountingSink? _sink;
     private AnomalyMonitor? _anomalies;
     private ExportWorker? _exporter;
+    private ContentCapture? _content;
     private string? _lastRecorderError;
     private string? _lastObserverFailure;
     private bool _disposed;
@@ -74,6 +76,9 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>The live anomaly detector of the recording in progress, once a listener has started.</summary>
     public AnomalyMonitor? Anomalies => _anomalies;
+    /// <summary>Content capture of the recording in progress, when it is on; null otherwise.</summary>
+    internal ContentCapture? Content => Volatile.Read(ref _content);
+
     /// <summary>The budgets of budgets.json: enforced by this process's listeners while any runs.</summary>
     public BudgetMonitor Budgets => _budgets;
 
@@ -96,14 +101,20 @@ public sealed class TokentapRuntime : IDisposable
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
 
         // Opening the CA (the first use of the crypto library) and opening the recording (store, prices, anomalies,
-        // budgets) do not depend on each other, so they run side by side: start costs the longer of the two.
+        // budgets, content capture when on) do not depend on each other, so they run side by side: start costs the
+        // longer of the two.
         var opening = Task.Run(() => CertificateAuthority.Open(Paths, hosts.Patterns), CancellationToken.None);
         UsageObserver observer;
         AnomalyMonitor anomalies;
         try
         {
+            var capture = request.CaptureContent || ContentSettingsFile.Load(Paths).Enabled;
             (observer, anomalies) = EnsureRecording();
             _budgets.Start(DateTime.UtcNow);
+            if (capture)
+            {
+                EnsureContentCapture(observer);
+            }
         }
         catch
         {
@@ -191,7 +202,7 @@ public sealed class TokentapRuntime : IDisposable
 
     /// <summary>Waits until every event captured so far is committed to the database.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        _recorder?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+        Task.WhenAll(_recorder?.FlushAsync(cancellationToken) ?? Task.CompletedTask, Content?.Writer.FlushAsync() ?? Task.CompletedTask);
 
     /// <summary>Events captured in this process for the session since the runtime started.</summary>
     public long CapturedEvents(string? session) => _sink?.Count(session) ?? 0;
@@ -293,6 +304,7 @@ public sealed class TokentapRuntime : IDisposable
         }
 
         _budgets.Dispose();
+        Interlocked.Exchange(ref _content, null)?.Dispose();
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
         _exporter?.Stop(ExportWorker.StopTimeout);
@@ -333,6 +345,21 @@ public sealed class TokentapRuntime : IDisposable
         }
     }
 
+    // Turns content capture on for the recording in progress (it stays on until the last listener stops).
+    private void EnsureContentCapture(UsageObserver observer)
+    {
+        lock (_gate)
+        {
+            if (_content is null)
+            {
+                Paths.EnsureHome();
+                _content = new ContentCapture(ContentStore.In(Paths), ContentSettingsFile.Load(Paths));
+            }
+
+            observer.ContentCapture = _content;
+        }
+    }
+
     private UsageStore OpenStore()
     {
         Directory.CreateDirectory(Paths.Home);
@@ -367,6 +394,7 @@ public sealed class TokentapRuntime : IDisposable
     {
         UsageRecorder? idle = null;
         ExportWorker? idleExporter = null;
+        ContentCapture? content = null;
         lock (_gate)
         {
             if (_listeners.Count == 0 && !_disposed)
@@ -374,12 +402,15 @@ public sealed class TokentapRuntime : IDisposable
                 idle = _recorder;
                 idleExporter = _exporter;
                 _exporter = null;
+                content = _content;
+                _content = null;
                 _recorder = null;
                 _observer = null;
                 _sink = null;
             }
         }
 
+        content?.Dispose();
         if (idle is not null)
         {
             _budgets.Stop();

@@ -21,6 +21,7 @@ public sealed class UsageObserver : IExchangeObserver
     private long _failures;
     private long _rewrites;
     private string? _lastFailure;
+    private IContentCapture? _contentCapture;
 
     public UsageObserver(PriceTable prices, IUsageSink sink, UsageObserverOptions? options = null)
     {
@@ -40,6 +41,13 @@ public sealed class UsageObserver : IExchangeObserver
 
     /// <summary>The last unexpected failure, for status displays; null when none.</summary>
     public string? LastFailure => Volatile.Read(ref _lastFailure);
+
+    /// <summary>Content capture while it is on (Start-Tokentap -CaptureContent or content.json); null: numbers only.</summary>
+    internal IContentCapture? ContentCapture
+    {
+        get => Volatile.Read(ref _contentCapture);
+        set => Volatile.Write(ref _contentCapture, value);
+    }
 
     /// <summary>How many requests got stream_options.include_usage added.</summary>
     public long RewrittenRequests => Interlocked.Read(ref _rewrites);
@@ -96,7 +104,12 @@ public sealed class UsageObserver : IExchangeObserver
                 Interlocked.Increment(ref _rewrites);
             }
 
-            return new UsageTap(this, route, request, facts, body);
+            if (ContentCapture?.Begin(route, request) is not { } content)
+            {
+                return new UsageTap(this, route, request, facts, body);
+            }
+
+            return new CapturingTap(this, new UsageTap(this, route, request, facts, body, CapturingTap.Linker(this, content)), content);
         }
         catch (Exception ex)
         {

@@ -31,14 +31,16 @@ internal sealed class UsageTap : IExchangeTap
     private readonly int _requestLength;
     private readonly IUsageParser _parser;
     private readonly ErrorRedaction _redaction;
+    private readonly Action<UsageEvent>? _published;
     private byte[]? _requestBody;
     private ExchangeResponseHead? _head;
     private bool _parserFailed;
     private bool _completed;
 
-    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlySpan<byte> body)
+    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlySpan<byte> body, Action<UsageEvent>? published = null)
     {
         _observer = observer;
+        _published = published;
         _route = route;
         _host = request.Host;
         _startedUtc = DateTime.SpecifyKind(request.StartedUtc, DateTimeKind.Utc);
@@ -164,6 +166,7 @@ internal sealed class UsageTap : IExchangeTap
         try
         {
             _observer.Publish(usage);
+            _published?.Invoke(usage);
         }
         catch (Exception ex)
         {

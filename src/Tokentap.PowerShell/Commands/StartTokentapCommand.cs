@@ -38,6 +38,10 @@ public sealed class StartTokentapCommand : StartOptionsCmdlet
     [Parameter(ParameterSetName = "Proxy")]
     public SwitchParameter NoEnvironment { get; set; }
 
+    /// <summary>Record billed calls' prompts and responses (secrets redacted), whatever Enable-TokentapContentCapture set.</summary>
+    [Parameter(ParameterSetName = "Proxy")]
+    public SwitchParameter CaptureContent { get; set; }
+
     protected override void EndProcessing() => WithEngine(() =>
     {
         if (Demo || Engine.DemoRunning)
@@ -70,5 +74,6 @@ public sealed class StartTokentapCommand : StartOptionsCmdlet
         UpstreamCaFile = UpstreamCaFile is null ? null : GetUnresolvedProviderPathFromPSPath(UpstreamCaFile),
         Session = Session,
         AppliesEnvironment = !NoEnvironment,
+        CaptureContent = CaptureContent,
     });
 }
