@@ -10,7 +10,7 @@ public sealed partial class TokentapEngine
 
     /// <summary>
     /// Draws the live view on this process's terminal until the user quits (q, Esc) or <paramref name="cancellationToken"/>
-    /// is cancelled. <paramref name="window"/>: 15m, 1h, today, 7d or 30d; null: the window covering filter.Since, or today.
+    /// is cancelled. <paramref name="window"/>: 5m, 15m, 1h, today, 24h, 7d, 30d or all; null: the window covering filter.Since, or today.
     /// </summary>
     public void RunLiveView(UsageFilter filter, string? window, int recentRequests, TimeSpan refreshInterval, CancellationToken cancellationToken)
     {

@@ -41,6 +41,8 @@ public sealed class SnapshotBuilder
     private readonly string? _anomalySettingsError;
     private TokenUsageWindow _window;
     private TokenUsageWindow _loadedWindow;
+    private long? _firstTicks;
+    private bool _firstMoved;
     private bool _loaded;
     private long _position;
     private WindowTotals? _totals;
@@ -112,7 +114,7 @@ public sealed class SnapshotBuilder
     public bool Refresh(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        var span = WindowSpan.For(_window, now, _time.LocalTimeZone);
+        var span = Span(now);
         bool changed;
         if (!_loaded || _totals is null || !SlidesTo(_totals.Span, span))
         {
@@ -123,6 +125,12 @@ public sealed class SnapshotBuilder
         {
             changed = Slide(now, span);
             changed |= ReadNew(now, cancellationToken);
+            if (_firstMoved)
+            {
+                // An event older than the first one arrived (an import): All starts earlier now.
+                _loaded = false;
+                Load(now, Span(now), cancellationToken);
+            }
         }
 
         changed |= UpdateProxy();
@@ -134,6 +142,20 @@ public sealed class SnapshotBuilder
         _now = now;
         _snapshot = null;
         return changed;
+    }
+
+    /// <summary>
+    /// The window's steps at <paramref name="now"/>. All starts at the first matching event, looked up when the window
+    /// is (re)loaded and, while the store holds none, at every refresh.
+    /// </summary>
+    private WindowSpan Span(DateTime now)
+    {
+        if (_window == TokenUsageWindow.All && (!_loaded || _firstTicks is null))
+        {
+            _firstTicks = _store.Query(_filter, UsageOrder.OldestFirst).FirstOrDefault()?.Timestamp.Ticks;
+        }
+
+        return WindowSpan.For(_window, now, _time.LocalTimeZone, _firstTicks);
     }
 
     /// <summary>Whether a window can move from one span to another by dropping whole steps.</summary>
@@ -252,6 +274,7 @@ public sealed class SnapshotBuilder
         _lastFailure = lastFailure;
         _loadedWindow = _window;
         _loaded = true;
+        _firstMoved = false;
         return true;
     }
 
@@ -331,6 +354,7 @@ public sealed class SnapshotBuilder
     {
         var changed = false;
         var ticks = usageEvent.Timestamp.Ticks;
+        _firstMoved |= _window == TokenUsageWindow.All && ticks < _totals!.Span.StartTicks && ticks >= _sinceTicks;
         if (_totals!.Add(usageEvent))
         {
             changed = true;

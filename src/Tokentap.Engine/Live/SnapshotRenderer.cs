@@ -151,7 +151,7 @@ public static class SnapshotRenderer
     private static Rows SparklineSection(TokenUsageSnapshot s, int width, int lines, bool unicode)
     {
         var byCost = s.Series.Any(p => p.Cost > 0);
-        var step = s.SeriesInterval.TotalHours >= 1 ? $"{s.SeriesInterval.TotalHours:0}h" : $"{s.SeriesInterval.TotalMinutes:0}m";
+        var step = s.SeriesInterval.TotalDays >= 1 ? $"{s.SeriesInterval.TotalDays:0}d" : s.SeriesInterval.TotalHours >= 1 ? $"{s.SeriesInterval.TotalHours:0}h" : $"{s.SeriesInterval.TotalMinutes:0}m";
         var label = (byCost ? "$/" : "tok/") + step;
         var max = "max " + (byCost ? LiveFormat.Cost(s.Series.Max(p => p.Cost)) : LiveFormat.Count(s.Series.Count == 0 ? 0 : s.Series.Max(p => p.Tokens)));
         var barWidth = Math.Max(1, width - label.Length - max.Length - 2);

@@ -10,9 +10,9 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>The window the totals cover: 15m, 1h, today, 7d or 30d.</summary>
+    /// <summary>The window the totals cover: 5m, 15m, 1h, today, 24h, 7d, 30d or all.</summary>
     [Parameter]
-    [ValidateSet("15m", "1h", "today", "7d", "30d", IgnoreCase = true)]
+    [ValidateSet("5m", "15m", "1h", "today", "24h", "7d", "30d", "all", IgnoreCase = true)]
     public string? Window { get; set; }
 
     /// <summary>How many of the newest requests each snapshot lists.</summary>
