@@ -87,6 +87,15 @@ public static class SnapshotRenderer
         Give("models", models - 2);
         Give("recent", left);
 
+        // Lines the latest requests cannot fill go to models that did not fit, so no model hides behind blank lines.
+        var recentNeeds = 1 + Math.Max(snapshot.RecentRequests.Count, 1);
+        var spare = Math.Min(lines["recent"] - recentNeeds, 1 + Math.Max(snapshot.Models.Count, 1) - lines["models"]);
+        if (spare > 0 && lines["recent"] - spare >= 2)
+        {
+            lines["recent"] -= spare;
+            lines["models"] += spare;
+        }
+
         string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "budgets", "contexts", "anomalies", "warnings"];
         return order.Where(n => lines.GetValueOrDefault(n) > 0).Select(n => (n, lines[n])).ToList();
     }

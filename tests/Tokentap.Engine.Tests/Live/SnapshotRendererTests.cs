@@ -33,10 +33,12 @@ public sealed partial class SnapshotRendererTests : IDisposable
         Assert.Equal(Words("claude-sonnet-4-5 3 0 1,150 21.0k 900 1,000 24.1k 91.1% ~$0.086 81.1%"), Words(lines[5]));
         Assert.Equal(Words("gpt-5 1 0 2,000 1,000 0 700 3,700 33.3% $0.020 18.9%"), Words(lines[6]));
         Assert.Equal(Words("mystery-model 1 0 10 0 0 5 15 0% ? 0%"), Words(lines[7]));
-        Assert.Equal(Words("Time App Model In CacheR CacheW Out Cost Dur St"), Words(lines[8]));
-        Assert.Equal(Words("14:32 claude-code claude-sonnet-4-5 1,000 0 0 200 ~$0.0060 1.0s 200"), Words(lines[9]));
-        Assert.Equal(Words("14:29 claude-code claude-haiku-4-5 0 0 0 0 $0 1.0s 429"), Words(lines[11]));
-        Assert.Equal(Words("13:44 claude-code claude-sonnet-4-5 100 9,000 900 500 $0.050 1.0s 200"), Words(lines[14]));
+        // The fourth model takes a line the six latest requests leave blank.
+        Assert.Equal(Words("claude-haiku-4-5 1 1 0 0 0 0 0 0% $0 0%"), Words(lines[8]));
+        Assert.Equal(Words("Time App Model In CacheR CacheW Out Cost Dur St"), Words(lines[9]));
+        Assert.Equal(Words("14:32 claude-code claude-sonnet-4-5 1,000 0 0 200 ~$0.0060 1.0s 200"), Words(lines[10]));
+        Assert.Equal(Words("14:29 claude-code claude-haiku-4-5 0 0 0 0 $0 1.0s 429"), Words(lines[12]));
+        Assert.Equal(Words("13:44 claude-code claude-sonnet-4-5 100 9,000 900 500 $0.050 1.0s 200"), Words(lines[15]));
         Assert.Equal("Limits 5h ████░░░░░░ 42% resets 17:00   7d █░░░░░░░░░ 11% resets Sat 02:00", lines[20].TrimEnd());
         Assert.Equal("Context ░░░░░░░░░░ 0.5% 1,000/200k  cs-1 claude-code claude-sonnet-4-5", lines[21].TrimEnd());
         Assert.Equal("Context 10 tokens (window unknown)  s-x curl mystery-model", lines[22].TrimEnd());
