@@ -100,6 +100,16 @@ public sealed class SnapshotBuilder
         }
     }
 
+    /// <summary>The steps of the loaded window; null before the first <see cref="Refresh"/>.</summary>
+    internal WindowSpan? LoadedSpan => _totals?.Span;
+
+    /// <summary>The prices the snapshot's costs and context windows come from.</summary>
+    internal PriceTable Prices => _prices;
+
+    /// <summary>The loaded window's events, oldest first, read from the store now (for the live view's breakdowns).</summary>
+    internal IEnumerable<UsageEvent> WindowEvents() =>
+        _totals is null ? [] : _store.Query(Between(_totals.StartTicks, null), UsageOrder.OldestFirst);
+
     /// <summary>True once a <see cref="Refresh"/> has loaded a window.</summary>
     public bool HasSnapshot => _totals is not null;
 

@@ -24,7 +24,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
         Assert.Equal(24, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"line too long: {l}"));
         Assert.StartsWith("Tokentap  1h from 13:35  proxy not running", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("t window  p pause  q quit  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  t window  q quit  14:34", lines[0], StringComparison.Ordinal);
         Assert.Equal("Requests 6  Errors 1 (16.7%)  Cost $0.106  Burn $0.104/h 328 tok/min", lines[1].TrimEnd());
         Assert.Equal("Tokens 27.8k  in 3,160  cache read 22.0k  write 900  out 1,705  cache hit 84.4%", lines[2].TrimEnd());
         Assert.StartsWith("$/1m ", lines[3], StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
 
         Assert.Equal(48, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= 160, $"line too long: {l}"));
-        Assert.EndsWith("t window  p pause  q quit  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  t window  q quit  14:34", lines[0], StringComparison.Ordinal);
         Assert.Contains("max $0.050", lines[3], StringComparison.Ordinal);
         Assert.StartsWith("$/1m ", lines[5], StringComparison.Ordinal);
         Assert.Equal(Words("Model Provider Req Err In CacheR CacheW Out Tokens Hit Cost Share"), Words(lines[6]));
@@ -83,7 +83,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
         var lines = Render(snapshot, 100, 20, state);
 
         Assert.StartsWith("Tokentap   PAUSED   today from 00:00  proxy :8081 (pid 4242)  app=claude-*", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("t/p/q  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  14:34", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("No requests in this window.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Waiting for requests…", StringComparison.Ordinal));
         Assert.StartsWith("⚠ Reading the store failed: busy", lines[^1], StringComparison.Ordinal);
