@@ -25,6 +25,11 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
     [ValidateRange(0.5, 3600.0)]
     public double RefreshSeconds { get; set; } = 0.5;
 
+    /// <summary>The screen's colours: default, light, high-contrast or no-color (else $env:TOKENTAP_THEME).</summary>
+    [Parameter]
+    [ValidateSet("default", "light", "high-contrast", "no-color", IgnoreCase = true)]
+    public string? Theme { get; set; }
+
     /// <summary>Emit one snapshot and return, without drawing.</summary>
     [Parameter]
     public SwitchParameter Once { get; set; }
@@ -35,8 +40,8 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
         var interval = TimeSpan.FromSeconds(RefreshSeconds);
         if (DrawsOnScreen())
         {
-            WriteVerbose("Drawing the live view; q or Esc quits, t cycles the window, p pauses.");
-            Engine.RunLiveView(filter, Window, Last, interval, _stop.Token);
+            WriteVerbose("Drawing the live view; ? shows the keys, q quits.");
+            Engine.RunLiveView(filter, Window, Last, interval, Theme, _stop.Token);
             return;
         }
 
