@@ -49,6 +49,7 @@ public sealed class SnapshotBuilder
     private NewestEvents _newest;
     private RecentActivity _recent = new();
     private SubscriptionLimits _limits = new();
+    private ProviderRateLimits _rateLimits = new();
     private UsageEvent? _lastFailure;
     private RunningProxy? _proxy;
     private DateTime _now;
@@ -145,7 +146,7 @@ public sealed class SnapshotBuilder
 
         changed |= UpdateProxy();
         var burnCount = _recent.CountSince(BurnStart(now));
-        var expired = _limits.ExpiredCount(now);
+        var expired = _limits.ExpiredCount(now) + _rateLimits.ExpiredCount(now);
         changed |= burnCount != _burnCount || expired != _expiredLimits;
         _burnCount = burnCount;
         _expiredLimits = expired;
@@ -226,6 +227,7 @@ public sealed class SnapshotBuilder
         var newest = new NewestEvents(_recentCount);
         var recent = new RecentActivity();
         var limits = new SubscriptionLimits();
+        var rateLimits = new ProviderRateLimits();
         UsageEvent? lastFailure = null;
         var limitStart = LimitStart(now);
         foreach (var usageEvent in read.Events)
@@ -244,6 +246,7 @@ public sealed class SnapshotBuilder
             if (ticks >= limitStart)
             {
                 limits.Observe(usageEvent);
+                rateLimits.Observe(usageEvent);
             }
         }
 
@@ -281,6 +284,7 @@ public sealed class SnapshotBuilder
         _newest = newest;
         _recent = recent;
         _limits = limits;
+        _rateLimits = rateLimits;
         _lastFailure = lastFailure;
         _loadedWindow = _window;
         _loaded = true;
@@ -384,6 +388,7 @@ public sealed class SnapshotBuilder
         if (ticks >= LimitStart(now))
         {
             changed |= _limits.Observe(usageEvent);
+            changed |= _rateLimits.Observe(usageEvent);
         }
 
         return changed;
@@ -467,7 +472,7 @@ public sealed class SnapshotBuilder
             RecentRequests = _newest.Items.ToList(),
             LastFailedRequest = _lastFailure,
             Contexts = Contexts(),
-            Limits = limits,
+            Limits = [.. limits, .. _rateLimits.Gauges(_now)],
             Budgets = _budgets?.Invoke() ?? [],
             UnpricedModels = unpricedModels,
             Anomalies = AnomalyDetector.Detect(_recent.Events, _anomalySettings, _prices).Reverse().ToList(),

@@ -44,7 +44,7 @@ public static class SnapshotRenderer
                 "spark" => SparklineSection(t, snapshot, width, lines, unicode),
                 "models" => Models(t, snapshot, width, lines - 1),
                 "recent" => Recent(t, snapshot, state, width, lines - 1),
-                "limits" => Limits(t, snapshot, state, width, unicode),
+                "limits" => new Rows(LimitGroups(snapshot).Take(lines).Select(g => Limits(t, g, state, width, unicode))),
                 "budgets" => Budgets(t, snapshot, state, width, lines, unicode),
                 "contexts" => Contexts(t, snapshot, width, lines, unicode),
                 "anomalies" => Anomalies(t, snapshot, state, lines),
@@ -94,7 +94,7 @@ public static class SnapshotRenderer
 
         var models = 1 + Math.Clamp(snapshot.Models.Count, 1, large ? 8 : 3);
         Give("models", Math.Min(2, models));
-        Give("limits", snapshot.Limits.Count > 0 ? 1 : 0);
+        Give("limits", Math.Min(LimitGroups(snapshot).Count, large ? 4 : 2));
         Give("budgets", Math.Min(snapshot.Budgets.Count, large ? 4 : 2));
         Give("contexts", Math.Min(snapshot.Contexts.Count, large ? 6 : 2));
         Give("anomalies", Math.Min(snapshot.Anomalies.Count, large ? 3 : 1));
@@ -277,21 +277,49 @@ public static class SnapshotRenderer
         return table.Build(width, t.Header);
     }
 
-    private static LineText Limits(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int width, bool unicode)
+    /// <summary>
+    /// The limit gauges a line each: the Claude subscription windows first, then each provider's API rate limits
+    /// (fullest provider first).
+    /// </summary>
+    private static List<(string? Provider, List<TokenUsageLimitGauge> Gauges)> LimitGroups(TokenUsageSnapshot s)
+    {
+        var subscription = s.Limits.Where(IsSubscription).ToList();
+        var groups = new List<(string? Provider, List<TokenUsageLimitGauge> Gauges)>();
+        if (subscription.Count > 0)
+        {
+            groups.Add((null, subscription));
+        }
+
+        groups.AddRange(s.Limits.Where(l => !IsSubscription(l)).GroupBy(l => l.Provider, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Max(l => l.Expired ? 0 : l.Utilization)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ((string?)g.Key, g.ToList())));
+        return groups;
+    }
+
+    private static bool IsSubscription(TokenUsageLimitGauge limit) => limit.Name is "5h" or "7d";
+
+    private static LineText Limits(LiveTheme t, (string? Provider, List<TokenUsageLimitGauge> Gauges) group, LiveScreenState state, int width, bool unicode)
     {
         var barWidth = width >= 100 ? 20 : 10;
         var line = new LineText().Add("Limits", t.Dim);
-        foreach (var limit in s.Limits)
+        if (group.Provider is { } provider)
         {
-            var reset = limit.ResetsAt is { } at ? LiveFormat.Clock(at.UtcDateTime, state.NowUtc, state.Zone) : "?";
-            line.Add(line.Length > 6 ? "   " : " ");
+            line.Add(" " + provider, t.Bold);
+        }
+
+        var start = line.Length;
+        foreach (var limit in group.Gauges)
+        {
+            var name = limit.Name switch { "requests" => "req", "tokens" => "tok", "input tokens" => "in", "output tokens" => "out", _ => limit.Name };
+            var reset = limit.ResetsAt is { } at ? LiveFormat.Clock(at.UtcDateTime, state.NowUtc, state.Zone, seconds: !IsSubscription(limit)) : "?";
+            line.Add(line.Length > start ? "   " : " ");
             if (limit.Expired)
             {
-                line.Add($"{limit.Name} {LiveFormat.Percent(limit.Utilization)} (reset at {reset}, no newer reading)", t.Dim);
+                line.Add($"{name} {LiveFormat.Percent(limit.Utilization)} (reset at {reset}, no newer reading)", t.Dim);
             }
             else
             {
-                line.Add(limit.Name + " ").Add(Bar(t, limit.Utilization, barWidth, unicode)).Add(" ")
+                line.Add(name + " ").Add(Bar(t, limit.Utilization, barWidth, unicode)).Add(" ")
                     .Add(LiveFormat.Percent(limit.Utilization), t.Bold).Add(" resets " + reset);
             }
         }
