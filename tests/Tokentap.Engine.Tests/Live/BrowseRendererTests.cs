@@ -135,6 +135,21 @@ public sealed class BrowseRendererTests : IDisposable
     }
 
     [Fact]
+    public void On_the_overview_the_text_filter_narrows_the_models_and_latest_requests_not_the_totals()
+    {
+        var lines = Screen(LiveViewKind.Overview, 80, 24, filter: "gpt");
+
+        Assert.StartsWith("Tokentap  1h from 13:35  proxy not running  /gpt", lines[0], StringComparison.Ordinal);
+        Assert.Equal("Requests 6  Errors 1 (16.7%)  Cost $0.106  Burn $0.104/h 328 tok/min", lines[1].TrimEnd());
+        var models = Array.FindIndex(lines, l => l.StartsWith("Model ", StringComparison.Ordinal));
+        Assert.Equal(Words("gpt-5 openai 1 0 2,000 1,000 0 700 3,700 33.3% $0.020 18.9%"), Words(lines[models + 1]));
+        var recent = Array.FindIndex(lines, l => l.StartsWith("Time ", StringComparison.Ordinal));
+        Assert.Equal(recent, models + 2);
+        Assert.Equal(Words("14:24 codex gpt-5 2,000 1,000 0 700 $0.020 1.0s 200"), Words(lines[recent + 1]));
+        Assert.True(string.IsNullOrWhiteSpace(lines[recent + 2]));
+    }
+
+    [Fact]
     public void The_table_scrolls_to_keep_the_selection_on_screen()
     {
         // 9 lines: header, two KPI lines, title, table header and three rows, warnings.
@@ -162,7 +177,7 @@ public sealed class BrowseRendererTests : IDisposable
             TextFilter = filter,
             Help = help,
             Sort = view == LiveViewKind.SessionDetail ? LiveGroups.DetailSorts[sort] : LiveGroups.GroupSorts[sort],
-            Rows = view == LiveViewKind.SessionDetail ? [] : LiveGroups.Arrange(LiveGroups.Build(inWindow, view, span.StartTicks, span.StepTicks, span.Steps, within), sort, filter),
+            Rows = view is LiveViewKind.SessionDetail or LiveViewKind.Overview ? [] : LiveGroups.Arrange(LiveGroups.Build(inWindow, view, span.StartTicks, span.StepTicks, span.Steps, within), sort, filter),
             Detail = view == LiveViewKind.SessionDetail ? LiveGroups.Detail(inWindow, "cs-1", PriceTable.Embedded(), sort, filter) : null,
         };
         var console = new TestConsole().Width(width).Height(height);
