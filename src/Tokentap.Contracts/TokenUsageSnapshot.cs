@@ -103,7 +103,11 @@ public sealed class TokenUsageSnapshot
     /// <summary>Context-window gauges of the sessions active in the last 30 minutes, most recent first.</summary>
     public IReadOnlyList<TokenUsageContextGauge> Contexts { get; init; } = Array.Empty<TokenUsageContextGauge>();
 
-    /// <summary>Subscription limit gauges (5h, 7d) when an Anthropic response reported them; else empty.</summary>
+    /// <summary>
+    /// Subscription limit gauges (5h, 7d) when an Anthropic response reported them, then each provider's API rate
+    /// limits (requests, tokens, input and output tokens) from the newest response of the last half hour or later that
+    /// reported them; else empty.
+    /// </summary>
     public IReadOnlyList<TokenUsageLimitGauge> Limits { get; init; } = Array.Empty<TokenUsageLimitGauge>();
 
     /// <summary>The budgets of budgets.json with their spend in the current period (independent of the window); else empty.</summary>

@@ -21,4 +21,13 @@ public enum TokenUsageWindow
 
     /// <summary>The last 30 days, in six-hour steps ("30d").</summary>
     Last30Days,
+
+    /// <summary>The last 5 minutes, in one-minute steps ("5m").</summary>
+    Last5Minutes,
+
+    /// <summary>The last 24 hours, in one-hour steps ("24h").</summary>
+    Last24Hours,
+
+    /// <summary>Everything stored, from the day (UTC) of the first matching event, in one-day steps ("all").</summary>
+    All,
 }

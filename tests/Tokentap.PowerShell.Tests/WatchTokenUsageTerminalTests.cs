@@ -1,5 +1,6 @@
 // Watch-TokenUsage in a real terminal (tmux) in the real pwsh: the screen, a request stored by another process
-// showing within a second, and q or Ctrl+C leaving the terminal as it was (main screen back, cursor shown).
+// showing within a second, the keys that move between screens at 80x24, and q, Esc or Ctrl+C leaving the terminal as
+// it was (main screen back, cursor shown).
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -51,7 +52,77 @@ public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module, I
         AssertRestored(tmux, exitCode: 1);
     }
 
-    private TmuxSession Start(bool noColor)
+    [Fact]
+    public void At_80x24_the_keys_reach_every_screen_and_esc_walks_back_out()
+    {
+        TestPrograms.Seed(Path.Combine(_home, "usage.db"),
+        [
+            Tagged(Event("claude-code", 0.40m), "alpha-session", "/src/alpha"),
+            Tagged(Event("claude-code", 0.30m), "alpha-session", "/src/alpha"),
+            Tagged(Event("codex", 0.05m), "beta-session", "/src/beta", "openai", "gpt-5"),
+        ]);
+        using var tmux = Start(noColor: true, width: 80, height: 24);
+        tmux.WaitForScreen(s => s.Contains("Requests 3 ", StringComparison.Ordinal), Startup);
+        var wait = TimeSpan.FromSeconds(5);
+
+        tmux.SendKeys("?");
+        tmux.WaitForScreen(s => s.Contains("Any key closes this help.", StringComparison.Ordinal) && s.Contains("  /           filter rows by text", StringComparison.Ordinal), wait);
+        tmux.SendKeys("x");
+        tmux.WaitForScreen(s => s.Contains("Model ", StringComparison.Ordinal) && !s.Contains("Any key", StringComparison.Ordinal), wait);
+
+        tmux.SendKeys("2");
+        tmux.WaitForScreen(s => s.Contains("Providers  2 shown  sort cost", StringComparison.Ordinal) && Row(s, "anthropic 2 0 8,400 97.1% $0.700"), wait);
+        tmux.SendKeys("3");
+        tmux.WaitForScreen(s => s.Contains("Apps  2 shown", StringComparison.Ordinal) && Row(s, "codex 1 0 4,200 97.1% $0.050"), wait);
+        tmux.SendKeys("4");
+        tmux.WaitForScreen(s => s.Contains("Projects  2 shown", StringComparison.Ordinal) && Row(s, "/src/alpha 2 0 8,400 97.1% $0.700"), wait);
+
+        tmux.SendKeys("5");
+        tmux.WaitForScreen(s => s.Contains("Sessions  2 shown  sort cost", StringComparison.Ordinal), wait);
+        tmux.SendKeys("s");
+        tmux.WaitForScreen(s => s.Contains("Sessions  2 shown  sort requests", StringComparison.Ordinal), wait);
+        tmux.SendKeys("j");
+        tmux.SendKeys("Enter");
+        tmux.WaitForScreen(s => s.Contains("Requests of session beta-session  1 shown", StringComparison.Ordinal) && s.Contains("Session beta-session  codex  gpt-5  1 requests", StringComparison.Ordinal), wait);
+        tmux.SendKeys("Escape");
+        tmux.WaitForScreen(s => s.Contains("Sessions  2 shown  sort requests", StringComparison.Ordinal), wait);
+
+        tmux.SendKeys("/");
+        foreach (var key in new[] { "a", "l", "p" })
+        {
+            tmux.SendKeys(key);
+        }
+
+        tmux.WaitForScreen(s => s.Contains("filter /alp_", StringComparison.Ordinal), wait);
+        tmux.SendKeys("Enter");
+        tmux.WaitForScreen(s => s.Contains("Sessions  1 shown  sort requests  filter /alp", StringComparison.Ordinal) && !s.Contains("beta-session", StringComparison.Ordinal), wait);
+
+        tmux.SendKeys("t");
+        tmux.WaitForScreen(s => s.Contains("today from ", StringComparison.Ordinal), wait);
+
+        // Esc: the filter, then the sessions screen, then the overview quits.
+        tmux.SendKeys("Escape");
+        tmux.WaitForScreen(s => s.Contains("Sessions  2 shown", StringComparison.Ordinal), wait);
+        tmux.SendKeys("Escape");
+        tmux.WaitForScreen(s => s.Contains("Model ", StringComparison.Ordinal) && s.Contains("Requests 3 ", StringComparison.Ordinal), wait);
+        tmux.SendKeys("Escape");
+
+        AssertRestored(tmux, exitCode: 0);
+    }
+
+    private static UsageEvent Tagged(UsageEvent e, string session, string project, string? provider = null, string? model = null)
+    {
+        e.ClientSessionId = session;
+        e.Project = project;
+        e.Provider = provider ?? e.Provider;
+        e.Model = model ?? e.Model;
+        return e;
+    }
+
+    private static bool Row(string screen, string words) =>
+        screen.Split('\n').Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(words.Split(' ').Length).SequenceEqual(words.Split(' ')));
+
+    private TmuxSession Start(bool noColor, int width = 100, int height = 30)
     {
         var command = $"'{TestPrograms.Pwsh}' -NoLogo -NoProfile -Command \"Import-Module '{module.ManifestPath}'; Watch-TokenUsage -Window 1h -RefreshSeconds 0.5\"; echo HOST-EXIT-$?; sleep 60";
         var environment = new Dictionary<string, string> { ["TOKENTAP_HOME"] = _home };
@@ -60,7 +131,7 @@ public sealed partial class WatchTokenUsageTerminalTests(ModuleFixture module, I
             environment["NO_COLOR"] = "1";
         }
 
-        return new TmuxSession(100, 30, command, environment);
+        return new TmuxSession(width, height, command, environment);
     }
 
     private static void AssertRestored(TmuxSession tmux, int exitCode)

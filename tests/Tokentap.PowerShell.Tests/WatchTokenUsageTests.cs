@@ -117,7 +117,7 @@ public sealed class WatchTokenUsageTests(ModuleFixture module) : IDisposable
                 or "ErrorVariable" or "WarningVariable" or "InformationVariable" or "OutVariable" or "OutBuffer" or "PipelineVariable"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["App", "Demo", "Last", "Model", "Once", "Project", "Provider", "RefreshSeconds", "Session", "Since", "Source", "Status", "Until", "Window"], parameters);
+        Assert.Equal(["App", "Demo", "Last", "Model", "Once", "Project", "Provider", "RefreshSeconds", "Session", "Since", "Source", "Status", "Theme", "Until", "Window"], parameters);
         var output = module.Run("(Get-Command Watch-TokenUsage).OutputType.Name").Single<string>();
         Assert.Equal("Tokentap.TokenUsageSnapshot", output);
     }
@@ -126,6 +126,14 @@ public sealed class WatchTokenUsageTests(ModuleFixture module) : IDisposable
     public void An_unknown_window_is_refused_by_parameter_validation()
     {
         var result = module.Run("Watch-TokenUsage -Once -Window 2w");
+
+        Assert.StartsWith("ParameterArgumentValidationError,", Assert.Single(result.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_theme_is_refused_by_parameter_validation()
+    {
+        var result = module.Run("Watch-TokenUsage -Once -Theme purple");
 
         Assert.StartsWith("ParameterArgumentValidationError,", Assert.Single(result.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
     }

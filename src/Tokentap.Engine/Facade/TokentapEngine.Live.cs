@@ -10,11 +10,18 @@ public sealed partial class TokentapEngine
 
     /// <summary>
     /// Draws the live view on this process's terminal until the user quits (q, Esc) or <paramref name="cancellationToken"/>
-    /// is cancelled. <paramref name="window"/>: 15m, 1h, today, 7d or 30d; null: the window covering filter.Since, or today.
+    /// is cancelled. <paramref name="window"/>: 5m, 15m, 1h, today, 24h, 7d, 30d or all; null: the window covering filter.Since, or today.
+    /// <paramref name="theme"/>: default, light, high-contrast or no-color; null: $env:TOKENTAP_THEME, else no-color
+    /// when NO_COLOR is set, else default.
     /// </summary>
-    public void RunLiveView(UsageFilter filter, string? window, int recentRequests, TimeSpan refreshInterval, CancellationToken cancellationToken)
+    public void RunLiveView(UsageFilter filter, string? window, int recentRequests, TimeSpan refreshInterval, string? theme, CancellationToken cancellationToken)
     {
-        var options = new LiveViewOptions { RefreshInterval = refreshInterval, FilterText = FilterText.Describe(filter, TimeZoneInfo.Local) };
+        var options = new LiveViewOptions
+        {
+            RefreshInterval = refreshInterval,
+            FilterText = FilterText.Describe(filter, TimeZoneInfo.Local),
+            Theme = LiveTheme.Choose(theme, Environment.GetEnvironmentVariable),
+        };
         LiveView.RunOnTerminal(Snapshots(filter, window, recentRequests), options, cancellationToken);
     }
 

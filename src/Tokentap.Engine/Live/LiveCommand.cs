@@ -8,4 +8,7 @@ internal enum LiveCommand
     Quit,
     CycleWindow,
     Pause,
+
+    /// <summary>The screen, selection, sort, filter or help changed: redraw (and rearrange the rows).</summary>
+    Navigate,
 }

@@ -6,11 +6,13 @@ using Spectre.Console;
 namespace Tokentap.Engine.Live;
 
 /// <summary>
-/// Runs until q or Esc is pressed or the token is cancelled (Ctrl+C in pwsh cancels it through StopProcessing; when
-/// the terminal delivers Ctrl+C as a key instead, that quits too). Every way out takes the same path: the finally
-/// block that shows the cursor again and leaves the alternate screen. Keys: t cycles the window, p pauses refreshing.
-/// Redraws at most every <see cref="LiveViewOptions.MinRedrawInterval"/>, and only when the snapshot changed, the
-/// terminal was resized, a key changed the view, or the clock's minute turned.
+/// Runs until q (or Esc on the overview) is pressed or the token is cancelled (Ctrl+C in pwsh cancels it through
+/// StopProcessing; when the terminal delivers Ctrl+C as a key instead, that quits too). Every way out takes the same
+/// path: the finally block that shows the cursor again and leaves the alternate screen. Keys: t cycles the window,
+/// p pauses refreshing, the rest move between screens (<see cref="LiveBrowser"/>). Redraws at most every
+/// <see cref="LiveViewOptions.MinRedrawInterval"/>, and only when the snapshot changed, the terminal was resized, a key
+/// changed the view, or the clock's minute turned. A breakdown screen re-reads the window's events when it is opened
+/// and when the snapshot changed.
 /// </summary>
 public sealed class LiveView
 {
@@ -18,7 +20,11 @@ public sealed class LiveView
     private readonly IAnsiConsole _console;
     private readonly LiveViewOptions _options;
     private readonly TimeProvider _time;
+    private readonly LiveBrowser _browser = new();
     private bool _paused;
+    private bool _breakdownStale = true;
+    private IReadOnlyList<LiveGroupRow> _rows = [];
+    private LiveSessionDetail? _detail;
     private string? _failure;
     private int _framesDrawn;
     private int _refreshes;
@@ -94,18 +100,21 @@ public sealed class LiveView
         {
             while (_console.Input.IsKeyAvailable() && _console.Input.ReadKey(intercept: true) is { } key)
             {
-                switch (Command(key))
+                switch (_browser.Handle(key))
                 {
                     case LiveCommand.Quit:
                         return;
                     case LiveCommand.CycleWindow:
                         _builder.Window = LiveWindows.Next(_builder.Window);
-                        refreshDue = dirty = true;
+                        refreshDue = dirty = _breakdownStale = true;
                         break;
                     case LiveCommand.Pause:
                         _paused = !_paused;
                         refreshDue = !_paused;
                         dirty = true;
+                        break;
+                    case LiveCommand.Navigate:
+                        dirty = _breakdownStale = true;
                         break;
                 }
             }
@@ -113,7 +122,9 @@ public sealed class LiveView
             var now = Stopwatch.GetTimestamp();
             if (!_paused && (refreshDue || now >= nextRefresh))
             {
-                dirty |= Refresh(cancellationToken);
+                var changed = Refresh(cancellationToken);
+                dirty |= changed;
+                _breakdownStale |= changed;
                 refreshDue = false;
                 nextRefresh = now + (long)(_options.RefreshInterval.TotalSeconds * Stopwatch.Frequency);
             }
@@ -165,6 +176,7 @@ public sealed class LiveView
         var width = _console.Profile.Width;
         var height = _console.Profile.Height;
         var now = _time.GetUtcNow().UtcDateTime;
+        Arrange();
         var state = new LiveScreenState
         {
             NowUtc = now,
@@ -172,6 +184,18 @@ public sealed class LiveView
             Paused = _paused,
             FilterText = _options.FilterText,
             Failure = _failure,
+            View = _browser.View,
+            Within = _browser.Within,
+            Rows = _rows,
+            Detail = _detail,
+            Selected = _browser.Selected,
+            Sort = _browser.View == LiveViewKind.Overview ? null
+                : _browser.View == LiveViewKind.SessionDetail ? LiveGroups.DetailSorts[_browser.Sort % LiveGroups.DetailSorts.Count]
+                : LiveGroups.GroupSorts[_browser.Sort % LiveGroups.GroupSorts.Count],
+            TextFilter = _browser.Filter,
+            Typing = _browser.Typing,
+            Help = _browser.Help,
+            Theme = _options.Theme,
         };
         var snapshot = _builder.HasSnapshot ? _builder.Snapshot : new TokenUsageSnapshot { Time = now, Window = _builder.Window, WindowStart = LiveWindows.StartOf(_builder.Window, now, _time.LocalTimeZone) };
         var frame = SnapshotRenderer.Render(snapshot, state, width, height, _console.Profile.Capabilities.Unicode);
@@ -195,25 +219,37 @@ public sealed class LiveView
         Interlocked.Increment(ref _framesDrawn);
     }
 
-    private static LiveCommand Command(ConsoleKeyInfo key)
+    /// <summary>
+    /// Reads the window's events again for a breakdown or a session when the screen or the snapshot changed, and
+    /// arranges the rows as the user sorted and filtered them. A store failure here shows like a refresh failure.
+    /// </summary>
+    private void Arrange()
     {
-        if (key.Key == ConsoleKey.C && key.Modifiers.HasFlag(ConsoleModifiers.Control))
+        if (_browser.View == LiveViewKind.Overview || !_breakdownStale || !_builder.HasSnapshot || _builder.LoadedSpan is not { } span)
         {
-            return LiveCommand.Quit;
+            return;
         }
 
-        return key.Key switch
+        try
         {
-            ConsoleKey.Escape or ConsoleKey.Q => LiveCommand.Quit,
-            ConsoleKey.T => LiveCommand.CycleWindow,
-            ConsoleKey.P => LiveCommand.Pause,
-            _ => char.ToLowerInvariant(key.KeyChar) switch
+            var events = _builder.WindowEvents().ToList();
+            if (_browser.View == LiveViewKind.SessionDetail)
             {
-                'q' => LiveCommand.Quit,
-                't' => LiveCommand.CycleWindow,
-                'p' => LiveCommand.Pause,
-                _ => LiveCommand.None,
-            },
-        };
+                _detail = LiveGroups.Detail(events, _browser.Session!, _builder.Prices, _browser.Sort, _browser.Filter);
+                _browser.Shown = _detail.Requests.Select(e => e.Id.ToString()).ToList();
+            }
+            else
+            {
+                var rows = LiveGroups.Build(events, _browser.View, span.StartTicks, span.StepTicks, span.Steps, _browser.Within);
+                _rows = LiveGroups.Arrange(rows, _browser.Sort, _browser.Filter);
+                _browser.Shown = _rows.Select(r => r.Key).ToList();
+            }
+
+            _breakdownStale = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _failure = "Reading the store failed: " + ex.Message;
+        }
     }
 }

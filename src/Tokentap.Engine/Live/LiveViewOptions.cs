@@ -15,4 +15,7 @@ public sealed record LiveViewOptions
 
     /// <summary>The filter in words, shown in the header; null when everything is shown.</summary>
     public string? FilterText { get; init; }
+
+    /// <summary>The colours the screen is drawn in.</summary>
+    public LiveTheme Theme { get; init; } = LiveTheme.Default;
 }

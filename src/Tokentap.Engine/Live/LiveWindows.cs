@@ -1,4 +1,4 @@
-// The names users type for live windows (15m, 1h, today, 7d, 30d), the order t cycles through, and window starts.
+// The names users type for live windows (5m, 15m, 1h, today, 24h, 7d, 30d, all), the order t cycles through, and window starts.
 namespace Tokentap.Engine.Live;
 
 /// <summary>Names, cycling order and start instants of <see cref="TokenUsageWindow"/> values.</summary>
@@ -6,14 +6,17 @@ public static class LiveWindows
 {
     private static readonly (TokenUsageWindow Window, string Name)[] All =
     [
+        (TokenUsageWindow.Last5Minutes, "5m"),
         (TokenUsageWindow.Last15Minutes, "15m"),
         (TokenUsageWindow.LastHour, "1h"),
         (TokenUsageWindow.Today, "today"),
+        (TokenUsageWindow.Last24Hours, "24h"),
         (TokenUsageWindow.Last7Days, "7d"),
         (TokenUsageWindow.Last30Days, "30d"),
+        (TokenUsageWindow.All, "all"),
     ];
 
-    /// <summary>The names in cycling order: 15m, 1h, today, 7d, 30d.</summary>
+    /// <summary>The names in cycling order: 5m, 15m, 1h, today, 24h, 7d, 30d, all.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(w => w.Name).ToArray();
 
     /// <summary>The window a name stands for (case-insensitive).</summary>
@@ -30,25 +33,28 @@ public static class LiveWindows
         throw new ArgumentException($"Unknown window '{name}'; use one of {string.Join(", ", Names)}.", nameof(name));
     }
 
-    /// <summary>The short name of a window (15m, 1h, today, 7d, 30d).</summary>
+    /// <summary>The short name of a window (5m, 15m, 1h, today, 24h, 7d, 30d, all).</summary>
     public static string NameOf(TokenUsageWindow window) => All.First(w => w.Window == window).Name;
 
-    /// <summary>The window after this one in cycling order (30d wraps to 15m).</summary>
+    /// <summary>The window after this one in cycling order (all wraps to 5m).</summary>
     public static TokenUsageWindow Next(TokenUsageWindow window)
     {
         var index = Array.FindIndex(All, w => w.Window == window);
         return All[(index + 1) % All.Length].Window;
     }
 
-    /// <summary>The first instant (UTC) a window includes at <paramref name="nowUtc"/>.</summary>
-    public static DateTime StartOf(TokenUsageWindow window, DateTime nowUtc, TimeZoneInfo zone) =>
-        new(WindowSpan.For(window, nowUtc, zone).StartTicks, DateTimeKind.Utc);
+    /// <summary>
+    /// The first instant (UTC) a window includes at <paramref name="nowUtc"/>; for <see cref="TokenUsageWindow.All"/>
+    /// the day of <paramref name="firstEventUtc"/> (today when null).
+    /// </summary>
+    public static DateTime StartOf(TokenUsageWindow window, DateTime nowUtc, TimeZoneInfo zone, DateTime? firstEventUtc = null) =>
+        new(WindowSpan.For(window, nowUtc, zone, firstEventUtc?.Ticks).StartTicks, DateTimeKind.Utc);
 
-    /// <summary>The shortest window that reaches back to <paramref name="since"/> (30d when none does).</summary>
+    /// <summary>The shortest fixed window that reaches back to <paramref name="since"/> (all when none does).</summary>
     public static TokenUsageWindow Covering(DateTime since, DateTime nowUtc, TimeZoneInfo zone)
     {
         var sinceUtc = since.Kind == DateTimeKind.Utc ? since : since.ToUniversalTime();
-        foreach (var (window, _) in All)
+        foreach (var (window, _) in All.Where(w => w.Window != TokenUsageWindow.All).OrderBy(w => nowUtc - StartOf(w.Window, nowUtc, zone)))
         {
             if (StartOf(window, nowUtc, zone) <= sinceUtc)
             {
@@ -56,6 +62,6 @@ public static class LiveWindows
             }
         }
 
-        return TokenUsageWindow.Last30Days;
+        return TokenUsageWindow.All;
     }
 }

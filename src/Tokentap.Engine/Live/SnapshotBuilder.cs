@@ -41,12 +41,15 @@ public sealed class SnapshotBuilder
     private readonly string? _anomalySettingsError;
     private TokenUsageWindow _window;
     private TokenUsageWindow _loadedWindow;
+    private long? _firstTicks;
+    private bool _firstMoved;
     private bool _loaded;
     private long _position;
     private WindowTotals? _totals;
     private NewestEvents _newest;
     private RecentActivity _recent = new();
     private SubscriptionLimits _limits = new();
+    private ProviderRateLimits _rateLimits = new();
     private UsageEvent? _lastFailure;
     private RunningProxy? _proxy;
     private DateTime _now;
@@ -98,6 +101,16 @@ public sealed class SnapshotBuilder
         }
     }
 
+    /// <summary>The steps of the loaded window; null before the first <see cref="Refresh"/>.</summary>
+    internal WindowSpan? LoadedSpan => _totals?.Span;
+
+    /// <summary>The prices the snapshot's costs and context windows come from.</summary>
+    internal PriceTable Prices => _prices;
+
+    /// <summary>The loaded window's events, oldest first, read from the store now (for the live view's breakdowns).</summary>
+    internal IEnumerable<UsageEvent> WindowEvents() =>
+        _totals is null ? [] : _store.Query(Between(_totals.StartTicks, null), UsageOrder.OldestFirst);
+
     /// <summary>True once a <see cref="Refresh"/> has loaded a window.</summary>
     public bool HasSnapshot => _totals is not null;
 
@@ -112,7 +125,7 @@ public sealed class SnapshotBuilder
     public bool Refresh(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        var span = WindowSpan.For(_window, now, _time.LocalTimeZone);
+        var span = Span(now);
         bool changed;
         if (!_loaded || _totals is null || !SlidesTo(_totals.Span, span))
         {
@@ -123,17 +136,37 @@ public sealed class SnapshotBuilder
         {
             changed = Slide(now, span);
             changed |= ReadNew(now, cancellationToken);
+            if (_firstMoved)
+            {
+                // An event older than the first one arrived (an import): All starts earlier now.
+                _loaded = false;
+                Load(now, Span(now), cancellationToken);
+            }
         }
 
         changed |= UpdateProxy();
         var burnCount = _recent.CountSince(BurnStart(now));
-        var expired = _limits.ExpiredCount(now);
+        var expired = _limits.ExpiredCount(now) + _rateLimits.ExpiredCount(now);
         changed |= burnCount != _burnCount || expired != _expiredLimits;
         _burnCount = burnCount;
         _expiredLimits = expired;
         _now = now;
         _snapshot = null;
         return changed;
+    }
+
+    /// <summary>
+    /// The window's steps at <paramref name="now"/>. All starts at the first matching event, looked up when the window
+    /// is (re)loaded and, while the store holds none, at every refresh.
+    /// </summary>
+    private WindowSpan Span(DateTime now)
+    {
+        if (_window == TokenUsageWindow.All && (!_loaded || _firstTicks is null))
+        {
+            _firstTicks = _store.Query(_filter, UsageOrder.OldestFirst).FirstOrDefault()?.Timestamp.Ticks;
+        }
+
+        return WindowSpan.For(_window, now, _time.LocalTimeZone, _firstTicks);
     }
 
     /// <summary>Whether a window can move from one span to another by dropping whole steps.</summary>
@@ -194,6 +227,7 @@ public sealed class SnapshotBuilder
         var newest = new NewestEvents(_recentCount);
         var recent = new RecentActivity();
         var limits = new SubscriptionLimits();
+        var rateLimits = new ProviderRateLimits();
         UsageEvent? lastFailure = null;
         var limitStart = LimitStart(now);
         foreach (var usageEvent in read.Events)
@@ -212,6 +246,7 @@ public sealed class SnapshotBuilder
             if (ticks >= limitStart)
             {
                 limits.Observe(usageEvent);
+                rateLimits.Observe(usageEvent);
             }
         }
 
@@ -249,9 +284,11 @@ public sealed class SnapshotBuilder
         _newest = newest;
         _recent = recent;
         _limits = limits;
+        _rateLimits = rateLimits;
         _lastFailure = lastFailure;
         _loadedWindow = _window;
         _loaded = true;
+        _firstMoved = false;
         return true;
     }
 
@@ -331,6 +368,7 @@ public sealed class SnapshotBuilder
     {
         var changed = false;
         var ticks = usageEvent.Timestamp.Ticks;
+        _firstMoved |= _window == TokenUsageWindow.All && ticks < _totals!.Span.StartTicks && ticks >= _sinceTicks;
         if (_totals!.Add(usageEvent))
         {
             changed = true;
@@ -350,6 +388,7 @@ public sealed class SnapshotBuilder
         if (ticks >= LimitStart(now))
         {
             changed |= _limits.Observe(usageEvent);
+            changed |= _rateLimits.Observe(usageEvent);
         }
 
         return changed;
@@ -435,7 +474,7 @@ public sealed class SnapshotBuilder
             RecentRequests = _newest.Items.ToList(),
             LastFailedRequest = _lastFailure,
             Contexts = Contexts(),
-            Limits = limits,
+            Limits = [.. limits, .. _rateLimits.Gauges(_now)],
             Budgets = _budgets?.Invoke() ?? [],
             UnpricedModels = unpricedModels,
             Anomalies = AnomalyDetector.Detect(_recent.Events, _anomalySettings, _prices).Reverse().ToList(),

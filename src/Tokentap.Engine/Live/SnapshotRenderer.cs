@@ -15,15 +15,6 @@ namespace Tokentap.Engine.Live;
 public static class SnapshotRenderer
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
-    private static readonly Style Header = new(decoration: Decoration.Bold | Decoration.Underline);
-    private static readonly Style Bold = new(decoration: Decoration.Bold);
-    private static readonly Style Dim = new(decoration: Decoration.Dim);
-    private static readonly Style Money = new(Color.Yellow, decoration: Decoration.Bold);
-    private static readonly Style Good = new(Color.Green);
-    private static readonly Style Warn = new(Color.Yellow);
-    private static readonly Style Failed = new(Color.Red);
-    private static readonly Style Paused = new(Color.Black, Color.Yellow);
-    private static readonly Style Plain = Style.Plain;
 
     /// <summary>The screen for a snapshot at a size (columns, lines).</summary>
     public static IRenderable Render(TokenUsageSnapshot snapshot, LiveScreenState state, int width, int height, bool unicode = true)
@@ -32,27 +23,51 @@ public static class SnapshotRenderer
         ArgumentNullException.ThrowIfNull(state);
         width = Math.Max(width, 20);
         height = Math.Max(height, 1);
+        var t = state.Theme;
+        if (state.Help || state.View != LiveViewKind.Overview)
+        {
+            return BrowseRenderer.Render(snapshot, state, width, height, unicode);
+        }
+
+        if (state.TextFilter is { } text)
+        {
+            snapshot = Filtered(snapshot, text);
+        }
+
         var rows = new List<Layout>();
         foreach (var (name, lines) in Plan(snapshot, height))
         {
             IRenderable content = name switch
             {
-                "header" => HeaderLine(snapshot, state, width),
-                "kpis" => Kpis(snapshot, width),
-                "spark" => SparklineSection(snapshot, width, lines, unicode),
-                "models" => Models(snapshot, width, lines - 1),
-                "recent" => Recent(snapshot, state, width, lines - 1),
-                "limits" => Limits(snapshot, state, width, unicode),
-                "budgets" => Budgets(snapshot, state, width, lines, unicode),
-                "contexts" => Contexts(snapshot, width, lines, unicode),
-                "anomalies" => Anomalies(snapshot, state, lines),
-                _ => WarningsLine(snapshot, state, unicode),
+                "header" => HeaderLine(t, snapshot, state, width),
+                "kpis" => Kpis(t, snapshot, width),
+                "spark" => SparklineSection(t, snapshot, width, lines, unicode),
+                "models" => Models(t, snapshot, width, lines - 1),
+                "recent" => Recent(t, snapshot, state, width, lines - 1),
+                "limits" => new Rows(LimitGroups(snapshot).Take(lines).Select(g => Limits(t, g, state, width, unicode))),
+                "budgets" => Budgets(t, snapshot, state, width, lines, unicode),
+                "contexts" => Contexts(t, snapshot, width, lines, unicode),
+                "anomalies" => Anomalies(t, snapshot, state, lines),
+                _ => WarningsLine(t, snapshot, state, unicode),
             };
             rows.Add(new Layout(name, content).Size(lines));
         }
 
         return new Layout("screen").SplitRows(rows.ToArray());
     }
+
+    /// <summary>The snapshot with only the models and latest requests whose provider, model or app hold the text.</summary>
+    private static TokenUsageSnapshot Filtered(TokenUsageSnapshot s, string text) => new()
+    {
+        Time = s.Time, Window = s.Window, WindowStart = s.WindowStart, ProxyState = s.ProxyState, ProxyPort = s.ProxyPort, ProxyProcessId = s.ProxyProcessId,
+        Requests = s.Requests, Errors = s.Errors, InputTokens = s.InputTokens, CacheReadTokens = s.CacheReadTokens, CacheWriteTokens = s.CacheWriteTokens,
+        OutputTokens = s.OutputTokens, Cost = s.Cost, UnpricedRequests = s.UnpricedRequests, EstimatedRequests = s.EstimatedRequests, ErrorRate = s.ErrorRate,
+        CacheHitRatio = s.CacheHitRatio, CostPerHour = s.CostPerHour, TokensPerMinute = s.TokensPerMinute, SeriesInterval = s.SeriesInterval, Series = s.Series,
+        Models = s.Models.Where(m => LiveGroups.Matches(text, m.Provider, m.Model)).ToList(),
+        RecentRequests = s.RecentRequests.Where(e => LiveGroups.Matches(text, e.Provider, e.Model ?? e.RequestModel, e.App)).ToList(),
+        LastFailedRequest = s.LastFailedRequest, Contexts = s.Contexts, Limits = s.Limits, Budgets = s.Budgets, UnpricedModels = s.UnpricedModels,
+        Anomalies = s.Anomalies, Warnings = s.Warnings,
+    };
 
     /// <summary>The sections shown, in screen order, and their heights (summing to the screen height).</summary>
     private static List<(string Name, int Lines)> Plan(TokenUsageSnapshot snapshot, int height)
@@ -79,7 +94,7 @@ public static class SnapshotRenderer
 
         var models = 1 + Math.Clamp(snapshot.Models.Count, 1, large ? 8 : 3);
         Give("models", Math.Min(2, models));
-        Give("limits", snapshot.Limits.Count > 0 ? 1 : 0);
+        Give("limits", Math.Min(LimitGroups(snapshot).Count, large ? 4 : 2));
         Give("budgets", Math.Min(snapshot.Budgets.Count, large ? 4 : 2));
         Give("contexts", Math.Min(snapshot.Contexts.Count, large ? 6 : 2));
         Give("anomalies", Math.Min(snapshot.Anomalies.Count, large ? 3 : 1));
@@ -87,29 +102,38 @@ public static class SnapshotRenderer
         Give("models", models - 2);
         Give("recent", left);
 
+        // Lines the latest requests cannot fill go to models that did not fit, so no model hides behind blank lines.
+        var recentNeeds = 1 + Math.Max(snapshot.RecentRequests.Count, 1);
+        var spare = Math.Min(lines["recent"] - recentNeeds, 1 + Math.Max(snapshot.Models.Count, 1) - lines["models"]);
+        if (spare > 0 && lines["recent"] - spare >= 2)
+        {
+            lines["recent"] -= spare;
+            lines["models"] += spare;
+        }
+
         string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "budgets", "contexts", "anomalies", "warnings"];
         return order.Where(n => lines.GetValueOrDefault(n) > 0).Select(n => (n, lines[n])).ToList();
     }
 
-    private static LineText HeaderLine(TokenUsageSnapshot snapshot, LiveScreenState state, int width)
+    internal static LineText HeaderLine(LiveTheme t, TokenUsageSnapshot snapshot, LiveScreenState state, int width)
     {
-        var left = new LineText().Add("Tokentap", Bold).Add("  ");
+        var left = new LineText().Add("Tokentap", t.Bold).Add("  ");
         if (state.Paused)
         {
-            left.Add(" PAUSED ", Paused).Add("  ");
+            left.Add(" PAUSED ", t.Paused).Add("  ");
         }
 
-        left.Add(LiveWindows.NameOf(snapshot.Window), Bold).Add(" from " + LiveFormat.Clock(snapshot.WindowStart, state.NowUtc, state.Zone)).Add("  ");
+        left.Add(LiveWindows.NameOf(snapshot.Window), t.Bold).Add(" from " + LiveFormat.Clock(snapshot.WindowStart, state.NowUtc, state.Zone)).Add("  ");
         switch (snapshot.ProxyState)
         {
             case TokentapProxyState.RunningHere:
-                left.Add($"proxy :{snapshot.ProxyPort}", Good).Add(" (this shell)");
+                left.Add($"proxy :{snapshot.ProxyPort}", t.Good).Add(" (this shell)");
                 break;
             case TokentapProxyState.RunningElsewhere:
-                left.Add($"proxy :{snapshot.ProxyPort}", Good).Add($" (pid {snapshot.ProxyProcessId})");
+                left.Add($"proxy :{snapshot.ProxyPort}", t.Good).Add($" (pid {snapshot.ProxyProcessId})");
                 break;
             default:
-                left.Add("proxy not running", Warn);
+                left.Add("proxy not running", t.Warn);
                 break;
         }
 
@@ -118,41 +142,46 @@ public static class SnapshotRenderer
             left.Add("  " + filter);
         }
 
+        if ((state.Typing ?? state.TextFilter) is { } text && state.View == LiveViewKind.Overview && !state.Help)
+        {
+            left.Add("  /" + text + (state.Typing is null ? "" : "_"), t.Bold);
+        }
+
         var clock = LiveFormat.Clock(state.NowUtc, state.NowUtc, state.Zone);
-        var keys = new LineText().Add("t window  p pause  q quit", Dim).Add("  ").Add(clock, Bold);
+        var keys = new LineText().Add("? help  t window  q quit", t.Dim).Add("  ").Add(clock, t.Bold);
         if (left.Length + 2 + keys.Length > width)
         {
-            keys = new LineText().Add("t/p/q", Dim).Add("  ").Add(clock, Bold);
+            keys = new LineText().Add("? help", t.Dim).Add("  ").Add(clock, t.Bold);
         }
 
         return LineText.Spread(left, keys, width);
     }
 
-    private static Rows Kpis(TokenUsageSnapshot s, int width)
+    internal static Rows Kpis(LiveTheme t, TokenUsageSnapshot s, int width)
     {
-        var first = new LineText().Add("Requests ").Add(s.Requests.ToString("N0", Culture), Bold).Add("  ");
+        var first = new LineText().Add("Requests ").Add(s.Requests.ToString("N0", Culture), t.Bold).Add("  ");
         if (s.Errors > 0)
         {
-            first.Add($"Errors {s.Errors.ToString("N0", Culture)} ({LiveFormat.Percent(s.ErrorRate)})", Failed);
+            first.Add($"Errors {s.Errors.ToString("N0", Culture)} ({LiveFormat.Percent(s.ErrorRate)})", t.Failed);
         }
         else
         {
-            first.Add("Errors ").Add("0", Bold);
+            first.Add("Errors ").Add("0", t.Bold);
         }
 
-        first.Add("  Cost ").Add(LiveFormat.Cost(s.Cost), Money)
-            .Add("  Burn ").Add(LiveFormat.Cost(s.CostPerHour) + "/h", Money).Add(" ").Add(LiveFormat.Rate(s.TokensPerMinute), Bold).Add(" tok/min");
-        var second = new LineText().Add("Tokens ").Add(LiveFormat.Count(s.TotalTokens), Bold)
+        first.Add("  Cost ").Add(LiveFormat.Cost(s.Cost), t.Money)
+            .Add("  Burn ").Add(LiveFormat.Cost(s.CostPerHour) + "/h", t.Money).Add(" ").Add(LiveFormat.Rate(s.TokensPerMinute), t.Bold).Add(" tok/min");
+        var second = new LineText().Add("Tokens ").Add(LiveFormat.Count(s.TotalTokens), t.Bold)
             .Add($"  in {LiveFormat.Count(s.InputTokens)}  cache read {LiveFormat.Count(s.CacheReadTokens)}  write {LiveFormat.Count(s.CacheWriteTokens)}  out {LiveFormat.Count(s.OutputTokens)}  cache hit ")
-            .Add(LiveFormat.Percent(s.CacheHitRatio), Bold);
+            .Add(LiveFormat.Percent(s.CacheHitRatio), t.Bold);
         var saved = s.NetCacheSavings is { } net ? $"  cache saved {LiveFormat.Cost(net)} net" : "";
-        return new Rows(first, second.Length + saved.Length <= width ? second.Add(saved, Money) : second);
+        return new Rows(first, second.Length + saved.Length <= width ? second.Add(saved, t.Money) : second);
     }
 
-    private static Rows SparklineSection(TokenUsageSnapshot s, int width, int lines, bool unicode)
+    private static Rows SparklineSection(LiveTheme t, TokenUsageSnapshot s, int width, int lines, bool unicode)
     {
         var byCost = s.Series.Any(p => p.Cost > 0);
-        var step = s.SeriesInterval.TotalHours >= 1 ? $"{s.SeriesInterval.TotalHours:0}h" : $"{s.SeriesInterval.TotalMinutes:0}m";
+        var step = s.SeriesInterval.TotalDays >= 1 ? $"{s.SeriesInterval.TotalDays:0}d" : s.SeriesInterval.TotalHours >= 1 ? $"{s.SeriesInterval.TotalHours:0}h" : $"{s.SeriesInterval.TotalMinutes:0}m";
         var label = (byCost ? "$/" : "tok/") + step;
         var max = "max " + (byCost ? LiveFormat.Cost(s.Series.Max(p => p.Cost)) : LiveFormat.Count(s.Series.Count == 0 ? 0 : s.Series.Max(p => p.Tokens)));
         var barWidth = Math.Max(1, width - label.Length - max.Length - 2);
@@ -163,15 +192,15 @@ public static class SnapshotRenderer
         {
             var last = i == bars.Count - 1;
             rows.Add(new LineText()
-                .Add((last ? label : "").PadRight(label.Length + 1), Dim)
-                .Add(bars[i].PadRight(barWidth), Good)
-                .Add(i == 0 ? " " + max : "", Dim));
+                .Add((last ? label : "").PadRight(label.Length + 1), t.Dim)
+                .Add(bars[i].PadRight(barWidth), t.Good)
+                .Add(i == 0 ? " " + max : "", t.Dim));
         }
 
         return new Rows(rows);
     }
 
-    private static IRenderable Models(TokenUsageSnapshot s, int width, int rows)
+    private static IRenderable Models(LiveTheme t, TokenUsageSnapshot s, int width, int rows)
     {
         var table = new ColumnTable()
             .Add("Model", flexible: true, priority: 100)
@@ -188,13 +217,13 @@ public static class SnapshotRenderer
             .Add("Share", rightAligned: true, priority: 70);
         if (s.Models.Count == 0)
         {
-            return new Rows(table.Build(width, Header), new LineText().Add("No requests in this window.", Dim));
+            return new Rows(table.Build(width, t.Header), new LineText().Add("No requests in this window.", t.Dim));
         }
 
         foreach (var m in s.Models.Take(rows))
         {
             table.AddRow(
-                m.Errors > 0 && m.Errors == m.Requests ? Failed : Plain,
+                m.Errors > 0 && m.Errors == m.Requests ? t.Failed : Style.Plain,
                 m.Model ?? "(unknown model)",
                 m.Provider,
                 m.Requests.ToString("N0", Culture),
@@ -209,10 +238,10 @@ public static class SnapshotRenderer
                 LiveFormat.Percent(m.CostShare));
         }
 
-        return table.Build(width, Header);
+        return table.Build(width, t.Header);
     }
 
-    private static IRenderable Recent(TokenUsageSnapshot s, LiveScreenState state, int width, int rows)
+    private static IRenderable Recent(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int width, int rows)
     {
         var table = new ColumnTable()
             .Add("Time", priority: 90)
@@ -227,13 +256,13 @@ public static class SnapshotRenderer
             .Add("St", rightAligned: true, priority: 75);
         if (s.RecentRequests.Count == 0)
         {
-            return s.Requests == 0 ? new Rows(table.Build(width, Header), new LineText().Add("Waiting for requests…", Dim)) : table.Build(width, Header);
+            return s.Requests == 0 ? new Rows(table.Build(width, t.Header), new LineText().Add("Waiting for requests…", t.Dim)) : table.Build(width, t.Header);
         }
 
         foreach (var e in s.RecentRequests.Take(rows))
         {
             table.AddRow(
-                e.IsSuccess ? Plain : Failed,
+                e.IsSuccess ? Style.Plain : t.Failed,
                 LiveFormat.Clock(e.Timestamp, state.NowUtc, state.Zone, seconds: width >= 100),
                 e.App ?? "?",
                 e.Model ?? e.RequestModel ?? "?",
@@ -246,25 +275,53 @@ public static class SnapshotRenderer
                 e.StatusCode == 0 ? "err" : e.StatusCode.ToString(Culture));
         }
 
-        return table.Build(width, Header);
+        return table.Build(width, t.Header);
     }
 
-    private static LineText Limits(TokenUsageSnapshot s, LiveScreenState state, int width, bool unicode)
+    /// <summary>
+    /// The limit gauges a line each: the Claude subscription windows first, then each provider's API rate limits
+    /// (fullest provider first).
+    /// </summary>
+    private static List<(string? Provider, List<TokenUsageLimitGauge> Gauges)> LimitGroups(TokenUsageSnapshot s)
+    {
+        var subscription = s.Limits.Where(IsSubscription).ToList();
+        var groups = new List<(string? Provider, List<TokenUsageLimitGauge> Gauges)>();
+        if (subscription.Count > 0)
+        {
+            groups.Add((null, subscription));
+        }
+
+        groups.AddRange(s.Limits.Where(l => !IsSubscription(l)).GroupBy(l => l.Provider, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Max(l => l.Expired ? 0 : l.Utilization)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ((string?)g.Key, g.ToList())));
+        return groups;
+    }
+
+    private static bool IsSubscription(TokenUsageLimitGauge limit) => limit.Name is "5h" or "7d";
+
+    private static LineText Limits(LiveTheme t, (string? Provider, List<TokenUsageLimitGauge> Gauges) group, LiveScreenState state, int width, bool unicode)
     {
         var barWidth = width >= 100 ? 20 : 10;
-        var line = new LineText().Add("Limits", Dim);
-        foreach (var limit in s.Limits)
+        var line = new LineText().Add("Limits", t.Dim);
+        if (group.Provider is { } provider)
         {
-            var reset = limit.ResetsAt is { } at ? LiveFormat.Clock(at.UtcDateTime, state.NowUtc, state.Zone) : "?";
-            line.Add(line.Length > 6 ? "   " : " ");
+            line.Add(" " + provider, t.Bold);
+        }
+
+        var start = line.Length;
+        foreach (var limit in group.Gauges)
+        {
+            var name = limit.Name switch { "requests" => "req", "tokens" => "tok", "input tokens" => "in", "output tokens" => "out", _ => limit.Name };
+            var reset = limit.ResetsAt is { } at ? LiveFormat.Clock(at.UtcDateTime, state.NowUtc, state.Zone, seconds: !IsSubscription(limit)) : "?";
+            line.Add(line.Length > start ? "   " : " ");
             if (limit.Expired)
             {
-                line.Add($"{limit.Name} {LiveFormat.Percent(limit.Utilization)} (reset at {reset}, no newer reading)", Dim);
+                line.Add($"{name} {LiveFormat.Percent(limit.Utilization)} (reset at {reset}, no newer reading)", t.Dim);
             }
             else
             {
-                line.Add(limit.Name + " ").Add(Bar(limit.Utilization, barWidth, unicode)).Add(" ")
-                    .Add(LiveFormat.Percent(limit.Utilization), Bold).Add(" resets " + reset);
+                line.Add(name + " ").Add(Bar(t, limit.Utilization, barWidth, unicode)).Add(" ")
+                    .Add(LiveFormat.Percent(limit.Utilization), t.Bold).Add(" resets " + reset);
             }
         }
 
@@ -272,13 +329,13 @@ public static class SnapshotRenderer
     }
 
     // One gauge per budget, the fullest first: spent of amount in the current period, red once spent, yellow past 80 %.
-    private static Rows Budgets(TokenUsageSnapshot s, LiveScreenState state, int width, int rows, bool unicode)
+    private static Rows Budgets(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int width, int rows, bool unicode)
     {
         var barWidth = width >= 100 ? 20 : 10;
         return new Rows(s.Budgets.OrderByDescending(b => b.Percent).Take(rows).Select(b =>
         {
-            var style = b.State == BudgetState.Exceeded ? Failed : b.State == BudgetState.Warning ? Warn : Good;
-            var line = new LineText().Add("Budget  ", Dim).Add(Bar((double)Math.Min(1m, b.Amount == 0 ? 1m : b.Spent / b.Amount), barWidth, unicode))
+            var style = b.State == BudgetState.Exceeded ? t.Failed : b.State == BudgetState.Warning ? t.Warn : t.Good;
+            var line = new LineText().Add("Budget  ", t.Dim).Add(Bar(t, (double)Math.Min(1m, b.Amount == 0 ? 1m : b.Spent / b.Amount), barWidth, unicode))
                 .Add(" ").Add(LiveFormat.Percent(b.Percent / 100), style)
                 .Add($" {LiveFormat.Cost(b.Spent)}/{LiveFormat.Cost(b.Amount)}  {b.Name} ({b.Period}");
             if (b.NextReset is { } reset)
@@ -289,22 +346,22 @@ public static class SnapshotRenderer
             line.Add(")");
             if (b.Action == BudgetAction.Block)
             {
-                line.Add(b.State == BudgetState.Exceeded ? "  BLOCKING" : "  blocks at 100%", b.State == BudgetState.Exceeded ? Failed : Dim);
+                line.Add(b.State == BudgetState.Exceeded ? "  BLOCKING" : "  blocks at 100%", b.State == BudgetState.Exceeded ? t.Failed : t.Dim);
             }
 
             return line;
         }));
     }
 
-    private static Rows Contexts(TokenUsageSnapshot s, int width, int rows, bool unicode)
+    private static Rows Contexts(LiveTheme t, TokenUsageSnapshot s, int width, int rows, bool unicode)
     {
         var barWidth = width >= 100 ? 20 : 10;
         return new Rows(s.Contexts.Take(rows).Select(c =>
         {
-            var line = new LineText().Add("Context ", Dim);
+            var line = new LineText().Add("Context ", t.Dim);
             if (c.Fraction is { } fraction)
             {
-                line.Add(Bar(fraction, barWidth, unicode)).Add(" ").Add(LiveFormat.Percent(fraction), Bold)
+                line.Add(Bar(t, fraction, barWidth, unicode)).Add(" ").Add(LiveFormat.Percent(fraction), t.Bold)
                     .Add($" {LiveFormat.Count(c.ContextTokens)}/{LiveFormat.Count(c.ContextWindow!.Value)}");
             }
             else
@@ -316,35 +373,35 @@ public static class SnapshotRenderer
         }));
     }
 
-    private static Rows Anomalies(TokenUsageSnapshot s, LiveScreenState state, int rows) =>
+    private static Rows Anomalies(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int rows) =>
         new(s.Anomalies.Take(rows).Select(a =>
         {
-            var line = new LineText().Add("Anomaly ", Dim).Add(a.Kind.ToString(), Warn)
+            var line = new LineText().Add("Anomaly ", t.Dim).Add(a.Kind.ToString(), t.Warn)
                 .Add($" {LiveFormat.Clock(a.Start, state.NowUtc, state.Zone)} {a.App} {LiveFormat.ShortId(a.Session)}");
             if (a.ExtraCost is { } cost && cost > 0)
             {
-                line.Add(" +" + LiveFormat.Cost(cost), Money);
+                line.Add(" +" + LiveFormat.Cost(cost), t.Money);
             }
 
             return line.Add("  " + a.Detail);
         }));
 
-    private static LineText WarningsLine(TokenUsageSnapshot s, LiveScreenState state, bool unicode)
+    internal static LineText WarningsLine(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, bool unicode)
     {
         var parts = new List<(string Text, Style Style)>();
         if (state.Failure is { } failure)
         {
-            parts.Add((failure, Failed));
+            parts.Add((failure, t.Failed));
         }
 
-        parts.AddRange(s.Warnings.Select(w => (w, Warn)));
+        parts.AddRange(s.Warnings.Select(w => (w, t.Warn)));
         var line = new LineText();
         if (parts.Count == 0)
         {
-            return line.Add("No warnings.", Dim);
+            return line.Add("No warnings.", t.Dim);
         }
 
-        line.Add(unicode ? "⚠ " : "! ", Warn);
+        line.Add(unicode ? "⚠ " : "! ", t.Warn);
         for (var i = 0; i < parts.Count; i++)
         {
             line.Add(i == 0 ? "" : unicode ? " · " : " | ").Add(parts[i].Text, parts[i].Style);
@@ -353,11 +410,11 @@ public static class SnapshotRenderer
         return line;
     }
 
-    private static LineText Bar(double fraction, int width, bool unicode)
+    internal static LineText Bar(LiveTheme t, double fraction, int width, bool unicode)
     {
         var filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * width);
-        var style = fraction >= 0.9 ? Failed : fraction >= 0.7 ? Warn : Good;
+        var style = fraction >= 0.9 ? t.Failed : fraction >= 0.7 ? t.Warn : t.Good;
         var (full, empty) = unicode ? ('█', '░') : ('#', '.');
-        return new LineText().Add(new string(full, filled), style).Add(new string(empty, width - filled), Dim);
+        return new LineText().Add(new string(full, filled), style).Add(new string(empty, width - filled), t.Dim);
     }
 }

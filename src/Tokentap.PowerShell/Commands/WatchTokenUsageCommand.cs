@@ -10,9 +10,9 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>The window the totals cover: 15m, 1h, today, 7d or 30d.</summary>
+    /// <summary>The window the totals cover: 5m, 15m, 1h, today, 24h, 7d, 30d or all.</summary>
     [Parameter]
-    [ValidateSet("15m", "1h", "today", "7d", "30d", IgnoreCase = true)]
+    [ValidateSet("5m", "15m", "1h", "today", "24h", "7d", "30d", "all", IgnoreCase = true)]
     public string? Window { get; set; }
 
     /// <summary>How many of the newest requests each snapshot lists.</summary>
@@ -24,6 +24,11 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
     [Parameter]
     [ValidateRange(0.5, 3600.0)]
     public double RefreshSeconds { get; set; } = 0.5;
+
+    /// <summary>The screen's colours: default, light, high-contrast or no-color (else $env:TOKENTAP_THEME).</summary>
+    [Parameter]
+    [ValidateSet("default", "light", "high-contrast", "no-color", IgnoreCase = true)]
+    public string? Theme { get; set; }
 
     /// <summary>Emit one snapshot and return, without drawing.</summary>
     [Parameter]
@@ -41,8 +46,8 @@ public sealed class WatchTokenUsageCommand : UsageFilterCmdlet, IDisposable
         var engine = demo ?? Engine;
         if (DrawsOnScreen())
         {
-            WriteVerbose("Drawing the live view; q or Esc quits, t cycles the window, p pauses.");
-            engine.RunLiveView(filter, Window, Last, interval, _stop.Token);
+            WriteVerbose("Drawing the live view; ? shows the keys, q quits.");
+            engine.RunLiveView(filter, Window, Last, interval, Theme, _stop.Token);
             return;
         }
 

@@ -124,6 +124,51 @@ public sealed class LiveViewTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_walk_from_the_overview_to_a_session_and_back_and_new_requests_reach_the_breakdowns()
+    {
+        _temp.Store.Write(LiveEvents.All);
+        var console = new ScriptedConsole(80, 24);
+        var (view, run) = Start(console, refresh: TimeSpan.FromMilliseconds(100));
+        WaitUntil(() => view.FramesDrawn == 1);
+
+        console.Type('?');
+        WaitUntil(() => console.LastScreen.Contains("Any key closes this help.", StringComparison.Ordinal));
+        console.Type('x');
+        WaitUntil(() => console.LastScreen.Contains("Requests 6 ", StringComparison.Ordinal) && !console.LastScreen.Contains("Keys", StringComparison.Ordinal));
+
+        console.Type('3');
+        WaitUntil(() => console.LastScreen.Contains("Apps  3 shown  sort cost", StringComparison.Ordinal));
+        console.Press(ConsoleKey.Enter);
+        WaitUntil(() => console.LastScreen.Contains("Sessions of app claude-code  2 shown", StringComparison.Ordinal));
+        console.Type('j');
+        console.Press(ConsoleKey.Enter);
+        WaitUntil(() => console.LastScreen.Contains("Requests of session cs-2  1 shown", StringComparison.Ordinal));
+        Assert.Contains("Session cs-2  claude-code  claude-haiku-4-5  1 requests", console.LastScreen, StringComparison.Ordinal);
+
+        console.Press(ConsoleKey.Escape);
+        WaitUntil(() => console.LastScreen.Contains("Sessions of app claude-code  2 shown", StringComparison.Ordinal));
+        _temp.Store.Write([LiveEvents.Make(60, 0, "anthropic", "claude-opus-4-1", "claude-code", "cs-new", null, 10, 0, 0, 10, 0.5m)]);
+        WaitUntil(() => console.LastScreen.Contains("Sessions of app claude-code  3 shown", StringComparison.Ordinal));
+        Assert.Contains("cs-new", console.LastScreen, StringComparison.Ordinal);
+
+        console.Type('/');
+        foreach (var c in "new")
+        {
+            console.Type(c);
+        }
+
+        console.Press(ConsoleKey.Enter);
+        WaitUntil(() => console.LastScreen.Contains("1 shown  sort cost  filter /new", StringComparison.Ordinal));
+        console.Press(ConsoleKey.Escape);
+        console.Press(ConsoleKey.Escape);
+        console.Press(ConsoleKey.Escape);
+        WaitUntil(() => console.LastScreen.Contains("Requests 7 ", StringComparison.Ordinal) && console.LastScreen.Contains("Model ", StringComparison.Ordinal));
+        Assert.False(run.IsCompleted);
+        console.Press(ConsoleKey.Escape);
+        await run.WaitAsync(Deadline);
+    }
+
+    [Fact]
     public async Task A_resized_terminal_gets_a_new_screen_of_the_new_size()
     {
         _temp.Store.Write(LiveEvents.All);

@@ -7,24 +7,29 @@ namespace Tokentap.Engine.Tests.Live;
 public sealed class LiveWindowsTests
 {
     [Fact]
-    public void Names_parse_both_ways_and_t_cycles_through_all_five()
+    public void Names_parse_both_ways_and_t_cycles_through_all_eight()
     {
-        Assert.Equal(["15m", "1h", "today", "7d", "30d"], LiveWindows.Names);
+        Assert.Equal(["5m", "15m", "1h", "today", "24h", "7d", "30d", "all"], LiveWindows.Names);
         Assert.Equal(TokenUsageWindow.Today, LiveWindows.Parse("TODAY"));
         Assert.Equal(TokenUsageWindow.Last7Days, LiveWindows.Parse("7d"));
         Assert.Equal("30d", LiveWindows.NameOf(TokenUsageWindow.Last30Days));
-        Assert.Equal(TokenUsageWindow.Last15Minutes, LiveWindows.Next(TokenUsageWindow.Last30Days));
+        Assert.Equal(TokenUsageWindow.All, LiveWindows.Next(TokenUsageWindow.Last30Days));
+        Assert.Equal(TokenUsageWindow.Last5Minutes, LiveWindows.Next(TokenUsageWindow.All));
+        Assert.Equal(TokenUsageWindow.Last24Hours, LiveWindows.Next(TokenUsageWindow.Today));
         Assert.Equal(TokenUsageWindow.LastHour, LiveWindows.Next(TokenUsageWindow.Last15Minutes));
+        Assert.Equal(TokenUsageWindow.All, LiveWindows.Parse("ALL"));
         Assert.Throws<ArgumentException>(() => LiveWindows.Parse("2w"));
     }
 
     [Theory]
+    [InlineData(-4, TokenUsageWindow.Last5Minutes)]
     [InlineData(-10, TokenUsageWindow.Last15Minutes)]
     [InlineData(-45, TokenUsageWindow.LastHour)]
     [InlineData(-300, TokenUsageWindow.Today)]
+    [InlineData(-20 * 60, TokenUsageWindow.Last24Hours)]
     [InlineData(-24 * 60, TokenUsageWindow.Last7Days)]
     [InlineData(-20 * 24 * 60, TokenUsageWindow.Last30Days)]
-    [InlineData(-90 * 24 * 60, TokenUsageWindow.Last30Days)]
+    [InlineData(-90 * 24 * 60, TokenUsageWindow.All)]
     public void The_shortest_window_reaching_back_to_since_is_chosen(int minutes, TokenUsageWindow expected)
     {
         Assert.Equal(expected, LiveWindows.Covering(LiveEvents.Now.AddMinutes(minutes), LiveEvents.Now, LiveEvents.Zone));
@@ -43,6 +48,21 @@ public sealed class LiveWindowsTests
         Assert.True(springForward.IsHourAligned);
         Assert.Equal(new DateTime(2026, 3, 9, 18, 30, 0).Ticks, india.StartTicks);
         Assert.False(india.IsHourAligned);
+    }
+
+    [Fact]
+    public void All_runs_in_utc_days_from_the_first_event_and_5m_and_24h_roll()
+    {
+        var all = WindowSpan.For(TokenUsageWindow.All, LiveEvents.Now, LiveEvents.Zone, new DateTime(2026, 3, 1, 23, 59, 0).Ticks);
+        var empty = WindowSpan.For(TokenUsageWindow.All, LiveEvents.Now, LiveEvents.Zone);
+        var five = WindowSpan.For(TokenUsageWindow.Last5Minutes, LiveEvents.Now, LiveEvents.Zone);
+        var day = WindowSpan.For(TokenUsageWindow.Last24Hours, LiveEvents.Now, LiveEvents.Zone);
+
+        Assert.Equal((new DateTime(2026, 3, 1).Ticks, TimeSpan.TicksPerDay, 10), (all.StartTicks, all.StepTicks, all.Steps));
+        Assert.Equal((new DateTime(2026, 3, 10).Ticks, 1), (empty.StartTicks, empty.Steps));
+        Assert.Equal((new DateTime(2026, 3, 10, 12, 30, 0).Ticks, TimeSpan.TicksPerMinute, 5), (five.StartTicks, five.StepTicks, five.Steps));
+        Assert.Equal((new DateTime(2026, 3, 9, 13, 0, 0).Ticks, TimeSpan.TicksPerHour, 24), (day.StartTicks, day.StepTicks, day.Steps));
+        Assert.True(all.IsHourAligned);
     }
 
     [Fact]

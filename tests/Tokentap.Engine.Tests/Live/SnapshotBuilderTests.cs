@@ -129,11 +129,14 @@ public sealed class SnapshotBuilderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(TokenUsageWindow.Last5Minutes, 2, "0.006", "2026-03-10T12:30:00")]
     [InlineData(TokenUsageWindow.Last15Minutes, 4, "0.026", "2026-03-10T12:20:00")]
     [InlineData(TokenUsageWindow.LastHour, 6, "0.106", "2026-03-10T11:35:00")]
     [InlineData(TokenUsageWindow.Today, 7, "1.106", "2026-03-09T22:00:00")]
+    [InlineData(TokenUsageWindow.Last24Hours, 7, "1.106", "2026-03-09T13:00:00")]
     [InlineData(TokenUsageWindow.Last7Days, 8, "3.106", "2026-03-03T13:00:00")]
     [InlineData(TokenUsageWindow.Last30Days, 8, "3.106", "2026-02-08T18:00:00")]
+    [InlineData(TokenUsageWindow.All, 8, "3.106", "2026-03-08T00:00:00")]
     public void Each_window_covers_its_span(TokenUsageWindow window, long requests, string cost, string start)
     {
         _temp.Store.Write(LiveEvents.All);
@@ -289,7 +292,7 @@ public sealed class SnapshotBuilderTests : IDisposable
         builder.Refresh();
 
         var seen = new List<TokenUsageWindow> { builder.Window };
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 8; i++)
         {
             builder.Window = LiveWindows.Next(builder.Window);
             Assert.True(builder.Refresh());
@@ -298,7 +301,10 @@ public sealed class SnapshotBuilderTests : IDisposable
         }
 
         Assert.Equal(
-            [TokenUsageWindow.Last15Minutes, TokenUsageWindow.LastHour, TokenUsageWindow.Today, TokenUsageWindow.Last7Days, TokenUsageWindow.Last30Days, TokenUsageWindow.Last15Minutes],
+            [
+                TokenUsageWindow.Last15Minutes, TokenUsageWindow.LastHour, TokenUsageWindow.Today, TokenUsageWindow.Last24Hours, TokenUsageWindow.Last7Days,
+                TokenUsageWindow.Last30Days, TokenUsageWindow.All, TokenUsageWindow.Last5Minutes, TokenUsageWindow.Last15Minutes,
+            ],
             seen);
     }
 

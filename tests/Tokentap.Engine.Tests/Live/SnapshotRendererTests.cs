@@ -24,7 +24,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
         Assert.Equal(24, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"line too long: {l}"));
         Assert.StartsWith("Tokentap  1h from 13:35  proxy not running", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("t window  p pause  q quit  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  t window  q quit  14:34", lines[0], StringComparison.Ordinal);
         Assert.Equal("Requests 6  Errors 1 (16.7%)  Cost $0.106  Burn $0.104/h 328 tok/min", lines[1].TrimEnd());
         Assert.Equal("Tokens 27.8k  in 3,160  cache read 22.0k  write 900  out 1,705  cache hit 84.4%", lines[2].TrimEnd());
         Assert.StartsWith("$/1m ", lines[3], StringComparison.Ordinal);
@@ -33,10 +33,12 @@ public sealed partial class SnapshotRendererTests : IDisposable
         Assert.Equal(Words("claude-sonnet-4-5 3 0 1,150 21.0k 900 1,000 24.1k 91.1% ~$0.086 81.1%"), Words(lines[5]));
         Assert.Equal(Words("gpt-5 1 0 2,000 1,000 0 700 3,700 33.3% $0.020 18.9%"), Words(lines[6]));
         Assert.Equal(Words("mystery-model 1 0 10 0 0 5 15 0% ? 0%"), Words(lines[7]));
-        Assert.Equal(Words("Time App Model In CacheR CacheW Out Cost Dur St"), Words(lines[8]));
-        Assert.Equal(Words("14:32 claude-code claude-sonnet-4-5 1,000 0 0 200 ~$0.0060 1.0s 200"), Words(lines[9]));
-        Assert.Equal(Words("14:29 claude-code claude-haiku-4-5 0 0 0 0 $0 1.0s 429"), Words(lines[11]));
-        Assert.Equal(Words("13:44 claude-code claude-sonnet-4-5 100 9,000 900 500 $0.050 1.0s 200"), Words(lines[14]));
+        // The fourth model takes a line the six latest requests leave blank.
+        Assert.Equal(Words("claude-haiku-4-5 1 1 0 0 0 0 0 0% $0 0%"), Words(lines[8]));
+        Assert.Equal(Words("Time App Model In CacheR CacheW Out Cost Dur St"), Words(lines[9]));
+        Assert.Equal(Words("14:32 claude-code claude-sonnet-4-5 1,000 0 0 200 ~$0.0060 1.0s 200"), Words(lines[10]));
+        Assert.Equal(Words("14:29 claude-code claude-haiku-4-5 0 0 0 0 $0 1.0s 429"), Words(lines[12]));
+        Assert.Equal(Words("13:44 claude-code claude-sonnet-4-5 100 9,000 900 500 $0.050 1.0s 200"), Words(lines[15]));
         Assert.Equal("Limits 5h ████░░░░░░ 42% resets 17:00   7d █░░░░░░░░░ 11% resets Sat 02:00", lines[20].TrimEnd());
         Assert.Equal("Context ░░░░░░░░░░ 0.5% 1,000/200k  cs-1 claude-code claude-sonnet-4-5", lines[21].TrimEnd());
         Assert.Equal("Context 10 tokens (window unknown)  s-x curl mystery-model", lines[22].TrimEnd());
@@ -50,7 +52,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
 
         Assert.Equal(48, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= 160, $"line too long: {l}"));
-        Assert.EndsWith("t window  p pause  q quit  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  t window  q quit  14:34", lines[0], StringComparison.Ordinal);
         Assert.Contains("max $0.050", lines[3], StringComparison.Ordinal);
         Assert.StartsWith("$/1m ", lines[5], StringComparison.Ordinal);
         Assert.Equal(Words("Model Provider Req Err In CacheR CacheW Out Tokens Hit Cost Share"), Words(lines[6]));
@@ -81,7 +83,7 @@ public sealed partial class SnapshotRendererTests : IDisposable
         var lines = Render(snapshot, 100, 20, state);
 
         Assert.StartsWith("Tokentap   PAUSED   today from 00:00  proxy :8081 (pid 4242)  app=claude-*", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("t/p/q  14:34", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("? help  14:34", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("No requests in this window.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Waiting for requests…", StringComparison.Ordinal));
         Assert.StartsWith("⚠ Reading the store failed: busy", lines[^1], StringComparison.Ordinal);
