@@ -92,4 +92,43 @@ public sealed class DashboardCommandTests(ModuleFixture module) : IDisposable
         Assert.Throws<SocketException>(() => new TcpClient("127.0.0.1", status.Port).Dispose());
         Assert.Equal(["The Tokentap dashboard is not running in this session."], module.Run("Stop-TokenUsageDashboard").Warnings);
     }
+
+    [Fact]
+    public async Task Show_Demo_starts_demo_mode_and_serves_its_data_and_Stop_Tokentap_ends_both()
+    {
+        try
+        {
+            var dashboard = module.Run("Show-TokenUsageDashboard -Demo -DemoPreset Light -Seed 7 -Port 0 -NoBrowser -PassThru").ThrowIfFailed().Single<TokentapDashboard>();
+            var status = module.Run("Get-Tokentap").Single<TokentapStatus>();
+            Assert.True(status is { Demo: true, DemoSeed: 7, Running: false });
+            Assert.Equal(Path.Combine(module.Home, "demo"), dashboard.Home);
+
+            // The page's figures are the demo store's: its 30-day request count is the demo store's count over the same
+            // span (demo mode keeps adding requests, so it lies between the counts taken before and after).
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+            var cookie = (await http.GetAsync(dashboard.Url)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+            using var overview = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{dashboard.Port}/api/overview?tz=UTC");
+            overview.Headers.Add("Cookie", cookie);
+            var first = System.Text.Json.JsonDocument.Parse(await (await http.SendAsync(overview)).Content.ReadAsStringAsync()).RootElement;
+            var window = first.GetProperty("windows").EnumerateArray().Single(w => w.GetProperty("name").GetString() == "30d");
+            var since = window.GetProperty("since").GetDateTimeOffset();
+            var count = "@(Get-TokenUsage -Since $args[0]).Count";
+            var before = module.Run(count, since.UtcDateTime).Single<int>();
+            Assert.True(before > 100, $"{before} demo requests in 30 days");
+            var fresh = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{dashboard.Port}/api/overview?tz=UTC");
+            fresh.Headers.Add("Cookie", cookie);
+            var shown = System.Text.Json.JsonDocument.Parse(await (await http.SendAsync(fresh)).Content.ReadAsStringAsync()).RootElement
+                .GetProperty("windows").EnumerateArray().Single(w => w.GetProperty("name").GetString() == "30d").GetProperty("requests").GetInt64();
+            var after = module.Run(count, since.UtcDateTime).Single<int>();
+            Assert.InRange(shown, before, after);
+
+            module.Run("Stop-Tokentap").ThrowIfFailed();
+            Assert.False(module.Run("Get-Tokentap").Single<TokentapStatus>().Demo);
+            Assert.Throws<SocketException>(() => new TcpClient("127.0.0.1", dashboard.Port).Dispose());
+        }
+        finally
+        {
+            module.Run("Stop-Tokentap -WarningAction SilentlyContinue");
+        }
+    }
 }

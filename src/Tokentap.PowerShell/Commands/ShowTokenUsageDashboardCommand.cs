@@ -1,11 +1,12 @@
-// Show-TokenUsageDashboard: starts (or reuses) the local web dashboard in this process and opens it in the browser.
+// Show-TokenUsageDashboard: starts (or reuses) the local web dashboard in this process and opens it in the browser;
+// with -Demo, over demo mode's synthetic data.
 using System.Management.Automation;
 
 namespace Tokentap.PowerShell.Commands;
 
-[Cmdlet(VerbsCommon.Show, "TokenUsageDashboard", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Show, "TokenUsageDashboard", SupportsShouldProcess = true, DefaultParameterSetName = "Store")]
 [OutputType(typeof(TokentapDashboard))]
-public sealed class ShowTokenUsageDashboardCommand : TokentapCmdlet
+public sealed class ShowTokenUsageDashboardCommand : DemoModeCmdlet
 {
     /// <summary>The loopback port; default 8790, or the next free port when it is taken; 0 for any free port.</summary>
     [Parameter, ValidateRange(0, 65535)]
@@ -21,6 +22,12 @@ public sealed class ShowTokenUsageDashboardCommand : TokentapCmdlet
 
     protected override void EndProcessing() => WithEngine(() =>
     {
+        // -Demo puts demo mode in place first (as Start-Tokentap -Demo does), so the page shows the demo store.
+        if (Demo && !Engine.DemoRunning && StartDemo() is null)
+        {
+            return;
+        }
+
         int? port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : null;
         if (Engine.GetDashboard() is null && !ShouldProcess($"127.0.0.1:{port?.ToString() ?? "default port"}", "Start the Tokentap dashboard"))
         {

@@ -12,8 +12,10 @@ public sealed class StopTokentapCommand : TokentapCmdlet
     {
         if (Engine.DemoRunning)
         {
-            if (ShouldProcess(Engine.DatabasePath, "Stop demo mode's synthetic traffic (the demo store keeps its data)") && Engine.StopDemo())
+            if (ShouldProcess(Engine.DatabasePath, "Stop demo mode's synthetic traffic and its dashboard (the demo store keeps its data)") && Engine.StopDemo())
             {
+                // A dashboard over the demo store ends with it, so the next command is back on the real store.
+                Engine.StopDashboard();
                 WriteHostLine("Tokentap demo mode stopped; the next command uses your real data again.");
             }
         }
