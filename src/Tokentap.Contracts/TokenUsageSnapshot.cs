@@ -21,6 +21,9 @@ public sealed class TokenUsageSnapshot
     /// <summary>Whether a proxy captures usage for this data folder, here or in another process.</summary>
     public TokentapProxyState ProxyState { get; init; }
 
+    /// <summary>True when these figures are demo mode's synthetic data (Start-Tokentap -Demo), not real usage.</summary>
+    public bool Demo { get; init; }
+
     /// <summary>The port of the proxy (the first one when several run); 0 when none runs.</summary>
     public int ProxyPort { get; init; }
 

@@ -90,6 +90,7 @@ public sealed class ReportCommandTests(ModuleFixture module)
 
         Assert.True(snapshot.Requests > 100, $"{snapshot.Requests} requests");
         Assert.All(snapshot.RecentRequests, e => Assert.Equal(UsageSource.Demo, e.Source));
+        Assert.True(snapshot.Demo);
         Assert.NotNull(snapshot.CacheReadSavings);
         Assert.False(module.Run("Get-Tokentap").Single<TokentapStatus>().Demo);
         Assert.Equal(before, module.Run("@(Get-TokenUsage).Count").Single<int>());

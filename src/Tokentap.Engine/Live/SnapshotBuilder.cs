@@ -57,6 +57,7 @@ public sealed class SnapshotBuilder
     private int _expiredLimits;
     private TokenUsageSnapshot? _snapshot;
     private readonly Func<IReadOnlyList<TokenUsageBudgetGauge>>? _budgets;
+    private readonly bool _demo;
 
     public SnapshotBuilder(UsageStore store, PriceTable prices, TokentapPaths paths, SnapshotOptions options, TimeProvider? time = null)
     {
@@ -75,6 +76,7 @@ public sealed class SnapshotBuilder
         _recentCount = options.RecentRequests;
         _window = options.Window;
         _budgets = options.Budgets;
+        _demo = options.Demo;
         _newest = new NewestEvents(_recentCount);
         try
         {
@@ -451,6 +453,7 @@ public sealed class SnapshotBuilder
             Window = _loadedWindow,
             WindowStart = new DateTime(_totals.StartTicks, DateTimeKind.Utc),
             ProxyState = _proxy is null ? TokentapProxyState.NotRunning : _proxy.IsThisProcess ? TokentapProxyState.RunningHere : TokentapProxyState.RunningElsewhere,
+            Demo = _demo,
             ProxyPort = _proxy?.Port ?? 0,
             ProxyProcessId = _proxy?.ProcessId ?? 0,
             Requests = sum.Requests,

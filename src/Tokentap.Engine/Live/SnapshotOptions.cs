@@ -20,4 +20,7 @@ public sealed record SnapshotOptions
 
     /// <summary>Where the budget gauges come from (read once per snapshot); null shows none.</summary>
     public Func<IReadOnlyList<TokenUsageBudgetGauge>>? Budgets { get; init; }
+
+    /// <summary>True when the store is demo mode's synthetic one: every snapshot says so.</summary>
+    public bool Demo { get; init; }
 }

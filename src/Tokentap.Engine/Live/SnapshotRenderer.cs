@@ -59,7 +59,7 @@ public static class SnapshotRenderer
     /// <summary>The snapshot with only the models and latest requests whose provider, model or app hold the text.</summary>
     private static TokenUsageSnapshot Filtered(TokenUsageSnapshot s, string text) => new()
     {
-        Time = s.Time, Window = s.Window, WindowStart = s.WindowStart, ProxyState = s.ProxyState, ProxyPort = s.ProxyPort, ProxyProcessId = s.ProxyProcessId,
+        Time = s.Time, Window = s.Window, WindowStart = s.WindowStart, ProxyState = s.ProxyState, Demo = s.Demo, ProxyPort = s.ProxyPort, ProxyProcessId = s.ProxyProcessId,
         Requests = s.Requests, Errors = s.Errors, InputTokens = s.InputTokens, CacheReadTokens = s.CacheReadTokens, CacheWriteTokens = s.CacheWriteTokens,
         OutputTokens = s.OutputTokens, Cost = s.Cost, UnpricedRequests = s.UnpricedRequests, EstimatedRequests = s.EstimatedRequests, ErrorRate = s.ErrorRate,
         CacheHitRatio = s.CacheHitRatio, CostPerHour = s.CostPerHour, TokensPerMinute = s.TokensPerMinute, SeriesInterval = s.SeriesInterval, Series = s.Series,
@@ -126,6 +126,9 @@ public static class SnapshotRenderer
         left.Add(LiveWindows.NameOf(snapshot.Window), t.Bold).Add(" from " + LiveFormat.Clock(snapshot.WindowStart, state.NowUtc, state.Zone)).Add("  ");
         switch (snapshot.ProxyState)
         {
+            case TokentapProxyState.NotRunning when snapshot.Demo:
+                left.Add(" DEMO DATA ", t.Paused);
+                break;
             case TokentapProxyState.RunningHere:
                 left.Add($"proxy :{snapshot.ProxyPort}", t.Good).Add(" (this shell)");
                 break;

@@ -152,10 +152,20 @@ public sealed partial class SnapshotRendererTests : IDisposable
         Assert.StartsWith("⚠ 1 failed request", lines[23], StringComparison.Ordinal);
     }
 
-    private TokenUsageSnapshot Snapshot(TokenUsageWindow window)
+    [Fact]
+    public void A_demo_store_says_demo_data_where_the_proxy_state_stands()
+    {
+        var snapshot = Snapshot(TokenUsageWindow.LastHour, demo: true);
+        var lines = Render(snapshot, 80, 24);
+
+        Assert.True(snapshot.Demo);
+        Assert.StartsWith("Tokentap  1h from 13:35   DEMO DATA ", lines[0], StringComparison.Ordinal);
+    }
+
+    private TokenUsageSnapshot Snapshot(TokenUsageWindow window, bool demo = false)
     {
         _temp.Store.Write(LiveEvents.All);
-        var builder = new SnapshotBuilder(_temp.Store, PriceTable.Embedded(), new TokentapPaths(_temp.Folder), new SnapshotOptions { Window = window }, _clock);
+        var builder = new SnapshotBuilder(_temp.Store, PriceTable.Embedded(), new TokentapPaths(_temp.Folder), new SnapshotOptions { Window = window, Demo = demo }, _clock);
         builder.Refresh();
         return builder.Snapshot;
     }
