@@ -70,6 +70,9 @@ public static class SnapshotRenderer
     };
 
     /// <summary>The sections shown, in screen order, and their heights (summing to the screen height).</summary>
+    // The latest requests the overview keeps when models that did not fit take its lines.
+    private const int MinRecentRows = 8;
+
     private static List<(string Name, int Lines)> Plan(TokenUsageSnapshot snapshot, int height)
     {
         var large = height >= 40;
@@ -109,6 +112,16 @@ public static class SnapshotRenderer
         {
             lines["recent"] -= spare;
             lines["models"] += spare;
+        }
+
+        // Models past the cap come before a long list of latest requests: they take its lines while it keeps
+        // MinRecentRows (the total of a model should never scroll off while older requests fill the screen).
+        var hidden = 1 + Math.Max(snapshot.Models.Count, 1) - lines["models"];
+        var taken = Math.Min(hidden, lines["recent"] - (1 + MinRecentRows));
+        if (taken > 0)
+        {
+            lines["recent"] -= taken;
+            lines["models"] += taken;
         }
 
         string[] order = ["header", "kpis", "spark", "models", "recent", "limits", "budgets", "contexts", "anomalies", "warnings"];

@@ -47,14 +47,17 @@ public sealed class ModelRowsRenderTests
     }
 
     [Fact]
-    public void Blank_lines_go_to_the_latest_requests_once_every_model_shows()
+    public void Every_model_shows_before_the_latest_requests_fill_the_rest()
     {
         var lines = Render(Snapshot(recent: 20), 80, 24);
 
         var modelHeader = Array.FindIndex(lines, l => l.StartsWith("Model ", StringComparison.Ordinal));
         var recentHeader = Array.FindIndex(lines, l => l.StartsWith("Time ", StringComparison.Ordinal));
-        // At 80x24 the models keep their 3 rows and the 20 requests get the rest, all of it used.
-        Assert.Equal(4, recentHeader - modelHeader);
+        // At 80x24 all 6 models show (the latest requests keep at least 8 rows) and the 20 requests get the rest, all of
+        // it used: 11 of them.
+        Assert.Equal(7, recentHeader - modelHeader);
+        Assert.DoesNotContain(lines[(modelHeader + 1)..recentHeader], string.IsNullOrWhiteSpace);
+        Assert.Equal(11, lines.Length - 1 - (recentHeader + 1));
         Assert.DoesNotContain(lines[(recentHeader + 1)..^1], string.IsNullOrWhiteSpace);
     }
 
