@@ -87,7 +87,8 @@ internal static class ContentSettingsFile
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{name}: '{member}' must be {(typeof(T) == typeof(bool) ? "true or false" : "a whole number")}.", ex);
+            var wanted = typeof(T) == typeof(bool) ? "true or false" : typeof(T) == typeof(string) ? "a list of strings (regular expressions)" : "a whole number";
+            throw new InvalidDataException($"{name}: '{member}' must be {wanted}.", ex);
         }
     }
 

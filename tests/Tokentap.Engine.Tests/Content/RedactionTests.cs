@@ -53,4 +53,12 @@ public sealed class RedactionTests
 
         Assert.StartsWith("content.json: redactPatterns entry '(unclosed' is not a valid regular expression", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_pattern_that_is_not_a_string_is_named_as_such()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ContentSettingsFile.Parse("""{ "redactPatterns": [42] }""", "content.json"));
+
+        Assert.Equal("content.json: 'redactPatterns' must be a list of strings (regular expressions).", error.Message);
+    }
 }
