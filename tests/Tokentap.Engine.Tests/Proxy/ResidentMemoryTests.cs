@@ -19,12 +19,12 @@ public sealed class ResidentMemoryTests : IDisposable
     private const long BombBytes = 1024L * 1024 * 1024;
     private const long MiB = 1024;
 
-    // Measured on the 2-core CI box: base about 150 MiB, VmHWM 420 to 470 MiB above it during the burst (the 128 MiB decode
-    // budget, the line buffers it refused or dropped waiting for a collection, 12 decoders, TLS and pump buffers). This
-    // part still grows with parallel exchanges, about 20 MiB each: 4 bombs raised VmHWM by 262 MiB.
-    // Before the budget the same burst took a pwsh from 215 MB to 1.73 GB (issue 15); the bound is the larger measurement
-    // plus about 35 %.
-    private const long AllowedPeakGrowthKib = 640 * MiB;
+    // Measured on the 2-core CI box: base about 150 MiB, VmHWM 420 to 470 MiB above it during the burst on a loaded machine
+    // and 643 MiB above it on an idle one (the decoders run faster than the GC reclaims the line buffers the cap refused
+    // or dropped; 12 decoders, TLS and pump buffers come on top of the 128 MiB decode budget). This part still grows
+    // with parallel exchanges, about 20 to 50 MiB each. Before the budget the same burst took a pwsh from 215 MB to
+    // 1.73 GB (issue 15); the bound is the largest measurement plus about 30 %, well below that.
+    private const long AllowedPeakGrowthKib = 850 * MiB;
 
     // "Back near base": within 64 MiB of the warm base, with no collection forced by the test. The GC keeps freed
     // segments for reuse and nothing allocates after a burst to make it collect, so without the budget's own trim the
