@@ -1,7 +1,4 @@
 // Parallel compression bombs through the real proxy: clients get the exact bytes, parser memory stays capped and is given back.
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text;
 using Tokentap.Engine.Providers;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tests.Providers;
@@ -28,10 +25,10 @@ public sealed class CompressionBombTests
     {
         var bodies = new Dictionary<string, byte[]>
         {
-            ["gzip small"] = Compress("gzip", WarmUpBytes),
-            ["br small"] = Compress("br", WarmUpBytes),
-            ["gzip bomb"] = Compress("gzip", BombBytes),
-            ["br bomb"] = Compress("br", BombBytes),
+            ["gzip small"] = BombRound.Compress("gzip", WarmUpBytes),
+            ["br small"] = BombRound.Compress("br", WarmUpBytes),
+            ["gzip bomb"] = BombRound.Compress("gzip", BombBytes),
+            ["br bomb"] = BombRound.Compress("br", BombBytes),
         };
         _env.Upstream.Map("POST", "/v1/messages", context =>
         {
@@ -71,21 +68,7 @@ public sealed class CompressionBombTests
 
     private static async Task RunRoundAsync(HttpClient client, Dictionary<string, byte[]> bodies, string size, CapturingSink sink, int eventsAfter)
     {
-        var received = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async i =>
-        {
-            var encoding = i % 2 == 0 ? "gzip" : "br";
-            using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages")
-            {
-                Content = new StringContent("{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"max_tokens\":10}", Encoding.UTF8, "application/json"),
-            };
-            request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
-            request.Headers.TryAddWithoutValidation("X-Encoding", encoding);
-            request.Headers.TryAddWithoutValidation("X-Size", size);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            Assert.Equal(encoding, response.Content.Headers.ContentEncoding.Single());
-            return (Expected: SHA256.HashData(bodies[encoding + " " + size]), Actual: SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
-        }));
-        Assert.All(received, r => Assert.Equal(r.Expected, r.Actual));
+        await BombRound.RunAsync(client, bodies, size, Parallel);
 
         // The clients are done long before the taps have decoded their bodies; wait for every event.
         await WaitForEventsAsync(sink, eventsAfter).WaitAsync(TimeSpan.FromMinutes(2));
@@ -99,23 +82,6 @@ public sealed class CompressionBombTests
         }
     }
 
-    // Zeros compressed on the fly: a quarter-gigabyte bomb is a few hundred KiB of gzip and less of brotli.
-    private static byte[] Compress(string encoding, long decodedBytes)
-    {
-        using var output = new MemoryStream();
-        using (Stream compressing = encoding == "gzip"
-            ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)
-            : new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            var zeros = new byte[1024 * 1024];
-            for (long written = 0; written < decodedBytes; written += zeros.Length)
-            {
-                compressing.Write(zeros);
-            }
-        }
-
-        return output.ToArray();
-    }
 
     private static long ManagedBytesAfterFullCollection()
     {

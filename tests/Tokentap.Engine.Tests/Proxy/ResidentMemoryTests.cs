@@ -1,9 +1,6 @@
 // Resident memory of a real listener in its own process under 12 parallel 1 GB gzip and brotli bombs.
 using System.Globalization;
-using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Tests.Usage;
 using Tokentap.Testing;
@@ -34,10 +31,10 @@ public sealed class ResidentMemoryTests : IDisposable
 
     private static readonly Lazy<Dictionary<string, byte[]>> Bodies = new(() => new Dictionary<string, byte[]>
     {
-        ["gzip small"] = Compress("gzip", WarmUpBytes),
-        ["br small"] = Compress("br", WarmUpBytes),
-        ["gzip bomb"] = Compress("gzip", BombBytes),
-        ["br bomb"] = Compress("br", BombBytes),
+        ["gzip small"] = BombRound.Compress("gzip", WarmUpBytes),
+        ["br small"] = BombRound.Compress("br", WarmUpBytes),
+        ["gzip bomb"] = BombRound.Compress("gzip", BombBytes),
+        ["br bomb"] = BombRound.Compress("br", BombBytes),
     });
 
     private readonly ProxyTestEnvironment _env;
@@ -72,9 +69,9 @@ public sealed class ResidentMemoryTests : IDisposable
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_home, "ca", CertificateAuthority.CertificateFileName)));
         using var client = TestClients.Create(new Uri(proxyUrl), new[] { ca }, timeout: TimeSpan.FromMinutes(5));
 
-        await RunRoundAsync(client, bodies, "small");
+        await BombRound.RunAsync(client, bodies, "small", Parallel);
         var baseLine = Values(await WaitForLineAsync(child, "BASE "));
-        await RunRoundAsync(client, bodies, "bomb");
+        await BombRound.RunAsync(client, bodies, "bomb", Parallel);
         var peak = Values(await WaitForLineAsync(child, "PEAK "));
         var after = Values(await WaitForLineAsync(child, "AFTER "));
         var collected = Values(await WaitForLineAsync(child, "COLLECTED "));
@@ -91,25 +88,6 @@ public sealed class ResidentMemoryTests : IDisposable
         Assert.True(peak["refusals"] > 0, report);
         Assert.True(peak["hwm"] - baseLine["rss"] < AllowedPeakGrowthKib, report);
         Assert.True(after["rss"] - baseLine["rss"] < AllowedSettledGrowthKib, report);
-    }
-
-    private static async Task RunRoundAsync(HttpClient client, Dictionary<string, byte[]> bodies, string size)
-    {
-        var received = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async i =>
-        {
-            var encoding = i % 2 == 0 ? "gzip" : "br";
-            using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages")
-            {
-                Content = new StringContent("{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"max_tokens\":10}", Encoding.UTF8, "application/json"),
-            };
-            request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
-            request.Headers.TryAddWithoutValidation("X-Encoding", encoding);
-            request.Headers.TryAddWithoutValidation("X-Size", size);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            Assert.Equal(encoding, response.Content.Headers.ContentEncoding.Single());
-            return (Expected: SHA256.HashData(bodies[encoding + " " + size]), Actual: SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
-        }));
-        Assert.All(received, r => Assert.Equal(r.Expected, r.Actual));
     }
 
     private static async Task<string> WaitForLineAsync(ChildProcess child, string prefix)
@@ -138,21 +116,4 @@ public sealed class ResidentMemoryTests : IDisposable
 
     private static string Output(ChildProcess child) => string.Join("\n", child.Lines);
 
-    // Zeros compressed on the fly: a gigabyte bomb is about a megabyte of gzip and less of brotli.
-    private static byte[] Compress(string encoding, long decodedBytes)
-    {
-        using var output = new MemoryStream();
-        using (Stream compressing = encoding == "gzip"
-            ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)
-            : new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            var zeros = new byte[1024 * 1024];
-            for (long written = 0; written < decodedBytes; written += zeros.Length)
-            {
-                compressing.Write(zeros);
-            }
-        }
-
-        return output.ToArray();
-    }
 }
