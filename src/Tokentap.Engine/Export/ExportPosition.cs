@@ -25,12 +25,7 @@ public static class ExportPosition
         }
     }
 
-    /// <summary>Writes the position whole (a temporary file renamed over the old one).</summary>
-    public static void Save(TokentapPaths paths, long position)
-    {
-        var path = PathIn(paths);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, position.ToString(CultureInfo.InvariantCulture));
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes the position whole and owner-only, like every file of the data folder.</summary>
+    public static void Save(TokentapPaths paths, long position) =>
+        OwnerOnlyFile.WriteSecret(PathIn(paths), position.ToString(CultureInfo.InvariantCulture));
 }

@@ -52,14 +52,11 @@ public sealed record ExportSettings
         }
     }
 
-    /// <summary>Writes the file whole (a temporary file renamed over it).</summary>
+    /// <summary>Writes the file whole and owner-only: its headers are the collector's credentials.</summary>
     public void Save(TokentapPaths paths)
     {
         paths.EnsureHome();
-        var path = PathIn(paths);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
-        File.Move(temp, path, overwrite: true);
+        OwnerOnlyFile.WriteSecret(PathIn(paths), JsonSerializer.Serialize(this, Json));
     }
 
     /// <summary>
