@@ -5,6 +5,9 @@ using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Export;
 
+// OpenTelemetry's MeterProvider listens to every meter of its name in the process: two exporters at once would each
+// count the other's metrics, so the tests that run one never overlap.
+[Collection("OTLP exporters")]
 public sealed class ExportMetricsTests
 {
     private static readonly ExportWorkerOptions Fast = new()
