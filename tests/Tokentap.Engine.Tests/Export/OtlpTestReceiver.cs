@@ -2,8 +2,8 @@
 // counts the log records, so metric values can be compared with the store's totals exactly.
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
+using Tokentap.Testing;
 
 namespace Tokentap.Engine.Tests.Export;
 
@@ -12,27 +12,11 @@ namespace Tokentap.Engine.Tests.Export;
 /// received replaces the previous one of the same metric and attributes, so with cumulative temporality
 /// <see cref="Points"/> holds the running totals.
 /// </summary>
-public sealed class OtlpTestReceiver : IDisposable
+public sealed class OtlpTestReceiver : LoopbackHttpReceiver
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentDictionary<string, MetricPoint> _points = new();
-    private readonly Task _loop;
     private int _logRecords;
     private int _metricRequests;
-
-    public OtlpTestReceiver()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Endpoint = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
-
-    public string Endpoint { get; }
 
     public int LogRecords => Volatile.Read(ref _logRecords);
 
@@ -41,55 +25,28 @@ public sealed class OtlpTestReceiver : IDisposable
     /// <summary>The last point received per metric and attribute set.</summary>
     public IReadOnlyList<MetricPoint> Points => [.. _points.Values];
 
-    public void Dispose()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        _listener.Close();
-        try
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var bytes = body.ToArray();
+        switch (context.Request.Url!.AbsolutePath)
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            case "/v1/metrics":
+                foreach (var point in Decode.MetricsRequest(bytes))
+                {
+                    _points[point.Key] = point;
+                }
+
+                Interlocked.Increment(ref _metricRequests);
+                break;
+            case "/v1/logs":
+                Interlocked.Add(ref _logRecords, Decode.LogRecordCount(bytes));
+                break;
         }
-        catch (AggregateException)
-        {
-            // The loop ends with the listener's disposal.
-        }
-    }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var bytes = body.ToArray();
-            switch (context.Request.Url!.AbsolutePath)
-            {
-                case "/v1/metrics":
-                    foreach (var point in Decode.MetricsRequest(bytes))
-                    {
-                        _points[point.Key] = point;
-                    }
-
-                    Interlocked.Increment(ref _metricRequests);
-                    break;
-                case "/v1/logs":
-                    Interlocked.Add(ref _logRecords, Decode.LogRecordCount(bytes));
-                    break;
-            }
-
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
-        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
     }
 
     /// <summary>A number or histogram point: for a sum Value is its value; for a histogram Value is its sum and Count its count.</summary>
