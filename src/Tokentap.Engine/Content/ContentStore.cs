@@ -104,6 +104,8 @@ internal sealed class ContentStore
                 break;
             }
 
+            // Read before the delete: FileInfo refreshes after Delete, and Length of a deleted file throws.
+            var length = file.Length;
             try
             {
                 file.Delete();
@@ -114,7 +116,7 @@ internal sealed class ContentStore
                 // Removed by another process meanwhile.
             }
 
-            total -= file.Length;
+            total -= length;
         }
 
         return removed;
