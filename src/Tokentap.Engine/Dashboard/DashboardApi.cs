@@ -198,7 +198,8 @@ internal sealed class DashboardApi
     });
 
     /// <summary>
-    /// One request's fields, or null when the store has none of that id. Events are kept by hour, so the search starts
+    /// One request's fields and, when it has no content, why (the page then does not ask for it), or null when the
+    /// store has none of that id. Events are kept by hour, so the search starts
     /// within a second of <paramref name="near"/> (the time the page's link carries) or of the content's timestamp, and
     /// reads the whole store only when neither finds it.
     /// </summary>
@@ -208,10 +209,12 @@ internal sealed class DashboardApi
             ? _store.Query(new UsageFilter { Since = time.AddSeconds(-1), Until = time.AddSeconds(1) }).FirstOrDefault(e => e.Id == id)
             : null;
         found ??= _store.Query(UsageFilter.All).FirstOrDefault(e => e.Id == id);
+        var hasContent = _content.Has(id);
         return found is null ? null : Write(json =>
         {
             json.WritePropertyName("request");
-            WriteEvent(json, found, _content.Has(id));
+            WriteEvent(json, found, hasContent);
+            json.WriteString("contentNote", hasContent ? null : _content.Missing());
         });
     }
 

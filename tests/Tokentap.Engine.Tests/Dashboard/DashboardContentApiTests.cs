@@ -2,6 +2,7 @@
 using System.Text;
 using System.Text.Json;
 using Tokentap.Engine.Content;
+using Tokentap.Engine.Dashboard;
 using Tokentap.Engine.Facade;
 using Tokentap.Engine.Tests.Live;
 
@@ -117,7 +118,7 @@ public sealed class DashboardContentApiTests : IDisposable
     }
 
     [Fact]
-    public async Task One_request_has_its_fields_and_whether_it_has_content_found_by_its_time_or_without()
+    public async Task One_request_has_its_fields_whether_it_has_content_and_why_not_found_by_its_time_or_without()
     {
         Capture(_dashboard.Paths, LiveEvents.A1, Body, "Done.");
 
@@ -135,6 +136,9 @@ public sealed class DashboardContentApiTests : IDisposable
         Assert.Equal("run-0", wrongTime.GetProperty("session").GetString());
         Assert.Equal(404, unknown.Status);
         Assert.Equal($"No request {Guid.Empty} in the usage store (it may have been removed).", Error(unknown));
+        var notes = await Task.WhenAll(_dashboard.GetAsync($"/api/requests/{LiveEvents.A1.Id}"), _dashboard.GetAsync($"/api/requests/{LiveEvents.A3.Id}"));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(notes[0].Body).RootElement.GetProperty("contentNote").ValueKind);
+        Assert.Equal(DashboardContent.CaptureOffMessage, JsonDocument.Parse(notes[1].Body).RootElement.GetProperty("contentNote").GetString());
         Assert.Equal(400, badTime.Status);
         Assert.Equal("The time 'yesterday' is not an ISO 8601 time.", Error(badTime));
     }
