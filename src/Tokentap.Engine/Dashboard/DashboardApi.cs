@@ -198,10 +198,10 @@ internal sealed class DashboardApi
     });
 
     /// <summary>
-    /// One request's fields and, when it has no content, why (the page then does not ask for it), or null when the
-    /// store has none of that id. Events are kept by hour, so the search starts
-    /// within a second of <paramref name="near"/> (the time the page's link carries) or of the content's timestamp, and
-    /// reads the whole store only when neither finds it.
+    /// One request's fields and, when it has no content, why (the page then does not ask for it); null when the store
+    /// has no event of that id. Events are kept by hour, so the search looks within a second of <paramref name="near"/>
+    /// (the time the page's link carries) or of the content's timestamp, and reads the whole store only when neither
+    /// finds it.
     /// </summary>
     public byte[]? Request(Guid id, DateTime? near)
     {

@@ -1,7 +1,7 @@
 // The dashboard's HTTP/1.1 server on loopback: access checks, the static page, the JSON API and the live feed.
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Globalization;
 using System.Text;
 using Tokentap.Engine.Content;
 using Tokentap.Engine.Live;
