@@ -66,6 +66,27 @@ internal sealed class ContentStore
         }
     }
 
+    /// <summary>The ids of the events that have a record, from the file names alone (no file is opened).</summary>
+    public HashSet<Guid> Ids()
+    {
+        var ids = new HashSet<Guid>();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+            {
+                if (Guid.TryParseExact(Path.GetFileName(path)[..^Extension.Length], "N", out var id))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Whether an event has a record (one file check).</summary>
+    public bool Has(Guid id) => File.Exists(PathOf(id));
+
     /// <summary>Removes the records of these events; returns how many existed.</summary>
     public int Remove(IEnumerable<Guid> ids)
     {
@@ -104,6 +125,8 @@ internal sealed class ContentStore
                 break;
             }
 
+            // Read before the delete: FileInfo refreshes after Delete, and Length of a deleted file throws.
+            var length = file.Length;
             try
             {
                 file.Delete();
@@ -114,7 +137,7 @@ internal sealed class ContentStore
                 // Removed by another process meanwhile.
             }
 
-            total -= file.Length;
+            total -= length;
         }
 
         return removed;

@@ -9,8 +9,8 @@ namespace Tokentap.Engine.Dashboard;
 /// <summary>
 /// Answers /api/*. Every figure comes from <see cref="UsageStore.Summarize"/> (the query behind Get-TokenUsageSummary)
 /// or <see cref="UsageStore.Query"/> (Get-TokenUsage), so the page and the cmdlets cannot disagree. Budgets and
-/// subscription limits come from the live view's snapshot. Events are written as a fixed set of numbers and labels:
-/// no request or response content is ever served.
+/// subscription limits come from the live view's snapshot. Events are written as a fixed set of numbers and labels,
+/// with whether content was captured for them; the content itself is served by <see cref="DashboardContent"/> alone.
 /// </summary>
 internal sealed class DashboardApi
 {
@@ -22,13 +22,15 @@ internal sealed class DashboardApi
     private readonly UsageStore _store;
     private readonly PriceTable _prices;
     private readonly SnapshotBuilder _gauges;
+    private readonly DashboardContent _content;
     private readonly object _gaugesGate = new();
 
-    public DashboardApi(UsageStore store, PriceTable prices, SnapshotBuilder gauges)
+    public DashboardApi(UsageStore store, PriceTable prices, SnapshotBuilder gauges, DashboardContent content)
     {
         _store = store;
         _prices = prices;
         _gauges = gauges;
+        _content = content;
     }
 
     /// <summary>Today, 7 days and 30 days under the query's labels, with budget and subscription gauges.</summary>
@@ -185,14 +187,36 @@ internal sealed class DashboardApi
     /// <summary>The newest requests in the range (at most <paramref name="limit"/>), newest first.</summary>
     public byte[] Requests(DashboardQuery query, int limit) => Write(json =>
     {
+        var withContent = _content.Ids();
         json.WriteStartArray("requests");
         foreach (var usageEvent in _store.Query(query.Filter, UsageOrder.NewestFirst, Math.Clamp(limit, 1, MaxRequests)))
         {
-            WriteEvent(json, usageEvent);
+            WriteEvent(json, usageEvent, withContent.Contains(usageEvent.Id));
         }
 
         json.WriteEndArray();
     });
+
+    /// <summary>
+    /// One request's fields and, when it has no content, why (the page then does not ask for it); null when the store
+    /// has no event of that id. Events are kept by hour, so the search looks within a second of <paramref name="near"/>
+    /// (the time the page's link carries) or of the content's timestamp, and reads the whole store only when neither
+    /// finds it.
+    /// </summary>
+    public byte[]? Request(Guid id, DateTime? near)
+    {
+        var found = (near ?? _content.TimeOf(id)) is { } time
+            ? _store.Query(new UsageFilter { Since = time.AddSeconds(-1), Until = time.AddSeconds(1) }).FirstOrDefault(e => e.Id == id)
+            : null;
+        found ??= _store.Query(UsageFilter.All).FirstOrDefault(e => e.Id == id);
+        var hasContent = _content.Has(id);
+        return found is null ? null : Write(json =>
+        {
+            json.WritePropertyName("request");
+            WriteEvent(json, found, hasContent);
+            json.WriteString("contentNote", hasContent ? null : _content.Missing());
+        });
+    }
 
     /// <summary>One row per provider and model in the range, with the price that applies now and whether there is one.</summary>
     public byte[] Models(DashboardQuery query)
@@ -232,8 +256,8 @@ internal sealed class DashboardApi
         });
     }
 
-    /// <summary>An event as the feed and the request lists show it: labels and numbers, never content.</summary>
-    public static void WriteEvent(Utf8JsonWriter json, UsageEvent usageEvent)
+    /// <summary>An event as the feed and the request lists show it: labels, numbers and whether it has content.</summary>
+    public static void WriteEvent(Utf8JsonWriter json, UsageEvent usageEvent, bool hasContent)
     {
         json.WriteStartObject();
         json.WriteString("id", usageEvent.Id);
@@ -256,6 +280,7 @@ internal sealed class DashboardApi
         WriteCost(json, usageEvent.Cost);
         json.WriteNumber("durationMs", usageEvent.DurationMs);
         json.WriteBoolean("estimated", usageEvent.Estimated);
+        json.WriteBoolean("hasContent", hasContent);
         json.WriteEndObject();
     }
 

@@ -19,8 +19,13 @@ internal sealed class DashboardFeed
     private const int PageSize = 200;
 
     private readonly UsageStore _store;
+    private readonly DashboardContent _content;
 
-    public DashboardFeed(UsageStore store) => _store = store;
+    public DashboardFeed(UsageStore store, DashboardContent content)
+    {
+        _store = store;
+        _content = content;
+    }
 
     public async Task RunAsync(Stream stream, DashboardQuery query, CancellationToken cancellationToken)
     {
@@ -29,10 +34,11 @@ internal sealed class DashboardFeed
         var position = _store.GetLastPosition();
         var recent = DashboardApi.Write(json =>
         {
+            var withContent = _content.Ids();
             json.WriteStartArray("requests");
             foreach (var usageEvent in _store.Query(query.Filter, UsageOrder.NewestFirst, RecentCount))
             {
-                DashboardApi.WriteEvent(json, usageEvent);
+                DashboardApi.WriteEvent(json, usageEvent, withContent.Contains(usageEvent.Id));
             }
 
             json.WriteEndArray();
@@ -46,7 +52,7 @@ internal sealed class DashboardFeed
             position = page.Position;
             foreach (var usageEvent in page.Events)
             {
-                await SendAsync(stream, "event: request\ndata: " + Json(usageEvent) + "\n\n", cancellationToken).ConfigureAwait(false);
+                await SendAsync(stream, "event: request\ndata: " + Json(usageEvent, _content.Has(usageEvent.Id)) + "\n\n", cancellationToken).ConfigureAwait(false);
                 quietSince = DateTime.UtcNow;
             }
 
@@ -63,12 +69,12 @@ internal sealed class DashboardFeed
         }
     }
 
-    private static string Json(UsageEvent usageEvent)
+    private static string Json(UsageEvent usageEvent, bool hasContent)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            DashboardApi.WriteEvent(json, usageEvent);
+            DashboardApi.WriteEvent(json, usageEvent, hasContent);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

@@ -1,7 +1,9 @@
 // The dashboard's HTTP/1.1 server on loopback: access checks, the static page, the JSON API and the live feed.
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Tokentap.Engine.Content;
 using Tokentap.Engine.Live;
 using Tokentap.Engine.Pricing;
 using Tokentap.Engine.Usage;
@@ -21,9 +23,12 @@ public sealed class DashboardServer : IDisposable
     public const int MaxConnections = 64;
     public static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+    private const string RequestsPrefix = "/api/requests/";
+    private const string ContentSuffix = "/content";
 
     private readonly DashboardApi _api;
     private readonly DashboardFeed _feed;
+    private readonly DashboardContent _content;
     private readonly TimeProvider _time;
     private readonly int _requestedPort;
     private readonly string? _fixedToken;
@@ -39,13 +44,16 @@ public sealed class DashboardServer : IDisposable
 
     /// <param name="port">The loopback port; 0 for any free port.</param>
     /// <param name="token">The access token; null for a new random one (tests pass their own).</param>
-    public DashboardServer(UsageStore store, PriceTable prices, TokentapPaths paths, Func<IReadOnlyList<TokenUsageBudgetGauge>>? budgets, int port, TimeProvider? time = null, string? token = null)
+    /// <param name="captureOn">Whether content is captured now, for the page's note on a request without content; null: the persistent setting.</param>
+    public DashboardServer(UsageStore store, PriceTable prices, TokentapPaths paths, Func<IReadOnlyList<TokenUsageBudgetGauge>>? budgets, int port, TimeProvider? time = null, string? token = null, Func<bool>? captureOn = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         _time = time ?? TimeProvider.System;
         var gauges = new SnapshotBuilder(store, prices, paths, new SnapshotOptions { Filter = UsageFilter.All, Window = TokenUsageWindow.Today, RecentRequests = 0, Budgets = budgets }, _time);
-        _api = new DashboardApi(store, prices, gauges);
-        _feed = new DashboardFeed(store);
+        var content = new DashboardContent(ContentStore.In(paths), captureOn ?? (() => CaptureSetting(paths)));
+        _api = new DashboardApi(store, prices, gauges, content);
+        _feed = new DashboardFeed(store, content);
+        _content = content;
         _requestedPort = port;
         _fixedToken = token;
         StartedUtc = _time.GetUtcNow().UtcDateTime;
@@ -158,6 +166,11 @@ public sealed class DashboardServer : IDisposable
             return DashboardResponse.Plain(404, "Not found.");
         }
 
+        if (request.Path.StartsWith(RequestsPrefix, StringComparison.Ordinal))
+        {
+            return OneRequest(request);
+        }
+
         try
         {
             var query = DashboardQuery.Parse(request.Query, _time.GetUtcNow().UtcDateTime);
@@ -181,6 +194,62 @@ public sealed class DashboardServer : IDisposable
         catch (Exception ex) when (StoreFailure.Classify(ex) is not null)
         {
             return Error(503, "The usage store cannot be read now: " + ex.Message);
+        }
+    }
+
+    /// <summary>/api/requests/{id} (the request's fields) and /api/requests/{id}/content (what was captured).</summary>
+    private DashboardResponse OneRequest(DashboardRequest request)
+    {
+        var rest = request.Path[RequestsPrefix.Length..];
+        var wantsContent = rest.EndsWith(ContentSuffix, StringComparison.Ordinal);
+        var idText = wantsContent ? rest[..^ContentSuffix.Length] : rest;
+        if (!Guid.TryParse(idText, out var id))
+        {
+            return Error(404, $"No request '{idText}': a request id is a GUID.");
+        }
+
+        if (wantsContent)
+        {
+            try
+            {
+                return _content.Json(id) is { } json ? DashboardResponse.JsonBody(json) : Error(404, _content.Missing());
+            }
+            catch (Exception ex) when (DashboardContent.IsUnreadable(ex))
+            {
+                return Error(500, $"Cannot read the content of {id}: {ex.Message}");
+            }
+        }
+
+        DateTime? near = null;
+        if (request.Query.TryGetValue("time", out var timeText))
+        {
+            if (!DateTime.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            {
+                return Error(400, $"The time '{timeText}' is not an ISO 8601 time.");
+            }
+
+            near = time;
+        }
+
+        try
+        {
+            return _api.Request(id, near) is { } found ? DashboardResponse.JsonBody(found) : Error(404, $"No request {id} in the usage store (it may have been removed).");
+        }
+        catch (Exception ex) when (StoreFailure.Classify(ex) is not null)
+        {
+            return Error(503, "The usage store cannot be read now: " + ex.Message);
+        }
+    }
+
+    private static bool CaptureSetting(TokentapPaths paths)
+    {
+        try
+        {
+            return ContentSettingsFile.Load(paths).Enabled;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

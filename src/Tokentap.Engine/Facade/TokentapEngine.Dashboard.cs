@@ -47,7 +47,7 @@ public sealed partial class TokentapEngine
             var first = port ?? DefaultDashboardPort;
             for (var attempt = 0; ; attempt++)
             {
-                var server = new DashboardServer(Runtime.Store, Runtime.Prices, Runtime.Paths, Runtime.Budgets.LiveGauges, first + attempt);
+                var server = new DashboardServer(Runtime.Store, Runtime.Prices, Runtime.Paths, Runtime.Budgets.LiveGauges, first + attempt, captureOn: () => Runtime.Content is not null || ContentCaptureSetting());
                 try
                 {
                     server.Start();

@@ -134,14 +134,14 @@ public sealed class DashboardApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Requests_carry_labels_and_numbers_only_never_content()
+    public async Task Requests_carry_labels_numbers_and_whether_content_was_kept_never_content()
     {
         var requests = await Json("/api/requests?tz=UTC&range=all&limit=1");
         var names = Assert.Single(requests.GetProperty("requests").EnumerateArray()).EnumerateObject().Select(p => p.Name);
 
         Assert.Equal(
             ["id", "time", "provider", "model", "app", "project", "session", "clientSession", "endpoint", "status", "success", "error",
-             "inputTokens", "cacheReadTokens", "cacheWriteTokens", "outputTokens", "totalTokens", "cost", "durationMs", "estimated"],
+             "inputTokens", "cacheReadTokens", "cacheWriteTokens", "outputTokens", "totalTokens", "cost", "durationMs", "estimated", "hasContent"],
             names);
     }
 

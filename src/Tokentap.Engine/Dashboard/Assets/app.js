@@ -1,9 +1,14 @@
 // Tokentap dashboard: reads the filters from the address, draws the overview, the spend chart (own SVG), the live
-// feed (server-sent events), sessions and models from the JSON API. No framework, no inline code (strict CSP).
+// feed (server-sent events), sessions, models and one request's page with its captured content from the JSON API.
+// No framework, no inline code (strict CSP); every text from the API goes into the page as text, never as HTML.
 'use strict';
 
 const FILTERS = ['range', 'model', 'app', 'project', 'session'];
-const VIEWS = ['overview', 'sessions', 'models'];
+const VIEWS = ['overview', 'sessions', 'models', 'request'];
+const LIST_VIEWS = ['overview', 'sessions', 'models'];
+const COLLAPSE_CHARS = 1200;
+const COLLAPSE_LINES = 20;
+const BINARY = /\[(?:[a-z]+\/[\w.+-]+|binary) base64, [\d.]+ (?:bytes|KB|MB) omitted\]/g;
 const WINDOW_NAMES = { today: 'Today', '7d': '7 days', '30d': '30 days' };
 const COLORS = ['#2f6fdf', '#e8710a', '#1e8e3e', '#d93025', '#9334e6', '#12a4af', '#e52592', '#795548', '#80868b'];
 const SVG = 'http://www.w3.org/2000/svg';
@@ -145,9 +150,36 @@ function statusCell(e) {
   return e.success ? el('td', { class: 'ok' }, e.status) : el('td', { class: 'err', title: e.error || '' }, e.status || 'error');
 }
 
+function requestParams(e) {
+  const params = new URLSearchParams(state.params);
+  params.set('from', view());
+  params.set('view', 'request');
+  params.set('id', e.id);
+  params.set('time', e.time);
+  return params;
+}
+
+// The first cell of a request row: a link to the request's page, and a mark when its content was kept.
+function requestCell(e, text) {
+  const link = el('a', { class: 'request-link', href: '?' + requestParams(e).toString() }, text);
+  const cell = el('td', null, link);
+  if (e.hasContent) cell.append(' ', el('span', { class: 'has-content', title: 'The prompt and response were kept' }, 'content'));
+  return cell;
+}
+
+function requestRow(e, attributes, ...cells) {
+  const row = el('tr', { ...attributes, 'data-id': e.id, 'data-content': e.hasContent ? 'true' : 'false', class: ((attributes || {}).class || '') + ' clickable' }, ...cells);
+  row.addEventListener('click', event => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(requestParams(e));
+  });
+  return row;
+}
+
 function feedRow(e, fresh) {
-  return el('tr', { 'data-id': e.id, class: fresh ? 'new' : null },
-    el('td', null, formatTime(e.time)), el('td', null, e.app ?? ''), el('td', null, e.model ?? ''),
+  return requestRow(e, { class: fresh ? 'new' : '' },
+    requestCell(e, formatTime(e.time)), el('td', null, e.app ?? ''), el('td', null, e.model ?? ''),
     el('td', { class: 'num' }, formatInt(e.totalTokens)), el('td', { class: 'num' }, formatCost(e.cost)), statusCell(e));
 }
 
@@ -191,8 +223,8 @@ async function drill(session) {
   const data = await api('requests', { session: session ?? '', limit: 500 });
   document.getElementById('drill').hidden = false;
   document.getElementById('drill-title').textContent = `Requests of ${session ?? '(none)'}`;
-  document.querySelector('#drill-table tbody').replaceChildren(...data.requests.map(e => el('tr', null,
-    el('td', null, formatDateTime(e.time)), el('td', null, e.app ?? ''), el('td', null, e.model ?? ''),
+  document.querySelector('#drill-table tbody').replaceChildren(...data.requests.map(e => requestRow(e, null,
+    requestCell(e, formatDateTime(e.time)), el('td', null, e.app ?? ''), el('td', null, e.model ?? ''),
     el('td', { class: 'num' }, formatInt(e.inputTokens)), el('td', { class: 'num' }, formatInt(e.cacheReadTokens)), el('td', { class: 'num' }, formatInt(e.outputTokens)),
     el('td', { class: 'num' }, formatCost(e.cost)), statusCell(e))));
 }
@@ -206,16 +238,129 @@ async function loadModels() {
     el('td', { class: 'num' }, formatInt(m.requests)), el('td', { class: 'num' }, formatInt(m.totalTokens)), el('td', { class: 'num' }, formatCost(m.cost)))));
 }
 
+// The API's answer with its status; a 404's JSON error is an answer here, not a failure.
+async function fetchJson(path) {
+  const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+  const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (!response.ok && response.status !== 404) throw new Error(body.error || `HTTP ${response.status}`);
+  return { found: response.ok, body };
+}
+
+function field(label, name, text) {
+  return el('div', null, el('dt', null, label), el('dd', { 'data-field': name }, text === '' || text === null || text === undefined ? '—' : text));
+}
+
+function formatDuration(ms) {
+  return ms >= 1000 ? (ms / 1000).toFixed(2) + ' s' : formatInt(Math.round(ms)) + ' ms';
+}
+
+function requestFields(e) {
+  const list = [
+    field('Time', 'time', formatDateTime(e.time)),
+    field('Provider', 'provider', e.provider),
+    field('Model', 'model', e.model ?? '(unknown)'),
+    field('App', 'app', e.app),
+    field('Project', 'project', e.project),
+    field('Session', 'session', e.session ?? '(none)'),
+    field('Client session', 'clientSession', e.clientSession),
+    field('Endpoint', 'endpoint', e.endpoint),
+    field('Status', 'status', e.success ? String(e.status) : `${e.status || 'error'} ${e.error ?? ''}`.trim()),
+    field('Duration', 'duration', formatDuration(e.durationMs)),
+    field('Input tokens', 'inputTokens', formatInt(e.inputTokens)),
+    field('Cache read tokens', 'cacheReadTokens', formatInt(e.cacheReadTokens)),
+    field('Cache write tokens', 'cacheWriteTokens', formatInt(e.cacheWriteTokens)),
+    field('Output tokens', 'outputTokens', formatInt(e.outputTokens)),
+    field('Total tokens', 'totalTokens', formatInt(e.totalTokens) + (e.estimated ? ' (estimated)' : '')),
+    field('Cost', 'cost', formatCost(e.cost)),
+  ];
+  return list;
+}
+
+// Text as text nodes, with the placeholders of removed binaries (images, PDFs) marked as such.
+function textWithPlaceholders(text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(BINARY)) {
+    if (match.index > last) nodes.push(document.createTextNode(text.slice(last, match.index)));
+    nodes.push(el('span', { class: 'binary', title: 'Binary data, replaced by this placeholder before it was stored' }, match[0]));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+// A long text starts collapsed, with a button to show it all.
+function textBlock(text) {
+  const pre = el('pre', { class: 'text' }, ...textWithPlaceholders(text));
+  const long = text.length > COLLAPSE_CHARS || text.split('\n').length > COLLAPSE_LINES;
+  if (!long) return el('div', { class: 'text-block' }, pre);
+  pre.classList.add('collapsed');
+  const more = `Show all (${formatInt(text.length)} characters)`;
+  const button = el('button', { type: 'button', class: 'expander', 'aria-expanded': 'false' }, more);
+  button.addEventListener('click', () => {
+    const collapsed = pre.classList.toggle('collapsed');
+    button.setAttribute('aria-expanded', String(!collapsed));
+    button.textContent = collapsed ? more : 'Show less';
+  });
+  return el('div', { class: 'text-block' }, pre, button);
+}
+
+function showContent(content) {
+  const system = document.getElementById('content-system');
+  system.hidden = !content.system;
+  system.replaceChildren(el('h3', null, 'System prompt'), textBlock(content.system ?? ''));
+  document.getElementById('content-messages').replaceChildren(el('h3', null, `Messages (${content.messages.length})`),
+    ...content.messages.map(m => el('article', { class: 'message', 'data-role': m.role }, el('h4', { class: 'role' }, m.role), textBlock(m.text))));
+  const tools = document.getElementById('content-tools');
+  tools.hidden = content.tools.length === 0;
+  tools.replaceChildren(el('h3', null, 'Tools offered'), el('p', { class: 'tool-names' }, content.tools.join(', ')));
+  document.getElementById('content-response').replaceChildren(el('h3', null, 'Response'), textBlock(content.responseText));
+  const calls = document.getElementById('content-toolcalls');
+  calls.hidden = content.toolCalls.length === 0;
+  calls.replaceChildren(el('h3', null, `Tool calls (${content.toolCalls.length})`),
+    ...content.toolCalls.map(c => el('article', { class: 'tool-call' }, el('h4', { class: 'tool-name' }, c.name), textBlock(c.arguments))));
+  let raw = content.requestJson;
+  try { raw = JSON.stringify(JSON.parse(raw), null, 2); } catch { /* kept as stored: a note, not JSON */ }
+  document.getElementById('content-raw').replaceChildren(el('summary', null, 'Request body as stored (JSON, secrets redacted)'), el('pre', { class: 'text' }, raw));
+  document.getElementById('content-truncated').hidden = !content.truncated;
+}
+
+async function loadRequest() {
+  const id = state.params.get('id') || '';
+  const time = state.params.get('time');
+  const base = `/api/requests/${encodeURIComponent(id)}`;
+  const request = await fetchJson(base + (time ? '?time=' + encodeURIComponent(time) : ''));
+  const back = new URLSearchParams(state.params);
+  for (const name of ['id', 'time', 'from']) back.delete(name);
+  const from = state.params.get('from');
+  back.set('view', LIST_VIEWS.includes(from) ? from : 'overview');
+  document.getElementById('request-back').setAttribute('href', '?' + back.toString());
+  if (!request.found) throw new Error(request.body.error);
+  const e = request.body.request;
+  // Content is asked for only when it is there, so a request without any costs no failed (404) load in the console.
+  const content = e.hasContent ? await fetchJson(base + '/content') : { found: false, body: { error: request.body.contentNote } };
+  document.getElementById('request-title').textContent = `${e.model ?? '(unknown model)'} at ${formatDateTime(e.time)}`;
+  document.getElementById('request-fields').replaceChildren(...requestFields(e));
+  const missing = document.getElementById('content-missing');
+  missing.hidden = content.found;
+  missing.textContent = content.found ? '' : content.body.error;
+  document.getElementById('content').hidden = !content.found;
+  if (content.found) showContent(content.body);
+  else document.getElementById('content-truncated').hidden = true;
+}
+
 async function render() {
   const current = view();
   for (const section of document.querySelectorAll('main > section')) section.hidden = section.dataset.view !== current;
   for (const link of document.querySelectorAll('#views a')) {
     link.classList.toggle('active', link.dataset.view === current);
     const target = new URLSearchParams(state.params);
+    for (const name of ['id', 'time', 'from']) target.delete(name);
     target.set('view', link.dataset.view);
     link.setAttribute('href', '?' + target.toString());
   }
   const form = document.getElementById('filters');
+  form.hidden = current === 'request';
   for (const name of FILTERS) form.elements[name].value = state.params.get(name) || (name === 'range' ? '30d' : '');
   document.body.dataset.loading = 'true';
   try {
@@ -225,7 +370,7 @@ async function render() {
       startFeed();
     } else {
       if (state.feed) { state.feed.close(); state.feed = null; }
-      await (current === 'sessions' ? loadSessions() : loadModels());
+      await (current === 'sessions' ? loadSessions() : current === 'request' ? loadRequest() : loadModels());
     }
   } catch (error) {
     showProblem(error);
@@ -256,14 +401,19 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!link) return;
     event.preventDefault();
     const params = new URLSearchParams(state.params);
+    for (const name of ['id', 'time', 'from']) params.delete(name);
     params.set('view', link.dataset.view);
     navigate(params);
+  });
+  document.getElementById('request-back').addEventListener('click', event => {
+    event.preventDefault();
+    navigate(new URLSearchParams(event.currentTarget.getAttribute('href').slice(1)));
   });
   for (const id of ['series-by', 'series-step', 'series-metric']) {
     document.getElementById(id).addEventListener('change', () => loadSeries().catch(showProblem));
   }
   window.addEventListener('popstate', () => { state.params = new URLSearchParams(location.search); render(); });
   let width = window.innerWidth;
-  window.addEventListener('resize', () => { if (window.innerWidth !== width) { width = window.innerWidth; loadSeries().catch(showProblem); } });
+  window.addEventListener('resize', () => { if (window.innerWidth !== width && view() === 'overview') { width = window.innerWidth; loadSeries().catch(showProblem); } });
   render();
 });
