@@ -104,7 +104,7 @@ internal sealed class LineText : IRenderable
         var end = 0;
         foreach (var rune in text.EnumerateRunes())
         {
-            var width = IsOwn(rune.IsBmp ? (char)rune.Value : 'x') || rune.Value < 0x1100 ? 1 : new Segment(rune.ToString()).CellCount();
+            var width = rune.Value < 0x1100 || (rune.IsBmp && IsOwn((char)rune.Value)) ? 1 : new Segment(rune.ToString()).CellCount();
             if (used + width > cells)
             {
                 break;

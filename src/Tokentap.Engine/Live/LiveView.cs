@@ -16,13 +16,13 @@ namespace Tokentap.Engine.Live;
 /// </summary>
 public sealed class LiveView
 {
+    /// <summary>How many requests above and below the selection a session's screen reads previews for.</summary>
+    internal const int DetailPreviewReach = 64;
+
     private readonly SnapshotBuilder _builder;
     private readonly IAnsiConsole _console;
     private readonly LiveViewOptions _options;
     private readonly TimeProvider _time;
-    /// <summary>How many requests above and below the selection a session's screen reads previews for.</summary>
-    internal const int DetailPreviewReach = 64;
-
     private readonly LiveBrowser _browser = new();
     private bool _paused;
     private bool _breakdownStale = true;
