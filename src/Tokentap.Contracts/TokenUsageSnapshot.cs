@@ -100,6 +100,19 @@ public sealed class TokenUsageSnapshot
     /// <summary>The newest requests of the window, newest first.</summary>
     public IReadOnlyList<UsageEvent> RecentRequests { get; init; } = Array.Empty<UsageEvent>();
 
+    /// <summary>
+    /// True when content capture was on as watching began (this process's proxy captures, or content.json turns it on):
+    /// <see cref="Previews"/> then holds the prompt previews of the latest requests whose content was captured.
+    /// </summary>
+    public bool ContentCapture { get; init; }
+
+    /// <summary>
+    /// One-line prompt previews of <see cref="RecentRequests"/> by event Id: the last user message's first line,
+    /// whitespace collapsed, secrets redacted (read from the content store). Empty when capture is off; a request
+    /// whose content was not captured has none.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, string> Previews { get; init; } = new Dictionary<Guid, string>();
+
     /// <summary>The newest failed request of the window, or null.</summary>
     public UsageEvent? LastFailedRequest { get; init; }
 

@@ -91,6 +91,13 @@ internal static class ContentView
 
                 foreach (var item in Array(root, "input"))
                 {
+                    // Codex CLI sends its tools as an input item rather than a top-level tools list.
+                    if (Str(item, "type") == "additional_tools")
+                    {
+                        tools.AddRange(ToolNames(Array(item, "tools")));
+                        continue;
+                    }
+
                     messages.Add(Str(item, "type") switch
                     {
                         "function_call" => new("assistant", $"[tool call {Str(item, "name")}] {Str(item, "arguments")}"),
@@ -99,8 +106,10 @@ internal static class ContentView
                     });
                 }
 
-                tools.AddRange(Array(root, "tools").Select(t => Str(t, "name") ?? Str(t, "type")).OfType<string>());
-                return Str(root, "instructions");
+                tools.AddRange(ToolNames(Array(root, "tools")));
+
+                // Without top-level instructions (Codex CLI), the first developer or system message holds them.
+                return Str(root, "instructions") ?? messages.FirstOrDefault(m => m.Role is "developer" or "system")?.Text;
 
             case "Gemini":
                 foreach (var content in Array(root, "contents"))
@@ -114,6 +123,12 @@ internal static class ContentView
 
         return null;
     }
+
+    // Responses tools by name (or type, for built-in tools); a namespace's tools as namespace.name.
+    private static IEnumerable<string> ToolNames(IEnumerable<JsonElement> tools) =>
+        tools.SelectMany(t => Str(t, "type") == "namespace"
+            ? Array(t, "tools").Select(n => Str(n, "name") ?? Str(n, "type")).OfType<string>().Select(n => $"{Str(t, "name")}.{n}")
+            : (Str(t, "name") ?? Str(t, "type")) is { } name ? [name] : []);
 
     // Anthropic and OpenAI content: a string, or blocks of text, tool calls, tool results and media.
     private static string Blocks(JsonElement content)

@@ -94,6 +94,6 @@ public sealed partial class TokentapEngine
         var shown = window is { } name ? LiveWindows.Parse(name)
             : filter.Since is { } since ? LiveWindows.Covering(since, DateTime.UtcNow, TimeZoneInfo.Local)
             : TokenUsageWindow.Today;
-        return new SnapshotBuilder(Runtime.Store, Runtime.Prices, Runtime.Paths, new SnapshotOptions { Filter = filter, Window = shown, RecentRequests = recentRequests, Budgets = Runtime.Budgets.LiveGauges, Demo = IsDemo });
+        return new SnapshotBuilder(Runtime.Store, Runtime.Prices, Runtime.Paths, new SnapshotOptions { Filter = filter, Window = shown, RecentRequests = recentRequests, Budgets = Runtime.Budgets.LiveGauges, Demo = IsDemo, Previews = LivePreviews(recentRequests) });
     }
 }

@@ -66,7 +66,7 @@ internal static class BrowseRenderer
                     left -= spark;
                 }
 
-                sections.Add(("table", Requests(t, state, width, left - 1), left));
+                sections.Add(("table", Requests(t, state, width, left - 1, unicode), left));
             }
             else
             {
@@ -206,7 +206,7 @@ internal static class BrowseRenderer
             .Add(i == bars.Count - 1 ? label : new string(' ', label.Length), t.Dim).Add(bar, t.Good).Add(i == 0 ? max : "", t.Dim)));
     }
 
-    private static IRenderable Requests(LiveTheme t, LiveScreenState state, int width, int rows)
+    private static IRenderable Requests(LiveTheme t, LiveScreenState state, int width, int rows, bool unicode)
     {
         var table = new ColumnTable()
             .Add("Time", priority: 90).Add("Model", flexible: true, priority: 85)
@@ -219,9 +219,18 @@ internal static class BrowseRenderer
             return new Rows(table.Build(width, t.Header), new LineText().Add("No requests of this session in this window.", t.Dim));
         }
 
+        // Rows with a prompt preview take two lines: scroll so the selected row and its preview show.
+        var previews = state.Detail.Previews;
+        int Lines(int i) => previews.ContainsKey(requests[i].Id) ? 2 : 1;
         var selected = Math.Clamp(state.Selected, 0, requests.Count - 1);
-        var first = Math.Max(0, selected - Math.Max(rows, 1) + 1);
-        for (var i = first; i < Math.Min(requests.Count, first + rows); i++)
+        var first = selected;
+        for (var used = Lines(selected); first > 0 && used + Lines(first - 1) <= rows; first--)
+        {
+            used += Lines(first - 1);
+        }
+
+        var left = Math.Max(rows, 1);
+        for (var i = first; i < requests.Count && left > 0; i++)
         {
             var e = requests[i];
             table.AddRow(
@@ -236,6 +245,12 @@ internal static class BrowseRenderer
                 LiveFormat.Cost(e.Cost, e.Estimated),
                 LiveFormat.Duration(e.DurationMs),
                 e.StatusCode == 0 ? "err" : e.StatusCode.ToString(Culture));
+            left--;
+            if (left > 0 && previews.TryGetValue(e.Id, out var preview))
+            {
+                table.AddDetail(SnapshotRenderer.PreviewLine(t, preview, unicode));
+                left--;
+            }
         }
 
         return table.Build(width, t.Header);

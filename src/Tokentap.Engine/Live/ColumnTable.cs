@@ -7,7 +7,8 @@ namespace Tokentap.Engine.Live;
 /// <summary>
 /// Spectre's own sizing squeezes numeric columns until they wrap when a name is long; here numbers always keep their
 /// width, flexible (name) columns share what is left, and columns with the lowest priority are left out while that
-/// would cut a name shorter than 18 characters or the row would not fit; names are cut with an ellipsis last.
+/// would cut a name shorter than 18 characters or the row would not fit; names are cut with an ellipsis last. A row
+/// may carry a detail line drawn under it across the columns after the first (a prompt preview).
 /// </summary>
 internal sealed class ColumnTable
 {
@@ -17,6 +18,7 @@ internal sealed class ColumnTable
     private const int ComfortableWidth = 18;
     private readonly List<Column> _columns = new();
     private readonly List<(string[] Cells, Style Style)> _rows = new();
+    private readonly Dictionary<int, LineText> _details = new();
 
     private sealed record Column(string Header, bool RightAligned, bool Flexible, int Priority);
 
@@ -28,6 +30,9 @@ internal sealed class ColumnTable
     }
 
     public void AddRow(Style style, params string[] cells) => _rows.Add((cells, style));
+
+    /// <summary>A line under the last row added, indented to where its second column starts.</summary>
+    public void AddDetail(LineText line) => _details[_rows.Count - 1] = line;
 
     public IRenderable Build(int width, Style headerStyle)
     {
@@ -50,6 +55,30 @@ internal sealed class ColumnTable
             shown.Remove(drop);
         }
 
+        var table = NewTable(shown, widths, headerStyle);
+        var parts = new List<IRenderable> { table };
+        for (var r = 0; r < _rows.Count; r++)
+        {
+            var (cells, style) = _rows[r];
+            table.AddRow(shown.Select(i => (IRenderable)new Text(cells[i], style).Overflow(Overflow.Ellipsis)).ToArray());
+            if (_details.TryGetValue(r, out var detail))
+            {
+                var indent = shown.Count > 1 ? widths[0] + 1 : 0;
+                parts.Add(new LineText().Add(new string(' ', indent)).Add(detail));
+                if (r < _rows.Count - 1)
+                {
+                    table = NewTable(shown, widths, headerStyle).HideHeaders();
+                    parts.Add(table);
+                }
+            }
+        }
+
+        return parts.Count == 1 ? parts[0] : new Rows(parts);
+    }
+
+    // Every piece of a table cut by detail lines has the same column widths, so the columns line up across them.
+    private Table NewTable(List<int> shown, int[] widths, Style headerStyle)
+    {
         var table = new Table().Border(TableBorder.None).Collapse();
         for (var k = 0; k < shown.Count; k++)
         {
@@ -57,11 +86,6 @@ internal sealed class ColumnTable
             var header = new Text(column.Header, headerStyle).Overflow(Overflow.Ellipsis);
             var tableColumn = new TableColumn(header).NoWrap().Width(widths[k]).Padding(0, 0, k == shown.Count - 1 ? 0 : 1, 0);
             table.AddColumn(column.RightAligned ? tableColumn.RightAligned() : tableColumn);
-        }
-
-        foreach (var (cells, style) in _rows)
-        {
-            table.AddRow(shown.Select(i => (IRenderable)new Text(cells[i], style).Overflow(Overflow.Ellipsis)).ToArray());
         }
 
         return table;

@@ -70,7 +70,7 @@ internal sealed class LineText : IRenderable
                 break;
             }
 
-            var piece = text.Length <= left ? text : text[..left];
+            var piece = Cells(text) <= left ? text : Take(text, left);
             cut.Add(piece, style);
             left -= Cells(piece);
         }
@@ -78,6 +78,42 @@ internal sealed class LineText : IRenderable
         return width > 0 ? cut.Add("…", Style.Plain) : cut;
     }
 
-    /// <summary>Every character the view writes (ASCII, box and block characters, '…', '⚠') takes one cell.</summary>
-    private static int Cells(string text) => text.Length;
+    /// <summary>
+    /// Every character the view writes itself (ASCII, box and block characters, '…', '⚠') takes one cell; text from
+    /// elsewhere (a prompt preview) may hold wide characters (CJK, emoji: two cells) or zero-width ones.
+    /// </summary>
+    private static int Cells(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c >= '\u1100' && !IsOwn(c))
+            {
+                return new Segment(text).CellCount();
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static bool IsOwn(char c) => c is '…' or '⚠' or '·' or '↳' or (>= '\u2500' and <= '\u259F');
+
+    /// <summary>The longest start of the text that takes at most <paramref name="cells"/> cells, whole characters only.</summary>
+    private static string Take(string text, int cells)
+    {
+        var used = 0;
+        var end = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var width = rune.Value < 0x1100 || (rune.IsBmp && IsOwn((char)rune.Value)) ? 1 : new Segment(rune.ToString()).CellCount();
+            if (used + width > cells)
+            {
+                break;
+            }
+
+            used += width;
+            end += rune.Utf16SequenceLength;
+        }
+
+        return text[..end];
+    }
 }

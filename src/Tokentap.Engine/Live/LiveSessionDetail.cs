@@ -12,4 +12,7 @@ public sealed record LiveSessionDetail
 
     /// <summary>The context window of the newest request's model; null when the price table does not know it.</summary>
     public long? ContextWindow { get; init; }
+
+    /// <summary>Prompt previews of the requests near the selection, by event id (empty when capture is off).</summary>
+    public IReadOnlyDictionary<Guid, string> Previews { get; init; } = new Dictionary<Guid, string>();
 }

@@ -16,6 +16,9 @@ namespace Tokentap.Engine.Live;
 /// </summary>
 public sealed class LiveView
 {
+    /// <summary>How many requests above and below the selection a session's screen reads previews for.</summary>
+    internal const int DetailPreviewReach = 64;
+
     private readonly SnapshotBuilder _builder;
     private readonly IAnsiConsole _console;
     private readonly LiveViewOptions _options;
@@ -219,6 +222,13 @@ public sealed class LiveView
         Interlocked.Increment(ref _framesDrawn);
     }
 
+    /// <summary>The requests a screen can show around the selected one (previews are read for these only).</summary>
+    private List<UsageEvent> NearSelection(IReadOnlyList<UsageEvent> requests)
+    {
+        var from = Math.Clamp(_browser.Selected - DetailPreviewReach, 0, Math.Max(requests.Count - 1, 0));
+        return requests.Skip(from).Take(2 * DetailPreviewReach + 1).ToList();
+    }
+
     /// <summary>
     /// Reads the window's events again for a breakdown or a session when the screen or the snapshot changed, and
     /// arranges the rows as the user sorted and filtered them. A store failure here shows like a refresh failure.
@@ -236,6 +246,7 @@ public sealed class LiveView
             if (_browser.View == LiveViewKind.SessionDetail)
             {
                 _detail = LiveGroups.Detail(events, _browser.Session!, _builder.Prices, _browser.Sort, _browser.Filter);
+                _detail = _detail with { Previews = _builder.PreviewsOf(NearSelection(_detail.Requests)) };
                 _browser.Shown = _detail.Requests.Select(e => e.Id.ToString()).ToList();
             }
             else

@@ -28,6 +28,7 @@ public sealed class SnapshotBuilder
     private const int MaxTailPagesPerRefresh = 50;
     private const int LoadAttempts = 4;
     private const int LimitScanEvents = 1000;
+    private static readonly IReadOnlyDictionary<Guid, string> EmptyPreviews = new Dictionary<Guid, string>();
     private static readonly UsageGroupBy[] StepGroups = [UsageGroupBy.Hour, UsageGroupBy.Provider, UsageGroupBy.Model];
 
     private readonly UsageStore _store;
@@ -58,6 +59,7 @@ public sealed class SnapshotBuilder
     private TokenUsageSnapshot? _snapshot;
     private readonly Func<IReadOnlyList<TokenUsageBudgetGauge>>? _budgets;
     private readonly bool _demo;
+    private readonly PromptPreviews? _previews;
 
     public SnapshotBuilder(UsageStore store, PriceTable prices, TokentapPaths paths, SnapshotOptions options, TimeProvider? time = null)
     {
@@ -77,6 +79,7 @@ public sealed class SnapshotBuilder
         _window = options.Window;
         _budgets = options.Budgets;
         _demo = options.Demo;
+        _previews = options.Previews;
         _newest = new NewestEvents(_recentCount);
         try
         {
@@ -113,6 +116,21 @@ public sealed class SnapshotBuilder
     internal IEnumerable<UsageEvent> WindowEvents() =>
         _totals is null ? [] : _store.Query(Between(_totals.StartTicks, null), UsageOrder.OldestFirst);
 
+    /// <summary>
+    /// The prompt previews of these requests (a session's, for the live view's detail screen), read from the content
+    /// store the first time each is asked for; empty when capture is off.
+    /// </summary>
+    internal IReadOnlyDictionary<Guid, string> PreviewsOf(IReadOnlyList<UsageEvent> requests)
+    {
+        if (_previews is null)
+        {
+            return EmptyPreviews;
+        }
+
+        _previews.Update(requests, _time.GetUtcNow().UtcDateTime);
+        return _previews.For(requests);
+    }
+
     /// <summary>True once a <see cref="Refresh"/> has loaded a window.</summary>
     public bool HasSnapshot => _totals is not null;
 
@@ -147,6 +165,7 @@ public sealed class SnapshotBuilder
         }
 
         changed |= UpdateProxy();
+        changed |= _previews?.Update(_newest.Items, now) ?? false;
         var burnCount = _recent.CountSince(BurnStart(now));
         var expired = _limits.ExpiredCount(now) + _rateLimits.ExpiredCount(now);
         changed |= burnCount != _burnCount || expired != _expiredLimits;
@@ -475,6 +494,8 @@ public sealed class SnapshotBuilder
             Series = series,
             Models = models,
             RecentRequests = _newest.Items.ToList(),
+            ContentCapture = _previews is not null,
+            Previews = _previews?.For(_newest.Items) ?? EmptyPreviews,
             LastFailedRequest = _lastFailure,
             Contexts = Contexts(),
             Limits = [.. limits, .. _rateLimits.Gauges(_now)],

@@ -23,4 +23,10 @@ public sealed record SnapshotOptions
 
     /// <summary>True when the store is demo mode's synthetic one: every snapshot says so.</summary>
     public bool Demo { get; init; }
+
+    /// <summary>
+    /// Where the latest requests' prompt previews come from while content capture is on; null when it is off (the
+    /// snapshots then say capture is off and nothing reads the content store).
+    /// </summary>
+    internal PromptPreviews? Previews { get; init; }
 }

@@ -43,7 +43,7 @@ public static class SnapshotRenderer
                 "kpis" => Kpis(t, snapshot, width),
                 "spark" => SparklineSection(t, snapshot, width, lines, unicode),
                 "models" => Models(t, snapshot, width, lines - 1),
-                "recent" => Recent(t, snapshot, state, width, lines - 1),
+                "recent" => Recent(t, snapshot, state, width, lines - 1, unicode),
                 "limits" => new Rows(LimitGroups(snapshot).Take(lines).Select(g => Limits(t, g, state, width, unicode))),
                 "budgets" => Budgets(t, snapshot, state, width, lines, unicode),
                 "contexts" => Contexts(t, snapshot, width, lines, unicode),
@@ -66,7 +66,7 @@ public static class SnapshotRenderer
         Models = s.Models.Where(m => LiveGroups.Matches(text, m.Provider, m.Model)).ToList(),
         RecentRequests = s.RecentRequests.Where(e => LiveGroups.Matches(text, e.Provider, e.Model ?? e.RequestModel, e.App)).ToList(),
         LastFailedRequest = s.LastFailedRequest, Contexts = s.Contexts, Limits = s.Limits, Budgets = s.Budgets, UnpricedModels = s.UnpricedModels,
-        Anomalies = s.Anomalies, Warnings = s.Warnings,
+        Anomalies = s.Anomalies, Warnings = s.Warnings, ContentCapture = s.ContentCapture, Previews = s.Previews,
     };
 
     /// <summary>The sections shown, in screen order, and their heights (summing to the screen height).</summary>
@@ -106,7 +106,7 @@ public static class SnapshotRenderer
         Give("recent", left);
 
         // Lines the latest requests cannot fill go to models that did not fit, so no model hides behind blank lines.
-        var recentNeeds = 1 + Math.Max(snapshot.RecentRequests.Count, 1);
+        var recentNeeds = 1 + Math.Max(snapshot.RecentRequests.Count + snapshot.RecentRequests.Count(e => snapshot.Previews.ContainsKey(e.Id)), 1);
         var spare = Math.Min(lines["recent"] - recentNeeds, 1 + Math.Max(snapshot.Models.Count, 1) - lines["models"]);
         if (spare > 0 && lines["recent"] - spare >= 2)
         {
@@ -151,6 +151,11 @@ public static class SnapshotRenderer
             default:
                 left.Add("proxy not running", t.Warn);
                 break;
+        }
+
+        if (snapshot.ContentCapture)
+        {
+            left.Add("  ").Add("capture on", t.Warn);
         }
 
         if (state.FilterText is { } filter)
@@ -257,7 +262,7 @@ public static class SnapshotRenderer
         return table.Build(width, t.Header);
     }
 
-    private static IRenderable Recent(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int width, int rows)
+    private static IRenderable Recent(LiveTheme t, TokenUsageSnapshot s, LiveScreenState state, int width, int rows, bool unicode)
     {
         var table = new ColumnTable()
             .Add("Time", priority: 90)
@@ -275,8 +280,15 @@ public static class SnapshotRenderer
             return s.Requests == 0 ? new Rows(table.Build(width, t.Header), new LineText().Add("Waiting for requests…", t.Dim)) : table.Build(width, t.Header);
         }
 
-        foreach (var e in s.RecentRequests.Take(rows))
+        // A preview takes a line of the section's own: a request row is never pushed out by the preview above it.
+        var left = rows;
+        foreach (var e in s.RecentRequests)
         {
+            if (left <= 0)
+            {
+                break;
+            }
+
             table.AddRow(
                 e.IsSuccess ? Style.Plain : t.Failed,
                 LiveFormat.Clock(e.Timestamp, state.NowUtc, state.Zone, seconds: width >= 100),
@@ -289,10 +301,20 @@ public static class SnapshotRenderer
                 LiveFormat.Cost(e.Cost, e.Estimated),
                 LiveFormat.Duration(e.DurationMs),
                 e.StatusCode == 0 ? "err" : e.StatusCode.ToString(Culture));
+            left--;
+            if (left > 0 && s.Previews.TryGetValue(e.Id, out var preview))
+            {
+                table.AddDetail(PreviewLine(t, preview, unicode));
+                left--;
+            }
         }
 
         return table.Build(width, t.Header);
     }
+
+    /// <summary>A request's prompt preview, dimmed, after a marker; cut with an ellipsis to the row's width when drawn.</summary>
+    internal static LineText PreviewLine(LiveTheme t, string preview, bool unicode) =>
+        new LineText().Add(unicode ? "↳ " : "> ", t.Dim).Add(preview, t.Dim);
 
     /// <summary>
     /// The limit gauges a line each: the Claude subscription windows first, then each provider's API rate limits
