@@ -30,6 +30,13 @@ internal sealed class TapPump : IValueTaskSource<bool>
     private bool _waiting;
     private bool _closed;
 
+    // The worker starts with the first body, WebSocket or completion item, not with the head: the head always comes
+    // with or before them, and a small response (head, body, completion posted back to back) then costs one thread-pool
+    // item instead of a start, a wake for the head and one for the body. Completion continuations run inline, as a
+    // Task.Run task's did (TaskSet's continuation is ExecuteSynchronously).
+    private readonly TaskCompletionSource _done = new();
+    private int _started;
+
     private long _backlog;
     private volatile bool _overflowed;
     private int _completed;
@@ -45,7 +52,6 @@ internal sealed class TapPump : IValueTaskSource<bool>
         _statistics = statistics;
         _backlogLimit = backlogLimit;
         _label = label;
-        Completion = Task.Run(RunAsync);
     }
 
     private enum TapItemKind
@@ -57,7 +63,7 @@ internal sealed class TapPump : IValueTaskSource<bool>
     }
 
     /// <summary>Ends when the tap has been given its completion (or the worker gave up).</summary>
-    public Task Completion { get; }
+    public Task Completion => _done.Task;
 
     /// <summary>Queues the response head; <paramref name="contentEncoding"/> selects the decoder for the body.</summary>
     public void PostHead(ExchangeResponseHead head, string? contentEncoding) =>
@@ -122,6 +128,10 @@ internal sealed class TapPump : IValueTaskSource<bool>
         if (wake)
         {
             _signal.SetResult(true);
+        }
+        else if (item.Kind != TapItemKind.Head && Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static pump => _ = pump.RunAsync(), this, preferLocal: false);
         }
 
         return true;
@@ -207,18 +217,25 @@ internal sealed class TapPump : IValueTaskSource<bool>
         }
         finally
         {
-            _fromClient?.Dispose();
-            _fromServer?.Dispose();
-            lock (_items)
+            try
             {
-                _closed = true;
-                while (_items.TryDequeue(out var left))
+                _fromClient?.Dispose();
+                _fromServer?.Dispose();
+                lock (_items)
                 {
-                    if (left.Buffer is not null)
+                    _closed = true;
+                    while (_items.TryDequeue(out var left))
                     {
-                        Release(left.Buffer);
+                        if (left.Buffer is not null)
+                        {
+                            Release(left.Buffer);
+                        }
                     }
                 }
+            }
+            finally
+            {
+                _done.TrySetResult();
             }
         }
     }
