@@ -46,7 +46,10 @@ public sealed class HeaderList : IReadOnlyList<KeyValuePair<string, string>>
     /// <summary>True when the named field is present.</summary>
     public bool Contains(string name) => Get(name) is not null;
 
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _fields.GetEnumerator();
+    /// <summary>The fields in order; a struct enumerator, so a foreach over the list allocates nothing.</summary>
+    public List<KeyValuePair<string, string>>.Enumerator GetEnumerator() => _fields.GetEnumerator();
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => _fields.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _fields.GetEnumerator();
 }

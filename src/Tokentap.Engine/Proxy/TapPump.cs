@@ -2,7 +2,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 namespace Tokentap.Engine.Proxy;
 
@@ -13,7 +13,7 @@ namespace Tokentap.Engine.Proxy;
 /// the tap and flags the completion with ObserverOverflow. Tap exceptions are recorded; after one the tap gets no
 /// more data, but <see cref="IExchangeTap.OnCompleted"/> is still delivered.
 /// </summary>
-internal sealed class TapPump
+internal sealed class TapPump : IValueTaskSource<bool>
 {
     private const int DecodeBufferSize = 16 * 1024;
 
@@ -21,12 +21,21 @@ internal sealed class TapPump
     private readonly ProxyStatistics _statistics;
     private readonly string _label;
     private readonly int _backlogLimit;
-    private readonly Channel<TapItem> _channel = Channel.CreateUnbounded<TapItem>(new UnboundedChannelOptions
-    {
-        SingleReader = true,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-    });
+
+    // The queue between the client path (posts) and the worker (one reader): a plain queue under a lock, sized for the
+    // head, a body piece and the completion of a small response, and one reusable signal for the waiting worker, whose
+    // continuation always runs on the thread pool (never on the client's path). A Channel cost about 2 KB per exchange.
+    private readonly Queue<TapItem> _items = new(4);
+    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
+    private bool _waiting;
+    private bool _closed;
+
+    // The worker starts with the first body, WebSocket or completion item, not with the head: the head always comes
+    // with or before them, and a small response (head, body, completion posted back to back) then costs one thread-pool
+    // item instead of a start, a wake for the head and one for the body. Completion continuations run inline, as a
+    // Task.Run task's did (TaskSet's continuation is ExecuteSynchronously).
+    private readonly TaskCompletionSource _done = new();
+    private int _started;
 
     private long _backlog;
     private volatile bool _overflowed;
@@ -43,7 +52,6 @@ internal sealed class TapPump
         _statistics = statistics;
         _backlogLimit = backlogLimit;
         _label = label;
-        Completion = Task.Run(RunAsync);
     }
 
     private enum TapItemKind
@@ -55,7 +63,7 @@ internal sealed class TapPump
     }
 
     /// <summary>Ends when the tap has been given its completion (or the worker gave up).</summary>
-    public Task Completion { get; }
+    public Task Completion => _done.Task;
 
     /// <summary>Queues the response head; <paramref name="contentEncoding"/> selects the decoder for the body.</summary>
     public void PostHead(ExchangeResponseHead head, string? contentEncoding) =>
@@ -72,8 +80,7 @@ internal sealed class TapPump
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
-            Write(new TapItem(TapItemKind.Complete, null, 0, default, completion, null));
-            _channel.Writer.TryComplete();
+            Write(new TapItem(TapItemKind.Complete, null, 0, default, completion, null), close: true);
         }
     }
 
@@ -95,13 +102,70 @@ internal sealed class TapPump
         }
 
         raw.CopyTo(buffer);
-        if (!_channel.Writer.TryWrite(new TapItem(kind, buffer, raw.Length, direction, null, null)))
+        if (!Write(new TapItem(kind, buffer, raw.Length, direction, null, null)))
         {
             Release(buffer);
         }
     }
 
-    private void Write(TapItem item) => _channel.Writer.TryWrite(item);
+    /// <summary>Queues an item and wakes the worker if it waits; false (nothing queued) after the completion.</summary>
+    private bool Write(TapItem item, bool close = false)
+    {
+        bool wake;
+        lock (_items)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _items.Enqueue(item);
+            _closed = close;
+            wake = _waiting;
+            _waiting = false;
+        }
+
+        if (wake)
+        {
+            _signal.SetResult(true);
+        }
+        else if (item.Kind != TapItemKind.Head && Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static pump => _ = pump.RunAsync(), this, preferLocal: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes the next item, or null when the completion was taken and nothing follows.</summary>
+    private bool TryTake(out TapItem item, out bool ended)
+    {
+        lock (_items)
+        {
+            ended = false;
+            if (_items.TryDequeue(out item))
+            {
+                return true;
+            }
+
+            if (_closed)
+            {
+                ended = true;
+                return false;
+            }
+
+            _signal.Reset();
+            _waiting = true;
+            return false;
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _signal.OnCompleted(continuation, state, token, flags);
 
     private void Release(byte[] buffer)
     {
@@ -153,14 +217,25 @@ internal sealed class TapPump
         }
         finally
         {
-            _fromClient?.Dispose();
-            _fromServer?.Dispose();
-            while (_channel.Reader.TryRead(out var left))
+            try
             {
-                if (left.Buffer is not null)
+                _fromClient?.Dispose();
+                _fromServer?.Dispose();
+                lock (_items)
                 {
-                    Release(left.Buffer);
+                    _closed = true;
+                    while (_items.TryDequeue(out var left))
+                    {
+                        if (left.Buffer is not null)
+                        {
+                            Release(left.Buffer);
+                        }
+                    }
                 }
+            }
+            finally
+            {
+                _done.TrySetResult();
             }
         }
     }
@@ -174,18 +249,19 @@ internal sealed class TapPump
             return stashed;
         }
 
-        var reader = _channel.Reader;
         while (true)
         {
-            if (reader.TryRead(out var item))
+            if (TryTake(out var item, out var ended))
             {
                 return item;
             }
 
-            if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+            if (ended)
             {
                 return null;
             }
+
+            await new ValueTask<bool>(this, _signal.Version).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 // The growable byte writer usage chunks are encoded with: varints, zigzag, little-endian numbers.
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -9,6 +10,7 @@ namespace Tokentap.Engine.Usage;
 /// <summary>A growable little-endian byte writer with varints.</summary>
 internal struct ChunkWriter
 {
+    private readonly bool _pooled;
     private byte[] _buffer;
     private int _length;
 
@@ -16,6 +18,28 @@ internal struct ChunkWriter
     {
         _buffer = new byte[Math.Max(capacity, 64)];
         _length = 0;
+        _pooled = false;
+    }
+
+    private ChunkWriter(byte[] rented)
+    {
+        _buffer = rented;
+        _length = 0;
+        _pooled = true;
+    }
+
+    /// <summary>A writer on a buffer from the shared pool (growing through the pool too); give it back with <see cref="Return"/>.</summary>
+    public static ChunkWriter Pooled(int capacity) => new(ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 64)));
+
+    /// <summary>Gives a pooled writer's buffer back; the writer must not be used after.</summary>
+    public void Return()
+    {
+        if (_pooled)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _length = 0;
+        }
     }
 
     public readonly int Length => _length;
@@ -74,7 +98,18 @@ internal struct ChunkWriter
     {
         if (_length + count > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+            var size = Math.Max(_buffer.Length * 2, _length + count);
+            if (_pooled)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(size);
+                _buffer.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+            else
+            {
+                Array.Resize(ref _buffer, size);
+            }
         }
 
         var span = _buffer.AsSpan(_length, count);

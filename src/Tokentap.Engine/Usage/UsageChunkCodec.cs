@@ -70,8 +70,22 @@ internal static class UsageChunkCodec
     /// <summary>Encodes events that are already in time order (see <see cref="StoredEvent.Compare"/>).</summary>
     public static byte[] Encode(IReadOnlyList<StoredEvent> events)
     {
+        // Both buffers come from the shared pool: a chunk is rewritten on every recorder batch, and growing new arrays
+        // (then copying the result out) cost about four times the chunk's size in allocations each time.
         var strings = new ChunkStringTable();
-        var body = new ChunkWriter(events.Count * 64);
+        var body = ChunkWriter.Pooled(events.Count * 128);
+        try
+        {
+            return Encode(events, strings, ref body);
+        }
+        finally
+        {
+            body.Return();
+        }
+    }
+
+    private static byte[] Encode(IReadOnlyList<StoredEvent> events, ChunkStringTable strings, ref ChunkWriter body)
+    {
         body.WriteVarint((ulong)events.Count);
         long ticks = 0, position = 0;
         foreach (var stored in events)
@@ -166,11 +180,18 @@ internal static class UsageChunkCodec
             }
         }
 
-        var chunk = new ChunkWriter(body.Length + strings.ByteCount + 16);
-        chunk.WriteByte(FormatVersion);
-        strings.WriteTo(ref chunk);
-        chunk.WriteBytes(body.Written);
-        return chunk.Written.ToArray();
+        var chunk = ChunkWriter.Pooled(body.Length + strings.ByteCount + 16);
+        try
+        {
+            chunk.WriteByte(FormatVersion);
+            strings.WriteTo(ref chunk);
+            chunk.WriteBytes(body.Written);
+            return chunk.Written.ToArray();
+        }
+        finally
+        {
+            chunk.Return();
+        }
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class UsageStore : IDisposable
     private readonly UsageDatabase _database;
     private readonly UsageScanner _scanner;
     private readonly UsageSummarizer _summarizer;
+    private readonly OpenChunkCache _openChunks = new();
 
     /// <summary>Opens (lazily: the file is created on first use) the store at a path.</summary>
     public UsageStore(string databasePath, TimeSpan? lockTimeout = null)
@@ -42,6 +43,9 @@ public sealed class UsageStore : IDisposable
         _scanner = new UsageScanner(_database);
         _summarizer = new UsageSummarizer(_scanner);
     }
+
+    /// <summary>The recorder's open chunks kept between its batches (see <see cref="OpenChunkCache"/>).</summary>
+    internal OpenChunkCache OpenChunks => _openChunks;
 
     /// <summary>The schema version this engine reads and writes.</summary>
     public static int SchemaVersion => UsageSchema.CurrentVersion;
@@ -92,7 +96,7 @@ public sealed class UsageStore : IDisposable
             ? new UsageWriteResult(0, 0, 0, 0)
             : fence is null
                 ? _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent))
-                : _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
+                : _database.Execute(engine => UsageWriter.Insert(engine, events, openChunks: _openChunks), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
     }
 
     /// <summary>Writes events and conversation links onto stored events in one transaction (see <see cref="ImportLogged"/>).</summary>

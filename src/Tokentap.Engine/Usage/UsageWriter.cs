@@ -19,7 +19,8 @@ internal static class UsageWriter
     /// Inserts a batch (events already stored are skipped) and, in the same transaction, writes the
     /// <paramref name="links"/> onto stored events (see <see cref="Link"/>).
     /// </summary>
-    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink>? links = null)
+    /// With <paramref name="openChunks"/> (the recorder's), the open chunks are taken from and kept in it.
+    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink>? links = null, OpenChunkCache? openChunks = null)
     {
         links ??= [];
         var keys = new List<UInt128>(events.Count);
@@ -39,16 +40,17 @@ internal static class UsageWriter
         // Only a batch that meets a stored key (a retried write, an import) is written again, skipping what is there.
         try
         {
-            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: false);
+            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: false, openChunks);
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: true);
+            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: true, openChunks);
         }
     }
 
-    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, IReadOnlyList<UsageLink> links, bool skipStored)
+    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, IReadOnlyList<UsageLink> links, bool skipStored, OpenChunkCache? openChunks)
     {
+        var written = openChunks is null ? null : new Dictionary<long, OpenChunkCache.Entry>();
         BeginTrans(engine);
         try
         {
@@ -71,7 +73,7 @@ internal static class UsageWriter
             if (inserted.Count > 0)
             {
                 engine.Insert(UsageSchema.Keys, newKeys, BsonAutoId.Int64);
-                Append(engine, inserted);
+                Append(engine, inserted, openChunks, written);
                 var events = inserted.ConvertAll(e => e.Event);
                 ApplyRollups(engine, events, +1);
                 AddLabels(engine, events);
@@ -79,6 +81,7 @@ internal static class UsageWriter
             }
 
             engine.Commit();
+            openChunks?.Replace(written!);
             return new UsageWriteResult(
                 inserted.Count,
                 offered - inserted.Count,
@@ -88,6 +91,7 @@ internal static class UsageWriter
         }
         catch
         {
+            openChunks?.Clear();
             engine.Rollback();
             throw;
         }
@@ -95,27 +99,39 @@ internal static class UsageWriter
 
     /// <summary>
     /// Adds events (with their positions) to the chunks of their hours, inside the caller's transaction: each hour's
-    /// newest chunk with room is read, merged with the new events in time order and written back as full chunks plus
-    /// one with room, each with the highest position it holds as its _id.
+    /// newest chunk with room is read (or taken from <paramref name="openChunks"/> when the file still holds it as
+    /// remembered), merged with the new events in time order and written back as full chunks plus one with room, each
+    /// with the highest position it holds as its _id. The chunks with room written go into <paramref name="written"/>.
     /// </summary>
-    public static void Append(LiteEngine engine, IReadOnlyList<StoredEvent> events)
+    public static void Append(LiteEngine engine, IReadOnlyList<StoredEvent> events, OpenChunkCache? openChunks = null, Dictionary<long, OpenChunkCache.Entry>? written = null)
     {
         foreach (var hour in events.GroupBy(e => UsageKeys.HourOf(e.Ticks)))
         {
-            var merged = new List<StoredEvent>(hour);
-            var open = OpenChunk(engine, hour.Key);
-            if (open is not null)
+            var merged = new List<StoredEvent>(UsageChunkDocument.Capacity + events.Count);
+            var remembered = openChunks?.TryTake(engine, hour.Key, merged);
+            if (remembered is not null)
+            {
+                engine.Delete(UsageSchema.Chunks, [remembered]);
+            }
+            else if (OpenChunk(engine, hour.Key) is { } open)
             {
                 UsageChunkDocument.ReadEvents(open, merged);
                 engine.Delete(UsageSchema.Chunks, [open[UsageChunkDocument.Id]]);
             }
 
+            merged.AddRange(hour);
             merged.Sort(StoredEvent.Compare);
             var documents = new List<BsonDocument>();
             for (var start = 0; start < merged.Count; start += UsageChunkDocument.Capacity)
             {
                 var piece = merged.GetRange(start, Math.Min(UsageChunkDocument.Capacity, merged.Count - start));
-                documents.Add(UsageChunkDocument.ToDocument(piece.Max(e => e.Position), hour.Key, piece));
+                var id = piece.Max(e => e.Position);
+                var document = UsageChunkDocument.ToDocument(id, hour.Key, piece);
+                documents.Add(document);
+                if (written is not null && piece.Count < UsageChunkDocument.Capacity)
+                {
+                    written[hour.Key] = new OpenChunkCache.Entry(id, document[UsageChunkDocument.Data].AsBinary, piece.ToArray());
+                }
             }
 
             engine.Insert(UsageSchema.Chunks, documents, BsonAutoId.Int64);
