@@ -177,7 +177,8 @@ public sealed class TokentapRuntime : IDisposable
                 _listeners.Add(listener);
             }
 
-            _ = ProxyWarmUp.Start(authority.Authority, hosts);
+            var leafAuthority = authority.Authority;
+            listener.WarmUp = EndToEndWarmUp.Start(leafAuthority, hosts, () => Prices, options.ClientProcesses, () => ProxyWarmUp.IssueLeaves(leafAuthority, hosts));
             return listener;
         }
     }
