@@ -53,8 +53,8 @@ internal sealed class EndToEndWarmUp : IDisposable
     public string? Failure { get; private set; }
 
     /// <summary>
-    /// Starts the warm-up in the background; <paramref name="thenWarmLeaves"/> runs after it (also when it fails, not
-    /// when cancelled). <paramref name="midStream"/> (tests) holds the streamed response after its first event.
+    /// Starts the warm-up in the background after <paramref name="delay"/>; <paramref name="thenWarmLeaves"/> runs after
+    /// it (also when it fails, not when cancelled). <paramref name="midStream"/> (tests) holds the streamed response after its first event.
     /// </summary>
     public static EndToEndWarmUp Start(
         CertificateAuthority authority,
@@ -62,6 +62,7 @@ internal sealed class EndToEndWarmUp : IDisposable
         Func<PriceTable> prices,
         IClientProcessResolver? clientProcesses,
         Action thenWarmLeaves,
+        TimeSpan delay = default,
         Func<CancellationToken, Task>? midStream = null)
     {
         var warmUp = new EndToEndWarmUp();
@@ -69,6 +70,11 @@ internal sealed class EndToEndWarmUp : IDisposable
         {
             try
             {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, warmUp._cancel.Token).ConfigureAwait(false);
+                }
+
                 await warmUp.RunAsync(authority, hosts, prices, clientProcesses, midStream).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

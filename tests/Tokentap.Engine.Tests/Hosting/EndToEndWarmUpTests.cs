@@ -78,7 +78,7 @@ public sealed class EndToEndWarmUpTests
                 () => runtime.Prices,
                 clientProcesses: null,
                 () => Interlocked.Increment(ref leavesWarmed),
-                async token =>
+                midStream: async token =>
                 {
                     streaming.TrySetResult();
                     await release.Task.WaitAsync(token);
@@ -133,7 +133,7 @@ public sealed class EndToEndWarmUpTests
                 () => runtime.Prices,
                 clientProcesses: null,
                 () => Interlocked.Increment(ref leavesWarmed),
-                async token =>
+                midStream: async token =>
                 {
                     streaming.TrySetResult();
                     await Task.Delay(Timeout.Infinite, token);
@@ -151,6 +151,30 @@ public sealed class EndToEndWarmUpTests
             Assert.Equal(0, leavesWarmed);
             Assert.Equal(0, runtime.CapturedEvents(null));
             await listener.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_delayed_warm_up_has_not_begun_before_its_delay_and_a_stop_meanwhile_ends_it()
+    {
+        var home = Directory.CreateTempSubdirectory("tt-e2e-warmup-delay-").FullName;
+        try
+        {
+            using var runtime = new TokentapRuntime(new TokentapPaths(home));
+            var listener = await runtime.StartListenerAsync(new ListenerRequest { WarmUpDelay = TimeSpan.FromHours(1) });
+            await Task.Delay(300);
+
+            Assert.False(listener.WarmUp!.Completion.IsCompleted);
+            Assert.Empty(listener.Authority.CachedLeafHosts);
+            await listener.StopAsync();
+            await listener.WarmUp.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Null(listener.WarmUp.Failure);
+            Assert.Equal(0, listener.WarmUp.CompletedExchanges);
+            Assert.Equal(0, listener.WarmUp.DiscardedEvents);
         }
         finally
         {
