@@ -81,7 +81,7 @@ internal static class ProfileBenchmark
                 await using (path)
                 {
                     // Wait out the background warm-up, so the CPU figures below separate start, first stream and the rest.
-                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    path.Ask("warm", "WARMED");
                     var started = path.Sample();
                     var proxied = await FirstRequestsAsync(path, upstreamPort, requests, () =>
                     {

@@ -10,7 +10,7 @@ internal static class TokentapHost
     /// <summary>
     /// Arguments: home folder, upstream port, upstream CA PEM, and "capture" to capture content. Prints "LISTENING port ca.pem ms-since-process-start
     /// assemblies-loaded"; then reads commands on standard input: "count" flushes the recorder and prints "EVENTS n";
-    /// "stats" prints "STATS" and <see cref="RuntimeMeter.Take"/>; "pauses" and "allocations" print "PAUSES" and
+    /// "warm" waits for the start's warm-up and prints "WARMED ms exchanges"; "stats" prints "STATS" and <see cref="RuntimeMeter.Take"/>; "pauses" and "allocations" print "PAUSES" and
     /// "ALLOCATIONS" with what <see cref="RuntimeMeter"/> kept (environment TOKENTAP_BENCH_METER=gc or alloc turns it
     /// on); end of input stops the proxy.
     /// </summary>
@@ -41,6 +41,12 @@ internal static class TokentapHost
                 case "count":
                     runtime.FlushAsync().GetAwaiter().GetResult();
                     Console.WriteLine($"EVENTS {runtime.Store.Count(UsageFilter.All)}");
+                    break;
+                case "warm":
+                    var warmUp = listener.WarmUp?.Completion ?? Task.CompletedTask;
+                    var waited = System.Diagnostics.Stopwatch.StartNew();
+                    warmUp.Wait(TimeSpan.FromSeconds(60));
+                    Console.WriteLine(FormattableString.Invariant($"WARMED {waited.Elapsed.TotalMilliseconds:F1} {listener.WarmUp?.CompletedExchanges ?? 0}"));
                     break;
                 case "stats":
                     Console.WriteLine("STATS " + RuntimeMeter.Take());

@@ -30,7 +30,9 @@ public sealed partial class TokentapEngine
                 null);
         }
 
-        return EnvironmentFor(proxyUrl, messages);
+        var variables = EnvironmentFor(proxyUrl, messages);
+        Hosting.StartTrace.Mark("session variables computed");
+        return variables;
     }
 
     /// <summary>The variables as text to paste into a .env file, another PowerShell, or a POSIX shell.</summary>

@@ -10,6 +10,10 @@ namespace Tokentap.Engine.Facade;
 
 public sealed partial class TokentapEngine
 {
+    // The warm-up waits this long after Start-Tokentap binds, so it runs after the shell's own start (the prompt, the
+    // rest of a profile) instead of beside it; a request sooner is served as it would be without a warm-up.
+    private static readonly TimeSpan StartWarmUpDelay = TimeSpan.FromSeconds(1);
+
     private ProxyListener? _proxy;
     private ListenerRequest? _proxyRequest;
     private bool _proxySetsEnvironment;
@@ -113,6 +117,7 @@ public sealed partial class TokentapEngine
             UpstreamCaFile = request.UpstreamCaFile,
             Tags = new ExchangeTags(session, null, null),
             CaptureContent = request.CaptureContent,
+            WarmUpDelay = StartWarmUpDelay,
         };
         var target = $"127.0.0.1:{(request.Port == 0 ? "ephemeral port" : request.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
         var listener = StartListener(listenerRequest, target, cancellationToken);
@@ -129,7 +134,9 @@ public sealed partial class TokentapEngine
         }
 
         ReportStart(listener, messages);
-        return GetStatus();
+        var status = GetStatus();
+        StartTrace.Mark("status built");
+        return status;
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ public sealed record ListenerRequest
     /// <summary>Capture billed calls' content (redacted) even when content.json does not turn it on.</summary>
     public bool CaptureContent { get; init; }
 
+    /// <summary>
+    /// How long after the listener starts its end-to-end warm-up begins (Hosting/EndToEndWarmUp): zero at once; the
+    /// module waits a moment so the warm-up does not compete with the rest of the shell's start.
+    /// </summary>
+    public TimeSpan WarmUpDelay { get; init; }
+
     /// <summary>How long to wait for an upstream's response headers (null: the proxy's default).</summary>
     public TimeSpan? UpstreamResponseHeadersTimeout { get; init; }
 }

@@ -54,6 +54,9 @@ public sealed class ProxyListener : IAsyncDisposable
     /// <summary>The attribution it tags exchanges with.</summary>
     public ExchangeTags Tags => Server.Options.Tags;
 
+    /// <summary>The start's background warm-up (cancelled by <see cref="StopAsync"/>, which does not wait for it).</summary>
+    internal EndToEndWarmUp? WarmUp { get; set; }
+
     /// <summary>True until stopped.</summary>
     public bool IsRunning => Server.IsRunning;
 
@@ -65,6 +68,7 @@ public sealed class ProxyListener : IAsyncDisposable
             return;
         }
 
+        WarmUp?.Dispose();
         try
         {
             await Server.StopAsync().ConfigureAwait(false);

@@ -1,21 +1,20 @@
 // Right after a listener starts: issues the leaves of the exact intercepted hosts in the background, so a session's
-// first intercepted request does not wait for a key, a signature and the certificate code's first compilation.
+// first intercepted request does not wait for a key and a signature.
 using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Proxy;
 
 namespace Tokentap.Engine.Hosting;
 
 /// <summary>
-/// A background task per started listener that fills the authority's leaf cache (what the first handshake for each
-/// host would do anyway). It never throws; a listener stopped meanwhile ends it (the authority is disposed). A fuller
-/// warm-up (an in-memory TLS handshake, the system roots) was measured and left out: the first stream still compiled
-/// as many methods, so it only added CPU at start (docs/benchmarks.md, "Cold and tail").
+/// Fills the authority's leaf cache (what the first handshake for each host would do anyway), after the end-to-end
+/// warm-up (<see cref="EndToEndWarmUp"/>) on its background task. It never throws; a listener stopped meanwhile ends
+/// it (the authority is disposed).
 /// </summary>
 internal static class ProxyWarmUp
 {
-    /// <summary>Starts the warm-up; the task ends when it is done or the authority is gone.</summary>
-    public static Task Start(CertificateAuthority authority, InterceptHostList hosts) =>
-        Task.Run(() => IssueLeaves(authority, hosts.Patterns.Where(p => !p.StartsWith("*.", StringComparison.Ordinal))));
+    /// <summary>Issues the leaves of the exact (not wildcard) intercepted hosts the authority permits.</summary>
+    public static void IssueLeaves(CertificateAuthority authority, InterceptHostList hosts) =>
+        IssueLeaves(authority, hosts.Patterns.Where(p => !p.StartsWith("*.", StringComparison.Ordinal)));
 
     private static void IssueLeaves(CertificateAuthority authority, IEnumerable<string> exactHosts)
     {

@@ -98,12 +98,27 @@ public sealed class TokentapRuntime : IDisposable
     public async Task<ProxyListener> StartListenerAsync(ListenerRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        StartTrace.Mark("listener start begins");
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
+
+        // The price table (parsing the embedded list is the slowest step of opening the recording) loads on the thread
+        // pool while the store and the recorder open here; the observer waits for it (Lazy: one load).
+        if (!_prices.IsValueCreated)
+        {
+            _ = Task.Run(LoadPricesAhead, CancellationToken.None);
+        }
 
         // Opening the CA (the first use of the crypto library) and opening the recording (store, prices, anomalies,
         // budgets, content capture when on) do not depend on each other, so they run side by side: start costs the
         // longer of the two.
-        var opening = Task.Run(() => CertificateAuthority.Open(Paths, hosts.Patterns), CancellationToken.None);
+        var opening = Task.Run(
+            () =>
+            {
+                var opened = CertificateAuthority.Open(Paths, hosts.Patterns);
+                StartTrace.Mark("CA opened");
+                return opened;
+            },
+            CancellationToken.None);
         UsageObserver observer;
         AnomalyMonitor anomalies;
         try
@@ -111,6 +126,7 @@ public sealed class TokentapRuntime : IDisposable
             var capture = request.CaptureContent || ContentSettingsFile.Load(Paths).Enabled;
             (observer, anomalies) = EnsureRecording();
             _budgets.Start(DateTime.UtcNow);
+            StartTrace.Mark("budgets started");
             if (capture)
             {
                 EnsureContentCapture(observer);
@@ -126,6 +142,7 @@ public sealed class TokentapRuntime : IDisposable
         try
         {
             authority = await opening.ConfigureAwait(false);
+            StartTrace.Mark("CA awaited");
         }
         catch
         {
@@ -170,6 +187,7 @@ public sealed class TokentapRuntime : IDisposable
                 throw;
             }
 
+            StartTrace.Mark("listening");
             var registration = ProxyRegistry.Register(Paths, new RunningProxy(Environment.ProcessId, server.Port, request.Tags.Session, DateTime.UtcNow));
             var listener = new ProxyListener(server, authority, request.Port, registration, Forget);
             lock (_gate)
@@ -177,7 +195,9 @@ public sealed class TokentapRuntime : IDisposable
                 _listeners.Add(listener);
             }
 
-            _ = ProxyWarmUp.Start(authority.Authority, hosts);
+            var leafAuthority = authority.Authority;
+            StartTrace.Mark("registered");
+            listener.WarmUp = EndToEndWarmUp.Start(leafAuthority, hosts, () => Prices, options.ClientProcesses, () => ProxyWarmUp.IssueLeaves(leafAuthority, hosts), request.WarmUpDelay);
             return listener;
         }
     }
@@ -323,12 +343,34 @@ public sealed class TokentapRuntime : IDisposable
                 return (_observer, _anomalies);
             }
 
+            StartTrace.Mark("content settings read");
+            _ = Store;
+            StartTrace.Mark("store opened");
             _recorder = new UsageRecorder(Store, _recorderOptions);
+            StartTrace.Mark("recorder started");
+            _ = Prices;
+            StartTrace.Mark("price table loaded");
             _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
+            StartTrace.Mark("anomaly monitor opened");
             _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
             _observer = new UsageObserver(Prices, _sink);
+            StartTrace.Mark("observer made");
             _exporter = new ExportWorker(Paths, Store, ExportOptions);
+            StartTrace.Mark("exporter started");
             return (_observer, _anomalies);
+        }
+    }
+
+    // Loads the price table ahead of the observer; a failure is the observer's to report (the Lazy rethrows it there).
+    private void LoadPricesAhead()
+    {
+        try
+        {
+            _ = Prices;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Reported by the start that reads Prices.
         }
     }
 

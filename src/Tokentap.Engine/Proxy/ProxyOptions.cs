@@ -46,6 +46,12 @@ public sealed record ProxyOptions
     /// <summary>A PEM file with extra root certificates trusted for upstream connections, beside the system roots.</summary>
     public string? ExtraTrustedRootsPemPath { get; init; }
 
+    /// <summary>
+    /// Roots trusted for upstream certificates instead of <see cref="ExtraTrustedRootsPemPath"/> and the system's: only
+    /// the start's warm-up sets it, for its own proxy and its own throwaway upstream (Hosting/EndToEndWarmUp).
+    /// </summary>
+    internal System.Security.Cryptography.X509Certificates.X509Certificate2Collection? UpstreamTrustedRoots { get; init; }
+
     /// <summary>How long to wait for an upstream's response headers before answering 504.</summary>
     public TimeSpan UpstreamResponseHeadersTimeout { get; init; } = DefaultUpstreamResponseHeadersTimeout;
 

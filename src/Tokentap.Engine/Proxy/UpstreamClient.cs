@@ -54,7 +54,11 @@ internal sealed class UpstreamClient : IDisposable
             _handler.UseProxy = false;
         }
 
-        if (options.ExtraTrustedRootsPemPath is { } extraRoots)
+        if (options.UpstreamTrustedRoots is { } roots)
+        {
+            _customTrust = roots;
+        }
+        else if (options.ExtraTrustedRootsPemPath is { } extraRoots)
         {
             _customTrust = LoadTrust(extraRoots);
         }
