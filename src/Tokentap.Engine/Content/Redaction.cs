@@ -23,30 +23,50 @@ internal sealed class Redaction
             .Select(p => new RedactionPattern("custom", new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, Timeout), null))
             .ToList();
         _hasExtraPatterns = extra.Count > 0;
+        if (RedactionPatterns.All.Count > 64)
+        {
+            throw new InvalidOperationException("Screen keeps one bit per built-in pattern: at most 64");
+        }
+
         _patterns = RedactionPatterns.All.Concat(extra).Select(p => (p, (MatchEvaluator)(m => Replace(m, p.Kind)))).ToArray();
     }
+
+    /// <summary>content.json adds patterns (which are not screened).</summary>
+    public bool HasExtraPatterns => _hasExtraPatterns;
 
     /// <summary>Redaction with the built-in patterns only.</summary>
     public static Redaction BuiltIn { get; } = new([]);
 
     /// <summary>The text with every secret replaced; a pattern that times out replaces the whole text.</summary>
-    public string Apply(string text)
+    public string Apply(string text) => Apply(text, null);
+
+    /// <summary>
+    /// <see cref="Apply(string)"/> for a text <see cref="Screen"/> has already looked at as UTF-8: its answer stands
+    /// for the text until a pattern replaces something, then each remaining pattern screens the new text itself.
+    /// </summary>
+    public string Apply(string text, ulong? screened)
     {
         if (text.Length == 0)
         {
             return text;
         }
 
-        foreach (var (pattern, replacer) in _patterns)
+        for (var i = 0; i < _patterns.Length; i++)
         {
-            if (pattern.Anchors is { } anchors && !anchors.MayMatch(text))
+            var (pattern, replacer) = _patterns[i];
+            if (pattern.Anchors is { } anchors && !(screened is { } bits ? (bits & (1UL << i)) != 0 : anchors.MayMatch(text)))
             {
                 continue;
             }
 
             try
             {
-                text = pattern.Regex.Replace(text, replacer);
+                var replaced = pattern.Regex.Replace(text, replacer);
+                if (!ReferenceEquals(replaced, text))
+                {
+                    text = replaced;
+                    screened = null;
+                }
             }
             catch (RegexMatchTimeoutException)
             {
@@ -58,19 +78,20 @@ internal sealed class Redaction
     }
 
     /// <summary>
-    /// True when <see cref="Apply"/> would return this UTF-8 text unchanged because no pattern can match it: no built-in
-    /// pattern's anchors are in it and content.json adds no pattern (those are not analysed). False means "maybe".
+    /// True when <see cref="Apply(string)"/> would return this UTF-8 text unchanged because no pattern can match it: no
+    /// built-in pattern's anchors are in it and content.json adds no pattern (those are not analysed). False means "maybe".
     /// </summary>
-    public bool CannotMatch(ReadOnlySpan<byte> utf8)
-    {
-        if (_hasExtraPatterns)
-        {
-            return false;
-        }
+    public bool CannotMatch(ReadOnlySpan<byte> utf8) => !_hasExtraPatterns && Screen(utf8) == 0;
 
+    /// <summary>
+    /// Which built-in patterns could match this UTF-8 text: bit i for <see cref="RedactionPatterns.All"/>[i] (the
+    /// patterns of content.json are not screened; they always run).
+    /// </summary>
+    public ulong Screen(ReadOnlySpan<byte> utf8)
+    {
         if (utf8.IsEmpty)
         {
-            return true;
+            return 0;
         }
 
         var hasKelvin = utf8.IndexOf(RedactionAnchors.KelvinUtf8) >= 0;
@@ -79,15 +100,16 @@ internal sealed class Redaction
         {
             var lowered = rented.AsSpan(0, utf8.Length);
             RedactionAnchors.LowerAscii(utf8, lowered);
-            foreach (var (pattern, _) in _patterns)
+            var bits = 0UL;
+            for (var i = 0; i < _patterns.Length; i++)
             {
-                if (pattern.Anchors!.MayMatch(utf8, lowered, hasKelvin))
+                if (_patterns[i].Pattern.Anchors is { } anchors && anchors.MayMatch(utf8, lowered, hasKelvin))
                 {
-                    return false;
+                    bits |= 1UL << i;
                 }
             }
 
-            return true;
+            return bits;
         }
         finally
         {

@@ -9,9 +9,9 @@ namespace Tokentap.Engine.Content;
 /// Copies the body's JSON token by token into a pooled buffer (nothing but the result is allocated, so a 50 MB body
 /// costs at most the output cap): every string is redacted, base64 payloads become a <see cref="BinaryPlaceholder"/>, a
 /// string longer than <see cref="MaxStringBytes"/> is cut, and once the output reaches its cap the remaining strings
-/// are replaced by a note. A string is unescaped into a pooled buffer and copied as UTF-8 when
-/// <see cref="Redaction.CannotMatch"/> says no pattern can match it (most strings of a coding agent's request); only the
-/// others become .NET strings for the patterns. Headers never reach it: it sees the body only.
+/// are replaced by a note. A string is unescaped into a pooled buffer and screened (<see cref="Redaction.Screen"/>):
+/// when no pattern can match it (most strings of a coding agent's request) it is copied as UTF-8; only the others
+/// become .NET strings, for the patterns the screen left. Headers never reach it: it sees the body only.
 /// </summary>
 internal static class RequestSanitizer
 {
@@ -105,13 +105,14 @@ internal static class RequestSanitizer
         try
         {
             var utf8 = buffer.AsSpan(0, reader.CopyString(buffer));
-            if (redaction.CannotMatch(utf8))
+            var screened = redaction.Screen(utf8);
+            if (screened == 0 && !redaction.HasExtraPatterns)
             {
                 writer.WriteStringValue(utf8);
             }
             else
             {
-                writer.WriteStringValue(redaction.Apply(Encoding.UTF8.GetString(utf8)));
+                writer.WriteStringValue(redaction.Apply(Encoding.UTF8.GetString(utf8), screened));
             }
         }
         finally

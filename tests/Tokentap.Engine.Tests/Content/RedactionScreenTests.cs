@@ -67,8 +67,10 @@ public sealed class RedactionScreenTests
         const string text = "DefaultEndpointsProtocol=https;Account\u212Aey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=;EndpointSuffix=core.windows.net\nAPI_\u212AEY=hunter2-hunter2";
 
         var redacted = Redaction.BuiltIn.Apply(text);
+        var sanitized = Sanitized(JsonSerializer.Serialize(new { system = text }))["system"]!.GetValue<string>();
 
         Assert.Equal(EveryPattern(text), redacted);
+        Assert.Equal(redacted, sanitized);
         Assert.Equal("DefaultEndpointsProtocol=https;Account\u212Aey=[REDACTED:azure-key];EndpointSuffix=core.windows.net\nAPI_\u212AEY=[REDACTED:env-secret]", redacted);
         Assert.False(Redaction.BuiltIn.CannotMatch(Encoding.UTF8.GetBytes(text)));
     }
@@ -82,6 +84,24 @@ public sealed class RedactionScreenTests
         Assert.True(Redaction.BuiltIn.CannotMatch(""u8));
         Assert.False(Redaction.BuiltIn.CannotMatch("the password: hunter2-hunter2"u8));
         Assert.False(new Redaction(["ACME-[0-9]{8}"]).CannotMatch(plain));
+        Assert.Equal(0UL, Redaction.BuiltIn.Screen(plain));
+    }
+
+    [Fact]
+    public void The_screen_names_the_patterns_that_may_match_and_a_replacement_makes_the_rest_screen_again()
+    {
+        // "password: sk-ant-..." holds the anchors of anthropic-key, openai-key (sk-) and env-secret (pass and ':').
+        const string text = "password: sk-ant-api03-Qx7vN2mR8kLp4sT9wZ1yB6cD3";
+        var names = RedactionPatterns.All.Select(p => p.Kind).ToList();
+
+        var screened = Redaction.BuiltIn.Screen(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(
+            new[] { "anthropic-key", "openai-key", "env-secret", "json-secret" },
+            names.Where((_, i) => (screened & (1UL << i)) != 0).ToArray());
+        Assert.Equal(EveryPattern(text), Redaction.BuiltIn.Apply(text, screened));
+        Assert.Equal("password: [REDACTED:anthropic-key]", Redaction.BuiltIn.Apply(text, screened));
+        Assert.Equal("ticket [REDACTED:custom] is open", new Redaction(["ACME-[0-9]{8}"]).Apply("ticket ACME-20261206 is open", 0));
     }
 
     [Fact]
