@@ -14,6 +14,7 @@ namespace Tokentap.Engine.Content;
 internal sealed class RedactionAnchors
 {
     private const char Kelvin = '\u212A';
+    private readonly string[] _ordinal;
     private readonly string[] _ignoreCase;
     private readonly byte[][] _ordinalUtf8;
     private readonly byte[][] _ignoreCaseUtf8;
@@ -30,7 +31,7 @@ internal sealed class RedactionAnchors
             throw new ArgumentException("anchors are non-empty ASCII literals, ignore-case ones in lower case, and at most two characters");
         }
 
-        Ordinal = ordinal;
+        _ordinal = ordinal;
         _ignoreCase = ignoreCase;
         AlsoOneOf = alsoOneOf;
         _ordinalUtf8 = ordinal.Select(Encoding.ASCII.GetBytes).ToArray();
@@ -38,7 +39,7 @@ internal sealed class RedactionAnchors
         _kelvinMatters = ignoreCase.Any(l => l.Contains('k', StringComparison.Ordinal));
     }
 
-    public IReadOnlyList<string> Ordinal { get; }
+    public IReadOnlyList<string> Ordinal => _ordinal;
 
     public IReadOnlyList<string> IgnoreCase => _ignoreCase;
 
@@ -55,7 +56,8 @@ internal sealed class RedactionAnchors
             return false;
         }
 
-        foreach (var literal in Ordinal)
+        // The arrays themselves, not the interfaces: no enumerator is allocated per call.
+        foreach (var literal in _ordinal)
         {
             if (text.IndexOf(literal, StringComparison.Ordinal) >= 0)
             {
