@@ -15,6 +15,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["compare"] = CompareBenchmark.Run,
     ["dashboard"] = DashboardBenchmark.Run,
     ["export"] = ExportBenchmark.Run,
+    ["capture"] = CaptureBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

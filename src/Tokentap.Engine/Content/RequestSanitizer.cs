@@ -6,10 +6,12 @@ using System.Text.Json;
 namespace Tokentap.Engine.Content;
 
 /// <summary>
-/// Copies the body's JSON token by token (nothing but the output is allocated, so a 50 MB body costs at most the
-/// output cap): every string is redacted, base64 payloads become a <see cref="BinaryPlaceholder"/>, a string longer
-/// than <see cref="MaxStringBytes"/> is cut, and once the output reaches its cap the remaining strings are replaced by
-/// a note. Headers never reach it: it sees the body only.
+/// Copies the body's JSON token by token into a pooled buffer (nothing but the result is allocated, so a 50 MB body
+/// costs at most the output cap): every string is redacted, base64 payloads become a <see cref="BinaryPlaceholder"/>, a
+/// string longer than <see cref="MaxStringBytes"/> is cut, and once the output reaches its cap the remaining strings
+/// are replaced by a note. A string is unescaped into a pooled buffer and screened (<see cref="Redaction.Screen"/>):
+/// when no pattern can match it (most strings of a coding agent's request) it is copied as UTF-8; only the others
+/// become .NET strings, for the patterns the screen left. Headers never reach it: it sees the body only.
 /// </summary>
 internal static class RequestSanitizer
 {
@@ -26,7 +28,7 @@ internal static class RequestSanitizer
             return ("null", false);
         }
 
-        var output = new ArrayBufferWriter<byte>(Math.Min(body.Length + 64, 64 * 1024));
+        using var output = new PooledBufferWriter(Math.Min(body.Length + 64, maxBytes + 64 * 1024));
         var truncated = false;
         try
         {
@@ -41,10 +43,28 @@ internal static class RequestSanitizer
                         case JsonTokenType.EndObject: writer.WriteEndObject(); break;
                         case JsonTokenType.StartArray: writer.WriteStartArray(); break;
                         case JsonTokenType.EndArray: writer.WriteEndArray(); break;
-                        case JsonTokenType.PropertyName: writer.WritePropertyName(Cut(ref reader, 256, out _)); break;
+                        case JsonTokenType.PropertyName:
+                            if (reader.ValueIsEscaped || reader.ValueSpan.Length > 256)
+                            {
+                                writer.WritePropertyName(Cut(ref reader, 256, out _));
+                            }
+                            else
+                            {
+                                writer.WritePropertyName(reader.ValueSpan);
+                            }
+
+                            break;
                         case JsonTokenType.String:
                             var full = writer.BytesCommitted + writer.BytesPending >= maxBytes;
-                            writer.WriteStringValue(full ? CapNote : Text(ref reader, redaction, ref truncated));
+                            if (full)
+                            {
+                                writer.WriteStringValue(CapNote);
+                            }
+                            else
+                            {
+                                WriteText(ref reader, writer, redaction, ref truncated);
+                            }
+
                             truncated |= full;
                             break;
                         case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
@@ -63,17 +83,42 @@ internal static class RequestSanitizer
         }
     }
 
-    private static string Text(ref Utf8JsonReader reader, Redaction redaction, ref bool truncated)
+    private static void WriteText(ref Utf8JsonReader reader, Utf8JsonWriter writer, Redaction redaction, ref bool truncated)
     {
         var raw = reader.ValueSpan;
         if (BinaryPlaceholder.Describe(raw) is { } placeholder)
         {
-            return placeholder;
+            writer.WriteStringValue(placeholder);
+            return;
         }
 
-        var text = Cut(ref reader, MaxStringBytes, out var cut);
-        truncated |= cut > 0;
-        return redaction.Apply(text) + (cut > 0 ? $" [{BinaryPlaceholder.Size(cut)} more omitted]" : "");
+        if (raw.Length > MaxStringBytes)
+        {
+            var text = Cut(ref reader, MaxStringBytes, out var cut);
+            truncated = true;
+            writer.WriteStringValue(redaction.Apply(text) + $" [{BinaryPlaceholder.Size(cut)} more omitted]");
+            return;
+        }
+
+        // Unescaped, a string is never longer than as written in the JSON.
+        var buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            var utf8 = buffer.AsSpan(0, reader.CopyString(buffer));
+            var screened = redaction.Screen(utf8);
+            if (screened == 0 && !redaction.HasExtraPatterns)
+            {
+                writer.WriteStringValue(utf8);
+            }
+            else
+            {
+                writer.WriteStringValue(redaction.Apply(Encoding.UTF8.GetString(utf8), screened));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // The string, or its first maxBytes (never splitting an escape or a UTF-8 sequence); cut: the raw bytes left out.
@@ -117,6 +162,47 @@ internal static class RequestSanitizer
         finally
         {
             ArrayPool<byte>.Shared.Return(quoted);
+        }
+    }
+
+    // An IBufferWriter over arrays of the shared pool (returned at Dispose), so the copy allocates nothing that stays.
+    private sealed class PooledBufferWriter(int initialSize) : IBufferWriter<byte>, IDisposable
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, 256));
+        private int _written;
+
+        public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            // Reserve first: it may replace the buffer.
+            var start = Reserve(sizeHint);
+            return _buffer.AsMemory(start);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        // Grows the buffer (doubling) so that at least sizeHint bytes (or one) are free; returns where they start.
+        private int Reserve(int sizeHint)
+        {
+            var needed = _written + Math.Max(sizeHint, 1);
+            if (needed > _buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+                WrittenSpan.CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+
+            return _written;
         }
     }
 }
