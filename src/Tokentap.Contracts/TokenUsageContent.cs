@@ -41,14 +41,10 @@ public sealed class TokenUsageContent
     /// <summary>Something was cut to stay within the per-request cap.</summary>
     public bool Truncated { get; init; }
 
-    /// <summary>The last message's first line (up to 80 characters), for lists.</summary>
-    public string Preview
-    {
-        get
-        {
-            var text = Messages.Count == 0 ? "" : Messages[^1].Text.Trim();
-            var line = text.Split('\n')[0].Trim();
-            return line.Length <= 80 ? line : line[..79] + "…";
-        }
-    }
+    /// <summary>
+    /// The prompt in one line, for lists: the first line of the last user message that says something itself (turns
+    /// that only carry tool results and Claude Code's system reminders are skipped), whitespace collapsed, at most 80
+    /// characters; empty when no user message has text.
+    /// </summary>
+    public string Preview { get; init; } = "";
 }

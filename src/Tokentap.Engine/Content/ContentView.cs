@@ -45,6 +45,7 @@ internal static class ContentView
             System = system,
             Messages = messages,
             Tools = tools,
+            Preview = PromptPreview.Of(messages) is { } preview ? (preview.Length <= 80 ? preview : preview[..79].TrimEnd() + "…") : "",
             ResponseText = record.ResponseText,
             ToolCalls = record.ToolCalls.Select(t => new TokenUsageToolCall(t.Name, t.Arguments)).ToList(),
             RequestJson = record.RequestJson,

@@ -1,6 +1,7 @@
 // Turns a billed request body into the JSON content capture stores: secrets redacted, binaries described, bounded.
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tokentap.Engine.Content;
@@ -11,7 +12,8 @@ namespace Tokentap.Engine.Content;
 /// string longer than <see cref="MaxStringBytes"/> is cut, and once the output reaches its cap the remaining strings
 /// are replaced by a note. A string is unescaped into a pooled buffer and screened (<see cref="Redaction.Screen"/>):
 /// when no pattern can match it (most strings of a coding agent's request) it is copied as UTF-8; only the others
-/// become .NET strings, for the patterns the screen left. Headers never reach it: it sees the body only.
+/// become .NET strings, for the patterns the screen left. Text is written as sent, markup and non-ASCII unescaped (the
+/// record is data that Get-TokenUsageContent and the dashboard show as text). Headers never reach it: it sees the body only.
 /// </summary>
 internal static class RequestSanitizer
 {
@@ -32,7 +34,7 @@ internal static class RequestSanitizer
         var truncated = false;
         try
         {
-            using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true }))
+            using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 while (reader.Read())

@@ -56,7 +56,7 @@ public sealed class DashboardContentApiTests : IDisposable
             "{\"role\":\"user\",\"text\":\"[tool result] ok\"}]," +
             "\"tools\":[\"read_file\"],\"responseText\":\"Done: it\\u0027s fine.\"," +
             "\"toolCalls\":[{\"name\":\"run_tests\",\"arguments\":\"{\\u0022path\\u0022:\\u0022tests/\\u0022}\"}]," +
-            "\"truncated\":false,\"preview\":\"[tool result] ok\"," +
+            "\"truncated\":false,\"preview\":\"Read \\u003Cconfig\\u003E with key [REDACTED:anthropic-key] \\u0026 tell me.\"," +
             "\"requestJson\":\"" + JsonEscaped(RedactedBody) + "\"}",
             response.Body);
 
@@ -157,7 +157,7 @@ public sealed class DashboardContentApiTests : IDisposable
     }
 
     private static string RedactedBody =>
-        """{"model":"claude-sonnet-4-5","max_tokens":64,"system":"Be brief. \u003Cb\u003Ebold\u003C/b\u003E","tools":[{"name":"read_file","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"Read \u003Cconfig\u003E with key [REDACTED:anthropic-key] \u0026 tell me."},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"read_file","input":{"path":"a.txt"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}]}""";
+        """{"model":"claude-sonnet-4-5","max_tokens":64,"system":"Be brief. <b>bold</b>","tools":[{"name":"read_file","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"Read <config> with key [REDACTED:anthropic-key] & tell me."},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"read_file","input":{"path":"a.txt"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}]}""";
 
     private static string JsonEscaped(string text) => JsonSerializer.Serialize(text)[1..^1];
 

@@ -141,8 +141,8 @@ public sealed class DashboardContentBrowserTests : IAsyncLifetime
         Assert.Equal(
             [
                 ("user", Question),
-                // The tool call's input is shown as the stored JSON text, whose writer escaped < and > (as Get-TokenUsageContent has it).
-                ("assistant", "Let me look.\n[tool call read_file<img src=x onerror=alert(9)>] {\"path\":\"\\u003C/pre\\u003E\\u003Cscript\\u003Ealert(10)\\u003C/script\\u003E\"}"),
+                // The tool call's input is shown as the stored JSON text, markup kept as sent (as Get-TokenUsageContent has it).
+                ("assistant", "Let me look.\n[tool call read_file<img src=x onerror=alert(9)>] {\"path\":\"</pre><script>alert(10)</script>\"}"),
                 ("user", LongResultMessage),
             ],
             page.GetProperty("messages").EnumerateArray().Select(m => (m[0].GetString()!, m[1].GetString()!)));

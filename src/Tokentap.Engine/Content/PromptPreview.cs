@@ -1,8 +1,8 @@
-// The one-line prompt preview of a captured call the live view shows under its request row.
+// The one-line prompt preview of a captured call: Get-TokenUsageContent's Preview and the live view's line under a request.
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Tokentap.Engine.Live;
+namespace Tokentap.Engine.Content;
 
 /// <summary>
 /// The last user message's first line: the last user message that says something itself (an agent's turns that only
@@ -19,7 +19,13 @@ internal static partial class PromptPreview
     public static string? Of(TokenUsageContent content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var users = content.Messages.Where(m => m.Role == "user").Select(m => Reminders().Replace(m.Text, "\n")).ToList();
+        return Of(content.Messages);
+    }
+
+    /// <summary>The preview of a call's messages, or null when none is a user message with text.</summary>
+    public static string? Of(IReadOnlyList<TokenUsageContentMessage> messages)
+    {
+        var users = messages.Where(m => m.Role == "user").Select(m => Reminders().Replace(m.Text, "\n")).ToList();
         var said = users.LastOrDefault(t => FirstLine(t) is { } line && !line.StartsWith("[tool result", StringComparison.Ordinal));
         return (said ?? users.LastOrDefault()) is { } text ? FirstLine(text) : null;
     }
