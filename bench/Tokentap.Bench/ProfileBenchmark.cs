@@ -9,7 +9,7 @@ namespace Tokentap.Bench;
 /// <summary>
 /// Cold: --runs N (5) new Tokentap host processes (CA present, as in a user's next shell), each met by a new client:
 /// the first streamed response's first byte, then the first --cold-requests (400) small requests, against a new direct
-/// client doing the same. Warm: one host with its runtime meter on, 3 s of warm-up, then --requests (2,000) sequential
+/// client doing the same. Warm: one host with its runtime meter on, --warmup (3) s of warm-up, then --requests (2,000) sequential
 /// small requests with the proxy's counters read before and after, and --seconds (5) of --clients (32) clients.
 /// Figures per request (allocated bytes, CPU, thread-pool work items, collections) do not depend on how busy the
 /// machine is; the slowest 1 % of the sequential requests are matched with the GC pauses of the proxy and of this
@@ -30,6 +30,9 @@ internal static class ProfileBenchmark
 
     /// <summary>Warm p99 and p99.9 added above direct's (ms) and what the slowest requests overlapped.</summary>
     internal static (double P99, double P999, string Causes)? Tail { get; private set; }
+
+    /// <summary>Seconds of sequential traffic before the warm figures are taken (--warmup, 3).</summary>
+    private static int WarmUpSeconds { get; set; } = 3;
 
     public static int Run(string[] args)
     {
@@ -134,6 +137,7 @@ internal static class ProfileBenchmark
     private static async Task WarmAsync(TestCertificateAuthority authority, int upstreamPort, string[] args)
     {
         var requests = BenchOptions.Int(args, "--requests", 2000);
+        WarmUpSeconds = BenchOptions.Int(args, "--warmup", 3);
         var seconds = BenchOptions.Int(args, "--seconds", 5);
         var clients = BenchOptions.Int(args, "--clients", 32);
         var allocations = args.Contains("--allocations");
@@ -170,22 +174,33 @@ internal static class ProfileBenchmark
         Tail = (t.P99 - d.P99, p999 - p999Direct, causes);
 
         // 32 clients: CPU and allocations per request when the proxy is busy.
+        // The same clients warm up first (at least 2 s, until the proxy's JIT is quiet), then are counted.
         using var client = ProxyBenchmark.CreateClient(path, upstreamPort, clients);
-        var before = path.Sample();
         long completed = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        var counting = false;
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 await ProxyBenchmark.SendSmallAsync(client);
-                Interlocked.Increment(ref completed);
+                if (Volatile.Read(ref counting))
+                {
+                    Interlocked.Increment(ref completed);
+                }
             }
-        })));
-        var parallel = before.To(path.Sample(), completed);
+        })).ToArray();
+        await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(2), step: null);
+        var before = path.Sample();
+        Volatile.Write(ref counting, true);
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        Volatile.Write(ref counting, false);
+        var parallel = before.To(path.Sample(), Interlocked.Read(ref completed));
+        stop.Cancel();
+        await Task.WhenAll(workers);
         Warm = (sequential, parallel);
 
-        Results.Add(("Warm, sequential: added p50 / p99 / p99.9", $"{t.P50 - d.P50:N3} / {t.P99 - d.P99:N3} / {p999 - p999Direct:N3} ms", $"{requests:N0} requests after 3 s of warm-up; direct p50 {d.P50:N3} ms"));
+        Results.Add(("Warm, sequential: added p50 / p99 / p99.9", $"{t.P50 - d.P50:N3} / {t.P99 - d.P99:N3} / {p999 - p999Direct:N3} ms", $"{requests:N0} requests after at least {WarmUpSeconds} s of warm-up and the proxy's JIT quiet for {JitQuiet.Window.TotalSeconds:N0} s; direct p50 {d.P50:N3} ms"));
         Results.Add(("Warm: cause of the slowest 1 %", causes, "GC pauses from the runtime's events in each process"));
         Results.Add(("Warm, sequential, per request in the proxy", sequential.ToString(), "load-independent"));
         Results.Add(($"{clients} clients, per request in the proxy", parallel.ToString(), $"{completed / (double)seconds:N0} requests/s over {seconds} s"));
@@ -200,11 +215,7 @@ internal static class ProfileBenchmark
     private static async Task<Sequence> SequentialAsync(BenchPath path, int upstreamPort, int requests, TokentapPath? proxy)
     {
         using var client = ProxyBenchmark.CreateClient(path, upstreamPort, 1);
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            await ProxyBenchmark.SendSmallAsync(client);
-        }
+        await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(WarmUpSeconds), () => ProxyBenchmark.SendSmallAsync(client));
 
         var before = proxy?.Sample();
         proxy?.Ask("pauses", "PAUSES");

@@ -62,13 +62,15 @@ internal static class ProxyBenchmark
         using var client = CreateClient(path, upstreamPort, options.Clients);
 
         // Warm up every code path before any figure is taken: TLS sessions, connection pools, and the JIT, whose
-        // background tiering takes a few seconds of traffic (a proxy that runs for hours is measured warm).
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed < TimeSpan.FromSeconds(3))
+        // background tiering takes many seconds of traffic (a proxy that runs for hours is measured warm): at least
+        // --warmup seconds, and for Tokentap until its process compiled nothing for JitQuiet.Window.
+        var warm = await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(options.WarmUpSeconds), async () =>
         {
             await SendSmallAsync(client);
             figures.Responses++;
-        }
+        });
+        figures.WarmUp = warm.Took;
+        Console.WriteLine($"  warm-up: {warm.Took.TotalSeconds:N1} s{(warm.Quiet ? "" : " (the JIT did not go quiet)")}");
 
         await StreamAsync(client, "sse", figures: null);
         for (var i = 0; i < 50; i++)
@@ -279,7 +281,9 @@ internal static class ProxyBenchmark
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // At least 2 s, and until the proxy's JIT is quiet again: 32 connections take code paths one did not.
+        var warm = await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(2), step: null);
+        figures.ThroughputWarmUp = warm.Took;
         var cpuBefore = path.ProcessId is { } pid ? ProcessMeter.CpuTime(pid) : TimeSpan.Zero;
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref measuring, true);
@@ -330,6 +334,9 @@ internal sealed record ProxyBenchOptions
     public int FirstByteSamples { get; init; } = 500;
     public int Seconds { get; init; } = 10;
     public int Clients { get; init; } = 32;
+
+    /// <summary>Seconds of sequential small requests on each path before any figure is taken.</summary>
+    public int WarmUpSeconds { get; init; } = 3;
     public int BigMiB { get; init; } = 1024;
     public IReadOnlyList<string> Paths { get; init; } = ["direct", "tokentap", "mitmdump"];
     public string MitmAddon { get; init; } = Path.Combine(BenchOptions.RepoRoot(), "bench", "mitm", "usage_addon.py");
@@ -345,6 +352,7 @@ internal sealed record ProxyBenchOptions
             FirstByteSamples = BenchOptions.Int(args, "--first-bytes", defaults.FirstByteSamples),
             Seconds = BenchOptions.Int(args, "--seconds", defaults.Seconds),
             Clients = BenchOptions.Int(args, "--clients", defaults.Clients),
+            WarmUpSeconds = BenchOptions.Int(args, "--warmup", defaults.WarmUpSeconds),
             BigMiB = BenchOptions.Int(args, "--big-mib", defaults.BigMiB),
             Paths = BenchOptions.String(args, "--paths") is { } paths
                 ? paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToArray()
@@ -372,6 +380,11 @@ internal sealed class PathFigures
     public long? RssGrowthBytes { get; set; }
     public long Responses { get; set; }
     public long WarmupResponses;
+
+    /// <summary>How long the sequential warm-up and the 32-client warm-up took (see <see cref="JitQuiet"/>).</summary>
+    public TimeSpan WarmUp;
+
+    public TimeSpan ThroughputWarmUp;
     public long? Stored { get; set; }
 }
 

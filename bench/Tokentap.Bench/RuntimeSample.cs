@@ -33,7 +33,9 @@ internal sealed record RuntimeSample(IReadOnlyDictionary<string, double> Values)
             Delta("poolItems") / requests,
             Delta("lockWaits") / requests,
             Delta("gcPauseMs"),
-            after["poolThreads"]);
+            after["poolThreads"],
+            Delta("jitMethods"),
+            Delta("jitMs"));
     }
 }
 
@@ -47,9 +49,11 @@ internal sealed record PerRequest(
     double PoolWorkItems,
     double LockWaits,
     double GcPauseMsTotal,
-    double PoolThreads)
+    double PoolThreads,
+    double JitMethods,
+    double JitMs)
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{AllocatedBytes:N0} B allocated, {CpuMs:N3} ms CPU, {PoolWorkItems:N1} thread-pool work items, {LockWaits:N3} lock waits per request; {Gen0Per1000:N2} gen0 and {Gen1And2Per1000:N2} gen1/2 GCs per 1,000 requests ({GcPauseMsTotal:N1} ms paused in all); {PoolThreads:N0} pool threads");
+        $"{AllocatedBytes:N0} B allocated, {CpuMs:N3} ms CPU, {PoolWorkItems:N1} thread-pool work items, {LockWaits:N3} lock waits per request; {Gen0Per1000:N2} gen0 and {Gen1And2Per1000:N2} gen1/2 GCs per 1,000 requests ({GcPauseMsTotal:N1} ms paused in all); {PoolThreads:N0} pool threads; {JitMethods:N0} methods JIT-compiled during the run ({JitMs:N0} ms)");
 }
