@@ -20,7 +20,9 @@ namespace Tokentap.Engine.Hosting;
 /// store, budgets, anomalies, export or the live view. Its one upstream is <see cref="WarmUpUpstream"/>, trusted by
 /// that private proxy alone (<see cref="ProxyOptions.UpstreamTrustedRoots"/>); the user's listener keeps the
 /// platform's checks. A client of its own sends, over one CONNECT tunnel to api.anthropic.com with TLS against the
-/// Tokentap CA, a streamed request (chunked SSE), a JSON one (Content-Length) and a gzip one. Runs on the thread
+/// Tokentap CA, a streamed request (chunked SSE), a JSON one (Content-Length) and a gzip one; then the real listener's
+/// upstream certificate check runs once on the throwaway certificate (it fails: nothing is trusted), so the first real
+/// upstream handshake does not load the system roots or the custom trust store. Runs on the thread
 /// pool beside real requests (which it shares nothing with but the CA's leaf cache and the compiled code), never
 /// throws, and <see cref="Dispose"/> cancels it at once: its sockets close synchronously, nothing is awaited.
 /// </summary>
@@ -49,12 +51,17 @@ internal sealed class EndToEndWarmUp : IDisposable
     /// <summary>Exchanges whose response the warm-up's client read to the end.</summary>
     public int CompletedExchanges { get; private set; }
 
+    /// <summary>True once the real listener's upstream certificate check ran on the warm-up's certificate.</summary>
+    public bool UpstreamCheckWarmed { get; private set; }
+
     /// <summary>Why the warm-up stopped early (null: it ran to the end, or was cancelled).</summary>
     public string? Failure { get; private set; }
 
     /// <summary>
     /// Starts the warm-up in the background after <paramref name="delay"/>; <paramref name="thenWarmLeaves"/> runs after
-    /// it (also when it fails, not when cancelled). <paramref name="midStream"/> (tests) holds the streamed response after its first event.
+    /// it (also when it fails, not when cancelled). <paramref name="upstreamCheck"/> is the real listener's upstream
+    /// certificate check (<see cref="ProxyServer.WarmUpstreamCertificateCheck"/>), given the warm-up upstream's certificate
+    /// after the exchanges. <paramref name="midStream"/> (tests) holds the streamed response after its first event.
     /// </summary>
     public static EndToEndWarmUp Start(
         CertificateAuthority authority,
@@ -63,7 +70,8 @@ internal sealed class EndToEndWarmUp : IDisposable
         IClientProcessResolver? clientProcesses,
         Action thenWarmLeaves,
         TimeSpan delay = default,
-        Func<CancellationToken, Task>? midStream = null)
+        Func<CancellationToken, Task>? midStream = null,
+        Action<X509Certificate2>? upstreamCheck = null)
     {
         var warmUp = new EndToEndWarmUp();
         warmUp.Completion = Task.Run(async () =>
@@ -75,7 +83,7 @@ internal sealed class EndToEndWarmUp : IDisposable
                     await Task.Delay(delay, warmUp._cancel.Token).ConfigureAwait(false);
                 }
 
-                await warmUp.RunAsync(authority, hosts, prices, clientProcesses, midStream).ConfigureAwait(false);
+                await warmUp.RunAsync(authority, hosts, prices, clientProcesses, midStream, upstreamCheck).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -99,7 +107,7 @@ internal sealed class EndToEndWarmUp : IDisposable
         }
     }
 
-    private async Task RunAsync(CertificateAuthority authority, InterceptHostList hosts, Func<PriceTable> prices, IClientProcessResolver? clientProcesses, Func<CancellationToken, Task>? midStream)
+    private async Task RunAsync(CertificateAuthority authority, InterceptHostList hosts, Func<PriceTable> prices, IClientProcessResolver? clientProcesses, Func<CancellationToken, Task>? midStream, Action<X509Certificate2>? upstreamCheck)
     {
         var token = _cancel.Token;
         using var upstream = WarmUpUpstream.Start(token, midStream);
@@ -135,6 +143,14 @@ internal sealed class EndToEndWarmUp : IDisposable
         {
             await ExchangeAsync(client, kind, token).ConfigureAwait(false);
             CompletedExchanges++;
+        }
+
+        if (upstreamCheck is not null)
+        {
+            token.ThrowIfCancellationRequested();
+            using var certificate = upstream.PublicCertificate();
+            upstreamCheck(certificate);
+            UpstreamCheckWarmed = true;
         }
     }
 

@@ -197,7 +197,7 @@ public sealed class TokentapRuntime : IDisposable
 
             var leafAuthority = authority.Authority;
             StartTrace.Mark("registered");
-            listener.WarmUp = EndToEndWarmUp.Start(leafAuthority, hosts, () => Prices, options.ClientProcesses, () => ProxyWarmUp.IssueLeaves(leafAuthority, hosts), request.WarmUpDelay);
+            listener.WarmUp = EndToEndWarmUp.Start(leafAuthority, hosts, () => Prices, options.ClientProcesses, () => ProxyWarmUp.IssueLeaves(leafAuthority, hosts), request.WarmUpDelay, upstreamCheck: server.WarmUpstreamCertificateCheck);
             return listener;
         }
     }

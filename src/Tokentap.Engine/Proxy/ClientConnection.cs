@@ -21,15 +21,17 @@ internal sealed class ClientConnection
     private readonly ProxyContext _context;
     private readonly Socket _socket;
     private readonly ExchangeForwarder _forwarder;
+    private readonly ClientProcessLookup _clientProcess;
 
     public ClientConnection(ProxyContext context, Socket socket)
     {
         _context = context;
         _socket = socket;
-        _forwarder = new ExchangeForwarder(context, new ClientProcessLookup(
+        _clientProcess = new ClientProcessLookup(
             context.Options.ClientProcesses,
             socket,
-            ex => context.Statistics.Record(ProxyFailureKind.Internal, $"finding the client process failed: {ex.GetType().Name}: {ex.Message}")));
+            ex => context.Statistics.Record(ProxyFailureKind.Internal, $"finding the client process failed: {ex.GetType().Name}: {ex.Message}"));
+        _forwarder = new ExchangeForwarder(context, _clientProcess);
     }
 
     /// <summary>Serves the connection to its end.</summary>
@@ -191,6 +193,10 @@ internal sealed class ClientConnection
         var statistics = _context.Statistics;
         statistics.InterceptedTunnelOpened();
         await stream.WriteAsync(ProxyResponses.ConnectEstablished, _context.Stopping).ConfigureAwait(false);
+
+        // Every request in this tunnel is observed: look the client process up while the TLS handshake and the first
+        // request are under way (on a thread of its own), not after, when the request would wait for it.
+        _ = _clientProcess.GetAsync();
         using (var deadline = HeadDeadline())
         {
             if (!await input.EnsureBufferedAsync(deadline.Token).ConfigureAwait(false))

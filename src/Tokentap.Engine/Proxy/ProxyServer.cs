@@ -47,6 +47,13 @@ public sealed class ProxyServer : IAsyncDisposable
     public ProxyStatistics Statistics { get; } = new();
 
     /// <summary>
+    /// Warms the upstream certificate check (<see cref="UpstreamClient.WarmCertificateCheck"/>) with
+    /// <paramref name="certificate"/>; does nothing before a start. For the start's warm-up.
+    /// </summary>
+    internal void WarmUpstreamCertificateCheck(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        _context?.Upstream.WarmCertificateCheck(certificate);
+
+    /// <summary>
     /// Binds and starts accepting, then returns at once (connections are served on background work). Throws when the
     /// port is taken on 127.0.0.1, or when the CA does not permit every intercept pattern (open the CA with the same
     /// list first).

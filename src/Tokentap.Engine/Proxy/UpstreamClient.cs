@@ -191,6 +191,25 @@ internal sealed class UpstreamClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds and discards a chain for <paramref name="certificate"/> under the policy upstream certificates are checked
+    /// with (the system roots, or the custom trust store), as the first upstream handshake would: the start's warm-up
+    /// calls it so that handshake does not load the trust store. Trusts nothing and records nothing.
+    /// </summary>
+    internal void WarmCertificateCheck(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
+        if (_customTrust is not null)
+        {
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(_customTrust);
+        }
+
+        _ = chain.Build(certificate);
+    }
+
     private static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -88,6 +88,28 @@ public sealed class ProxyClientProcessTests(ProxyTestEnvironment env)
         Assert.Equal(1, resolver.Calls);
     }
 
+    [Fact]
+    public async Task A_connect_to_an_intercepted_host_starts_the_lookup_before_the_client_sends_its_tls_hello()
+    {
+        var resolver = new CountingResolver(new UnknownResolver());
+        await using var proxy = ProxyTestEnvironment.Start(env.Options(null) with { ClientProcesses = resolver });
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        await socket.SendAsync("CONNECT api.anthropic.com:443 HTTP/1.1\r\nHost: api.anthropic.com:443\r\n\r\n"u8.ToArray());
+        var answer = new byte[256];
+        var read = await socket.ReceiveAsync(answer);
+        Assert.StartsWith("HTTP/1.1 200", System.Text.Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); resolver.Calls == 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, resolver.Calls);
+        Assert.Equal(0, resolver.CallsOnThreadPool);
+        Assert.Equal(0, proxy.Statistics.Exchanges);
+    }
+
     private async Task<(List<UsageEvent> Events, int CurlId)> RunCurlAsync(string workingDirectory, ProxyOptions options, bool ipv6, int requests, bool baseUrl = false)
     {
         env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));

@@ -34,6 +34,8 @@ public sealed class EndToEndWarmUpTests
             Assert.Null(warmUp.Failure);
             Assert.Equal(3, warmUp.CompletedExchanges);
             Assert.Equal(3, warmUp.DiscardedEvents);
+            Assert.True(warmUp.UpstreamCheckWarmed);
+            Assert.Equal(0, listener.Server.Statistics.Failures(ProxyFailureKind.UpstreamCertificate));
             Assert.Equal(0, runtime.CapturedEvents(null));
             Assert.Equal(0, runtime.Store.Count(UsageFilter.All));
             Assert.Empty(runtime.Anomalies!.Current());
@@ -109,6 +111,61 @@ public sealed class EndToEndWarmUpTests
             Assert.Equal(3, warmUp.DiscardedEvents);
             Assert.Equal(1, leavesWarmed);
             Assert.Equal(1, listener.Server.Statistics.Exchanges);
+            await listener.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task After_the_warm_up_checked_its_throwaway_certificate_the_listener_trusts_exactly_what_it_trusted_before()
+    {
+        var home = Directory.CreateTempSubdirectory("tt-e2e-warmup-trust-").FullName;
+        using var trusted = new TestCertificateAuthority("Warm-up Trust Upstream Root");
+        using var untrusted = new TestCertificateAuthority("Warm-up Untrusted Upstream Root");
+        await using var anthropic = await MockUpstream.StartAsync(trusted.IssueServerCertificate(["localhost"]));
+        await using var openai = await MockUpstream.StartAsync(untrusted.IssueServerCertificate(["localhost"]));
+        var fixture = FixtureCases.Get("anthropic-sse");
+        var bytes = ExchangeDriver.Fixture(fixture.File);
+        anthropic.Map("POST", "/v1/messages", MockResponses.Bytes(bytes, "text/event-stream", 200, ("request-id", "req_after_warmup")));
+        openai.Map("POST", "/v1/chat/completions", MockResponses.Json("{}"));
+        try
+        {
+            using var runtime = new TokentapRuntime(new TokentapPaths(home), new UsageRecorderOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+            var listener = await runtime.StartListenerAsync(new ListenerRequest
+            {
+                UpstreamOverrides = new Dictionary<string, Uri>
+                {
+                    ["api.anthropic.com"] = anthropic.BaseUri,
+                    ["api.openai.com"] = openai.BaseUri,
+                },
+                UpstreamCaFile = trusted.PemPath,
+            });
+            await listener.WarmUp!.Completion.WaitAsync(Patience);
+            Assert.Null(listener.WarmUp.Failure);
+            Assert.True(listener.WarmUp.UpstreamCheckWarmed);
+
+            using var client = TestClients.Create(new Uri(listener.ProxyUrl), [listener.Authority.Certificate]);
+            using var refused = await client.PostAsync("https://api.openai.com/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.BadGateway, refused.StatusCode);
+            Assert.Contains("untrusted root", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Empty(openai.Requests);
+            using var response = await client.PostAsync($"https://{fixture.Host}{fixture.PathAndQuery}", new StringContent(fixture.RequestBody, Encoding.UTF8, "application/json"));
+            Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+
+            var stored = new List<UsageEvent>();
+            for (var deadline = DateTime.UtcNow + Patience; stored.Count < 2 && DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                await runtime.FlushAsync();
+                stored = runtime.Store.Query(UsageFilter.All).ToList();
+            }
+
+            Assert.Equal(2, stored.Count);
+            FixtureParsingTests.AssertExpected(fixture.Expected, 200, Assert.Single(stored, e => e.RequestId == "req_after_warmup"));
+            Assert.Equal(1, listener.Server.Statistics.Failures(ProxyFailureKind.UpstreamCertificate));
+            Assert.Equal(2, listener.Server.Statistics.Exchanges);
             await listener.StopAsync();
         }
         finally
