@@ -94,6 +94,8 @@ internal static class ModuleState
             ApplyEnvironment(variables, cmdlet);
         }
 
+        TokentapEngine.MarkStartStep("environment applied");
+
         BudgetAlerts.WrapPrompt(cmdlet);
     }
 

@@ -106,6 +106,7 @@ public sealed partial class TokentapEngine
             return GetStatus();
         }
 
+        StartTrace.Mark("start requested");
         var session = request.Session ?? $"{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}";
         var listenerRequest = new ListenerRequest
         {
@@ -120,6 +121,7 @@ public sealed partial class TokentapEngine
             WarmUpDelay = StartWarmUpDelay,
         };
         var target = $"127.0.0.1:{(request.Port == 0 ? "ephemeral port" : request.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+        StartTrace.Mark("upstream proxy checked");
         var listener = StartListener(listenerRequest, target, cancellationToken);
         if (listener is null)
         {

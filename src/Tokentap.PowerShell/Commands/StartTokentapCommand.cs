@@ -44,6 +44,7 @@ public sealed class StartTokentapCommand : StartOptionsCmdlet
 
     protected override void EndProcessing() => WithEngine(() =>
     {
+        TokentapEngine.MarkStartStep("cmdlet begins");
         if (Demo || Engine.DemoRunning)
         {
             Emit(StartDemo());
@@ -57,10 +58,18 @@ public sealed class StartTokentapCommand : StartOptionsCmdlet
             && Engine.StartProxy(request, this, _stopping.Token) is { } status)
         {
             ModuleState.BeginSession(NoEnvironment ? null : Engine.GetEnvironment(null, this), this);
+            TokentapEngine.MarkStartStep("session begun");
             WriteHostLine($"Tokentap is listening on {status.ProxyUrl} (session {status.Session}).");
             Emit(status);
+            TokentapEngine.MarkStartStep("emitted");
         }
     });
+
+    protected override void BeginProcessing()
+    {
+        TokentapEngine.MarkStartStep("begin processing");
+        base.BeginProcessing();
+    }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
