@@ -94,9 +94,8 @@ internal static class ModuleState
             ApplyEnvironment(variables, cmdlet);
         }
 
-        TokentapEngine.MarkStartStep("environment applied");
-
         BudgetAlerts.WrapPrompt(cmdlet);
+        TokentapEngine.MarkStartStep("session begun");
     }
 
     /// <summary>Sets the session's variables for this process, remembering what they replace until the proxy stops.</summary>

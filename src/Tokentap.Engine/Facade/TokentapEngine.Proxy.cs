@@ -99,11 +99,18 @@ public sealed partial class TokentapEngine
     /// upstream proxy it inherits. Throws PortInUse or StartFailed; returns null when <paramref name="cancellationToken"/>
     /// cancelled the start. A second call while the proxy runs returns the running proxy's status.
     /// </summary>
-    public TokentapStatus? StartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default)
+    public TokentapStatus? StartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default) =>
+        TryStartProxy(request, messages, cancellationToken) ? GetStatus() : null;
+
+    /// <summary>
+    /// <see cref="StartProxy"/> without building the status (Start-Tokentap builds it only for -PassThru): true when the
+    /// proxy runs (started now or already running), false when <paramref name="cancellationToken"/> cancelled the start.
+    /// </summary>
+    public bool TryStartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default)
     {
         if (ProxyUrl is not null)
         {
-            return GetStatus();
+            return true;
         }
 
         StartTrace.Mark("start requested");
@@ -125,7 +132,7 @@ public sealed partial class TokentapEngine
         var listener = StartListener(listenerRequest, target, cancellationToken);
         if (listener is null)
         {
-            return null;
+            return false;
         }
 
         lock (_gate)
@@ -136,9 +143,8 @@ public sealed partial class TokentapEngine
         }
 
         ReportStart(listener, messages);
-        var status = GetStatus();
-        StartTrace.Mark("status built");
-        return status;
+        StartTrace.Mark("start reported");
+        return true;
     }
 
     /// <summary>
