@@ -14,6 +14,7 @@ public static class BudgetAlerts
     /// <summary>The engine event's source identifier.</summary>
     public const string SourceIdentifier = "Tokentap.Budget";
 
+    private const string PromptPath = "function:global:prompt";
     private const string Marker = "[Tokentap.PowerShell.BudgetAlerts]::AtPrompt($ExecutionContext)";
 
     /// <summary>Called by the wrapped prompt: shows the alerts queued since the last prompt or cmdlet.</summary>
@@ -39,18 +40,16 @@ public static class BudgetAlerts
     /// </summary>
     internal static void WrapPrompt(PSCmdlet cmdlet)
     {
-        var current = cmdlet.InvokeCommand.InvokeScript("$function:global:prompt").FirstOrDefault()?.BaseObject as ScriptBlock;
+        // $function:global:prompt through the session state, not a script running Set-Item: no script compiled and no
+        // cmdlet bound on the start path (about 540 methods fewer for the JIT in a new pwsh; docs/benchmarks.md, "Start").
+        var variables = cmdlet.SessionState.PSVariable;
+        var current = variables.GetValue(PromptPath) as ScriptBlock;
         var body = current?.ToString() ?? "\"PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) \"";
         if (body.Contains(Marker, StringComparison.Ordinal))
         {
             return;
         }
 
-        cmdlet.InvokeCommand.InvokeScript(
-            "Set-Item -Path function:global:prompt -Value ([scriptblock]::Create($args[0]))",
-            false,
-            System.Management.Automation.Runspaces.PipelineResultTypes.None,
-            null,
-            Marker + "\n" + body);
+        variables.Set(PromptPath, ScriptBlock.Create(Marker + "\n" + body));
     }
 }

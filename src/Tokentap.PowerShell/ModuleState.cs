@@ -95,6 +95,7 @@ internal static class ModuleState
         }
 
         BudgetAlerts.WrapPrompt(cmdlet);
+        TokentapEngine.MarkStartStep("session begun");
     }
 
     /// <summary>Sets the session's variables for this process, remembering what they replace until the proxy stops.</summary>

@@ -16,4 +16,16 @@ public abstract class StartOptionsCmdlet : DemoModeCmdlet
 
     /// <summary>Starts the dashboard if asked, then writes the status if asked (null: nothing was started).</summary>
     private protected void Emit(TokentapStatus? status) => DashboardLauncher.EmitStatus(this, status, PassThru, Dashboard);
+
+    /// <summary>
+    /// <see cref="Emit"/> for a running proxy: the status is built only when it is written or the dashboard starts (it
+    /// costs a new shell's start more than anything else after the listener is up; docs/benchmarks.md, "Start").
+    /// </summary>
+    private protected void EmitRunning()
+    {
+        if (PassThru || Dashboard)
+        {
+            Emit(Engine.GetStatus());
+        }
+    }
 }

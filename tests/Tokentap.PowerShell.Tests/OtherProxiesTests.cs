@@ -77,6 +77,9 @@ public sealed class OtherProxiesTests(ModuleFixture module) : IDisposable
         var script = """
             Import-Module $env:TT_MANIFEST
             $status = Start-Tokentap -Port 0 -NoEnvironment -Session $env:TT_SESSION -PassThru
+            # The registry entry is written on the thread pool right after the start returns.
+            $entry = Join-Path $env:TOKENTAP_HOME "run/$PID-$($status.Port).json"
+            for ($i = 0; $i -lt 500 -and -not (Test-Path $entry); $i++) { Start-Sleep -Milliseconds 10 }
             "PORT $($status.Port)"
             while (-not (Test-Path $env:TT_GO)) { Start-Sleep -Milliseconds 50 }
             $null = Stop-Tokentap

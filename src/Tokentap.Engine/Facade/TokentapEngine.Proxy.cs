@@ -99,13 +99,21 @@ public sealed partial class TokentapEngine
     /// upstream proxy it inherits. Throws PortInUse or StartFailed; returns null when <paramref name="cancellationToken"/>
     /// cancelled the start. A second call while the proxy runs returns the running proxy's status.
     /// </summary>
-    public TokentapStatus? StartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default)
+    public TokentapStatus? StartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default) =>
+        TryStartProxy(request, messages, cancellationToken) ? GetStatus() : null;
+
+    /// <summary>
+    /// <see cref="StartProxy"/> without building the status (Start-Tokentap builds it only for -PassThru): true when the
+    /// proxy runs (started now or already running), false when <paramref name="cancellationToken"/> cancelled the start.
+    /// </summary>
+    public bool TryStartProxy(ProxyStartRequest request, ITokentapMessages messages, CancellationToken cancellationToken = default)
     {
         if (ProxyUrl is not null)
         {
-            return GetStatus();
+            return true;
         }
 
+        StartTrace.Mark("start requested");
         var session = request.Session ?? $"{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}";
         var listenerRequest = new ListenerRequest
         {
@@ -120,10 +128,11 @@ public sealed partial class TokentapEngine
             WarmUpDelay = StartWarmUpDelay,
         };
         var target = $"127.0.0.1:{(request.Port == 0 ? "ephemeral port" : request.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+        StartTrace.Mark("upstream proxy checked");
         var listener = StartListener(listenerRequest, target, cancellationToken);
         if (listener is null)
         {
-            return null;
+            return false;
         }
 
         lock (_gate)
@@ -134,9 +143,8 @@ public sealed partial class TokentapEngine
         }
 
         ReportStart(listener, messages);
-        var status = GetStatus();
-        StartTrace.Mark("status built");
-        return status;
+        StartTrace.Mark("start reported");
+        return true;
     }
 
     /// <summary>

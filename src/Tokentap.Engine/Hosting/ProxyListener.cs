@@ -57,6 +57,9 @@ public sealed class ProxyListener : IAsyncDisposable
     /// <summary>The start's background warm-up (cancelled by <see cref="StopAsync"/>, which does not wait for it).</summary>
     internal EndToEndWarmUp? WarmUp { get; set; }
 
+    /// <summary>Ends once the registry entry other shells read is written (or its failure became a notice).</summary>
+    internal Task Registered { get; init; } = Task.CompletedTask;
+
     /// <summary>True until stopped.</summary>
     public bool IsRunning => Server.IsRunning;
 

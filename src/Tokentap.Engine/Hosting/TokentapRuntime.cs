@@ -188,15 +188,16 @@ public sealed class TokentapRuntime : IDisposable
             }
 
             StartTrace.Mark("listening");
-            var registration = ProxyRegistry.Register(Paths, new RunningProxy(Environment.ProcessId, server.Port, request.Tags.Session, DateTime.UtcNow));
-            var listener = new ProxyListener(server, authority, request.Port, registration, Forget);
+            // Other shells read the registry; this start does not wait for it (a failure becomes a notice).
+            var registration = new BackgroundRegistration(Paths, new RunningProxy(Environment.ProcessId, server.Port, request.Tags.Session, DateTime.UtcNow), AddNotice);
+            var listener = new ProxyListener(server, authority, request.Port, registration, Forget) { Registered = registration.Completion };
             lock (_gate)
             {
                 _listeners.Add(listener);
             }
 
             var leafAuthority = authority.Authority;
-            StartTrace.Mark("registered");
+            StartTrace.Mark("registration queued");
             listener.WarmUp = EndToEndWarmUp.Start(leafAuthority, hosts, () => Prices, options.ClientProcesses, () => ProxyWarmUp.IssueLeaves(leafAuthority, hosts), request.WarmUpDelay, upstreamCheck: server.WarmUpstreamCertificateCheck);
             return listener;
         }

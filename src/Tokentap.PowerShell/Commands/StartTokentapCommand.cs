@@ -51,14 +51,14 @@ public sealed class StartTokentapCommand : StartOptionsCmdlet
         else if (Engine.ProxyUrl is { } running)
         {
             WriteHostLine($"Tokentap is already running on {running} (session {Engine.ProxySession}).");
-            Emit(Engine.GetStatus());
+            EmitRunning();
         }
         else if (Request() is var request && ShouldProcess($"127.0.0.1:{(Port == 0 ? "ephemeral port" : Port)}", NoEnvironment ? "Start the Tokentap proxy" : "Start the Tokentap proxy and set this session's proxy and certificate variables")
-            && Engine.StartProxy(request, this, _stopping.Token) is { } status)
+            && Engine.TryStartProxy(request, this, _stopping.Token))
         {
             ModuleState.BeginSession(NoEnvironment ? null : Engine.GetEnvironment(null, this), this);
-            WriteHostLine($"Tokentap is listening on {status.ProxyUrl} (session {status.Session}).");
-            Emit(status);
+            WriteHostLine($"Tokentap is listening on {Engine.ProxyUrl} (session {Engine.ProxySession}).");
+            EmitRunning();
         }
     });
 
