@@ -40,6 +40,13 @@ internal sealed class UsageDatabase : IDisposable
     public UsageDatabase(string databasePath, TimeSpan lockTimeout, TimeSpan? migrationSlice = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
+
+        // The OS reports opening a folder as a file as "access denied", which would send users after permissions.
+        if (Directory.Exists(DatabasePath))
+        {
+            throw new IOException($"The usage database '{DatabasePath}' is a folder, not a file. Move the folder away (or set TOKENTAP_HOME to another folder) and try again; nothing in it was changed.");
+        }
+
         _lockTimeout = lockTimeout;
         _migrationSlice = migrationSlice ?? DefaultMigrationSlice;
         _lock = new UsageFileLock(DatabasePath);

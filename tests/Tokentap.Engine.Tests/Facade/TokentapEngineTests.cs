@@ -73,6 +73,22 @@ public sealed class TokentapEngineTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_where_the_database_belongs_fails_the_start_with_a_clear_error_and_nothing_runs()
+    {
+        var folder = Path.Combine(_home, "usage.db");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+
+        var failure = Assert.Throws<TokentapException>(() => _engine.StartProxy(new ProxyStartRequest { Port = 0 }, _messages));
+
+        Assert.Equal($"The usage database '{folder}' is a folder, not a file. Move the folder away (or set TOKENTAP_HOME to another folder) and try again; nothing in it was changed.", failure.Message);
+        Assert.True(failure.StopsCommand);
+        Assert.Null(_engine.ProxyUrl);
+        Assert.True(_engine.IsIdle);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "keep.txt")));
+    }
+
+    [Fact]
     public void Piped_events_are_removed_only_where_the_filter_matches()
     {
         _engine.Runtime.Store.Write(SampleEvents.All);
