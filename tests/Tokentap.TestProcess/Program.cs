@@ -23,6 +23,16 @@ if (args[0] == "rss")
     return await ResidentMemoryProbe.RunAsync(args[1], new Uri(args[2]), args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
 }
 
+if (args[0] == "register")
+{
+    // Registers a listener for the data folder HOME (args[1]) and waits to be killed: a proxy process that dies
+    // without unregistering. No store: HOME is a folder.
+    ProxyRegistry.Register(new TokentapPaths(args[1]), new RunningProxy(Environment.ProcessId, int.Parse(args[2], CultureInfo.InvariantCulture), "killed", DateTime.UtcNow));
+    Console.WriteLine("REGISTERED");
+    Thread.Sleep(Timeout.Infinite);
+    return 0;
+}
+
 var (mode, database, prefix) = (args[0], args[1], args[2]);
 // Not disposed: the process-exit flush of the "exit" mode still needs it, and process exit releases it.
 var store = new UsageStore(database, TimeSpan.FromSeconds(60));
@@ -111,17 +121,6 @@ switch (mode)
         Console.WriteLine($"SEEDED {result.Inserted}");
         store.Dispose();
         return result.Inserted == events.Length ? 0 : 1;
-    }
-
-    case "register":
-    {
-        // Registers a listener for the data folder HOME (args[1]) and waits to be killed: a proxy process that dies
-        // without unregistering.
-        var paths = new TokentapPaths(database);
-        ProxyRegistry.Register(paths, new RunningProxy(Environment.ProcessId, int.Parse(prefix, CultureInfo.InvariantCulture), "killed", DateTime.UtcNow));
-        Console.WriteLine("REGISTERED");
-        Thread.Sleep(Timeout.Infinite);
-        return 0;
     }
 
     case "intrude":
