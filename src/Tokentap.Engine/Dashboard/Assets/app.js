@@ -190,12 +190,13 @@ function startFeed() {
   const liveState = document.getElementById('live-state');
   const feed = new EventSource(`/api/live?${apiQuery()}`);
   state.feed = feed;
-  feed.addEventListener('open', () => { liveState.textContent = 'live'; });
   feed.addEventListener('error', () => { liveState.textContent = 'reconnecting'; });
+  // Live once the latest requests are shown: what arrives after that is new (and marked so).
   feed.addEventListener('recent', message => {
     const requests = JSON.parse(message.data).requests;
     for (const e of requests) state.seen.add(e.id);
     body.replaceChildren(...requests.map(e => feedRow(e, false)));
+    liveState.textContent = 'live';
   });
   feed.addEventListener('request', message => {
     const e = JSON.parse(message.data);
