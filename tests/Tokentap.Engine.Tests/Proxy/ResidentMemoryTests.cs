@@ -103,7 +103,9 @@ public sealed class ResidentMemoryTests : IDisposable
 
             if (child.HasExited || DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"no {prefix.Trim()} line from the child:\n{Output(child)}");
+                // Let the output readers drain, so a crash's stderr is in the message.
+                var exited = child.WaitForExit(TimeSpan.FromSeconds(5));
+                Assert.Fail($"no {prefix.Trim()} line from the child ({(exited ? "exit code " + child.ExitCode : "still running")}):\n{Output(child)}");
             }
 
             await Task.Delay(50);
