@@ -1,6 +1,5 @@
 // Content capture over Codex CLI's Responses WebSocket: the real codex (npm, pinned) in the real pwsh through the real
 // proxy with -CaptureContent, against a mock that answers the upgrade and streams each turn as WebSocket messages.
-using System.IO.Compression;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -184,17 +183,8 @@ public sealed class CodexWebSocketCaptureTests(ModuleFixture module, MockProvide
     // No file of the data folder, gzip content decoded, holds the text.
     private void AssertNotInDataFolder(string secret)
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(_shell.Root, "tokentap"), "*", SearchOption.AllDirectories))
+        foreach (var (file, bytes) in DataFolderFiles.Read(Path.Combine(_shell.Root, "tokentap")))
         {
-            var bytes = File.ReadAllBytes(file);
-            if (file.EndsWith(".gz", StringComparison.Ordinal))
-            {
-                using var zip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                zip.CopyTo(plain);
-                bytes = plain.ToArray();
-            }
-
             Assert.False(Encoding.Latin1.GetString(bytes).Contains(secret, StringComparison.Ordinal), $"{file} holds {secret}");
         }
     }

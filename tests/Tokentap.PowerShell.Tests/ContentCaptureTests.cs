@@ -1,9 +1,9 @@
 // Content capture with the real clients in the real pwsh against the mock: Claude Code under the persistent setting
 // (Enable-TokentapContentCapture) and the @anthropic-ai/sdk and openai SDKs under Start-Tokentap -CaptureContent;
 // Get-TokenUsage | Get-TokenUsageContent returns what each sent (secrets redacted) and what streamed back.
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Tokentap.Testing;
 using Xunit.Abstractions;
 
 namespace Tokentap.PowerShell.Tests;
@@ -74,17 +74,8 @@ public sealed class ContentCaptureTests(ModuleFixture module, MockProvidersFixtu
     // No file of the data folder, gzip content decoded, holds the text.
     private void AssertNotInDataFolder(string secret)
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(_shell.Root, "tokentap"), "*", SearchOption.AllDirectories))
+        foreach (var (file, bytes) in DataFolderFiles.Read(Path.Combine(_shell.Root, "tokentap")))
         {
-            var bytes = File.ReadAllBytes(file);
-            if (file.EndsWith(".gz", StringComparison.Ordinal))
-            {
-                using var zip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                zip.CopyTo(plain);
-                bytes = plain.ToArray();
-            }
-
             Assert.False(Encoding.Latin1.GetString(bytes).Contains(secret, StringComparison.Ordinal), $"{file} holds {secret}");
         }
     }

@@ -1,7 +1,6 @@
 // Content capture through the real proxy: the facade starts it (Start-Tokentap -CaptureContent's path), a client sends
 // prompts full of secrets over CONNECT + TLS to the mock provider, and the content read back equals what was sent
 // (redacted) and what streamed; nothing secret is anywhere in the data folder; with capture off there is no content.
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tokentap.Engine.Content;
@@ -130,19 +129,10 @@ public sealed class ContentCaptureEndToEndTests : IAsyncLifetime
     private void AssertNoSecretAnywhere()
     {
         var secrets = SecretCorpus.All.Select(s => s.Secret).Concat(new[] { "sk-ant-header-secret-9f8e7d6c5b4a3928", "header-cookie-secret-1a2b3c" }).ToList();
-        var files = Directory.EnumerateFiles(_home, "*", SearchOption.AllDirectories).ToList();
+        var files = DataFolderFiles.Read(_home).ToList();
         Assert.NotEmpty(files);
-        foreach (var file in files)
+        foreach (var (file, bytes) in files)
         {
-            var bytes = File.ReadAllBytes(file);
-            if (file.EndsWith(".gz", StringComparison.Ordinal))
-            {
-                using var zip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                zip.CopyTo(plain);
-                bytes = plain.ToArray();
-            }
-
             var text = Encoding.UTF8.GetString(bytes) + Encoding.Latin1.GetString(bytes);
             foreach (var secret in secrets)
             {
