@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Tokentap.Bench;
 
 /// <summary>
-/// Uses tests/Tokentap.Pwsh (built with this program) and out/Tokentap. Every run is a new process with its own HOME
+/// Uses tests/Tokentap.Pwsh (built with this program, published ReadyToRun by <see cref="ShippedPwsh"/>) and out/Tokentap. Every run is a new process with its own HOME
 /// (and so its own profile) and TOKENTAP_HOME holding a CA made by a first run, as a user's later shells find it.
 /// Import + start: timed inside pwsh with a Stopwatch, --runs (7) times, median. Profile cost: hyperfine (when
 /// installed, else the same number of timed starts) of "pwsh -Command exit" with and without -NoProfile.
@@ -34,12 +34,13 @@ internal static class PwshStartBenchmark
     {
         Results.Clear();
         var root = BenchOptions.RepoRoot();
-        var pwsh = Path.Combine(root, "tests", "Tokentap.Pwsh", "bin", "Release", "net10.0", "pwsh");
         var module = Path.Combine(root, "out", "Tokentap", "Tokentap.psd1");
-        if (!File.Exists(pwsh) || !File.Exists(module))
+        if (!File.Exists(module))
         {
-            throw new FileNotFoundException($"build first (dotnet build -c Release bench/Tokentap.Bench): {pwsh}, {module}");
+            throw new FileNotFoundException($"build first (dotnet build -c Release bench/Tokentap.Bench): {module}");
         }
+
+        var pwsh = ShippedPwsh.Prepare(root);
 
         var home = Directory.CreateTempSubdirectory("tokentap-bench-pwsh-").FullName;
         try
