@@ -51,8 +51,23 @@ internal static class ShippedPwsh
             throw new InvalidOperationException($"dotnet publish of the ReadyToRun pwsh failed ({process.ExitCode}): {output} {errors.Result}");
         }
 
+        // A publish for one platform puts PowerShell's assemblies at its root, which becomes $PSHOME, while the built-in
+        // modules' manifests stay where the SDK package's content files go: they belong in $PSHOME/Modules, as in a release.
+        var modules = Path.Combine(folder, "runtimes", OperatingSystem.IsWindows() ? "win" : "unix", "lib", "net10.0", "Modules");
+        CopyFolder(modules, Path.Combine(folder, "Modules"));
+
         // The publish can keep the older file times of an unchanged build: the stamp says it matches this build.
         File.SetLastWriteTimeUtc(published, DateTime.UtcNow);
         return Path.Combine(folder, "pwsh");
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
     }
 }
