@@ -14,6 +14,7 @@ internal sealed class UserTrust
     private readonly Func<string, string?> _currentValue;
     private readonly Action<string> _warn;
     private readonly Dictionary<string, string?> _merged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Path, string? Error)> _mergedFiles = new(StringComparer.Ordinal);
     private string? _caPem;
 
     public UserTrust(string caCertificatePath, Func<string, string?> currentValue, Action<string> warn)
@@ -73,15 +74,26 @@ internal sealed class UserTrust
             return known;
         }
 
-        string? merged = null;
-        try
+        // Several variables often name the same file (a system bundle): it is merged once, each variable warns for itself.
+        if (!_mergedFiles.TryGetValue(userFile, out var result))
         {
-            _caPem ??= File.ReadAllText(_caCertificatePath);
-            merged = MergedTrustFile.Write(_caDirectory, userFile, _caPem);
+            try
+            {
+                _caPem ??= File.ReadAllText(_caCertificatePath);
+                result = (MergedTrustFile.Write(_caDirectory, userFile, _caPem), null);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                result = (null, ex.Message);
+            }
+
+            _mergedFiles[userFile] = result;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+
+        var merged = result.Path;
+        if (result.Error is { } error)
         {
-            _warn($"{source} names '{userFile}', which Tokentap cannot merge with its CA ({ex.Message}). This session uses " +
+            _warn($"{source} names '{userFile}', which Tokentap cannot merge with its CA ({error}). This session uses " +
                 $"Tokentap's default instead ({defaultDescription}), so the certificates in that file are not trusted while Tokentap runs.");
         }
 

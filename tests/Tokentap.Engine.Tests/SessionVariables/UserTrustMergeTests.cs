@@ -109,6 +109,33 @@ public sealed class UserTrustMergeTests : IDisposable
         Assert.Equal(2, MergedFiles().Length);
     }
 
+    /// <summary>
+    /// A later shell finds the merge it needs by the source's path, length and write time and reads neither file: a
+    /// source rewritten behind its back with the same length and time (here: no certificate at all) is not read again.
+    /// </summary>
+    [Fact]
+    public void A_merge_already_made_for_the_same_source_is_used_without_reading_the_source()
+    {
+        var first = Compute(new() { ["SSL_CERT_FILE"] = _corporateFile, ["NODE_EXTRA_CA_CERTS"] = _corporateFile });
+        var written = File.GetLastWriteTimeUtc(_corporateFile);
+        File.WriteAllText(_corporateFile, new string('x', _corporatePem.Length));
+        File.SetLastWriteTimeUtc(_corporateFile, written);
+
+        var again = Compute(new() { ["SSL_CERT_FILE"] = _corporateFile, ["NODE_EXTRA_CA_CERTS"] = _corporateFile });
+
+        var merged = Assert.Single(MergedFiles());
+        Assert.Equal(merged, first["SSL_CERT_FILE"]);
+        Assert.Equal(merged, first["NODE_EXTRA_CA_CERTS"]);
+        Assert.Equal(first, again);
+        Assert.Equal(_corporatePem + _caPem, File.ReadAllText(merged));
+        Assert.Empty(_warnings);
+
+        File.SetLastWriteTimeUtc(_corporateFile, written.AddSeconds(1));
+        var changed = Compute(new() { ["SSL_CERT_FILE"] = _corporateFile });
+        Assert.Equal(_bundlePath, changed["SSL_CERT_FILE"]);
+        Assert.Contains("holds no PEM certificate", Assert.Single(_warnings), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_user_file_warns_once_and_falls_back_to_the_default()
     {
