@@ -42,14 +42,15 @@ public static class BudgetAlerts
     {
         // $function:global:prompt through the session state, not a script running Set-Item: no script compiled and no
         // cmdlet bound on the start path (about 540 methods fewer for the JIT in a new pwsh; docs/benchmarks.md, "Start").
-        var variables = cmdlet.SessionState.PSVariable;
-        var current = variables.GetValue(PromptPath) as ScriptBlock;
+        var current = cmdlet.SessionState.PSVariable.GetValue(PromptPath) as ScriptBlock;
         var body = current?.ToString() ?? "\"PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) \"";
         if (body.Contains(Marker, StringComparison.Ordinal))
         {
             return;
         }
 
-        variables.Set(PromptPath, ScriptBlock.Create(Marker + "\n" + body));
+        // Set as an item, not as content: PSVariable.Set first tries ClearContent, which the function provider refuses
+        // with an exception (two first-chance exceptions, the first a process pays, on every start).
+        cmdlet.SessionState.InvokeProvider.Item.Set(PromptPath, ScriptBlock.Create(Marker + "\n" + body));
     }
 }

@@ -28,6 +28,12 @@ public static class AnomalySettingsFile
     public static AnomalySettings Load(TokentapPaths paths)
     {
         var path = PathIn(paths);
+        if (!File.Exists(path))
+        {
+            // Most data folders have none: no exception on every start (the catch below is for a file removed meanwhile).
+            return AnomalySettings.Default;
+        }
+
         byte[] bytes;
         try
         {

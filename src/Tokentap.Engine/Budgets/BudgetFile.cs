@@ -23,6 +23,12 @@ internal static class BudgetFile
     /// <summary>Reads the file; a missing file is an empty book. Throws <see cref="BudgetFileException"/> for a bad one.</summary>
     public static BudgetBook Load(string path)
     {
+        if (!File.Exists(path))
+        {
+            // Most data folders have none: no exception on every start (the catch below is for a file removed meanwhile).
+            return BudgetBook.Empty;
+        }
+
         byte[] bytes;
         try
         {

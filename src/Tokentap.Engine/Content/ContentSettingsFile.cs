@@ -22,6 +22,12 @@ internal static class ContentSettingsFile
     public static ContentSettings Load(TokentapPaths paths)
     {
         var path = PathIn(paths);
+        if (!File.Exists(path))
+        {
+            // Most data folders have none: no exception on every start (the catch below is for a file removed meanwhile).
+            return ContentSettings.Default;
+        }
+
         string text;
         try
         {
