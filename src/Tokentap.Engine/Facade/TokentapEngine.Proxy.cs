@@ -166,9 +166,14 @@ public sealed partial class TokentapEngine
             return null;
         }
 
+        StartTrace.Mark("stop requested");
         listener.StopAsync().GetAwaiter().GetResult();
+        StartTrace.Mark("listener stopped");
         Runtime.FlushAsync().Wait(TimeSpan.FromSeconds(10));
-        return SessionReport(listener.Tags.Session!, listener.StartedUtc);
+        StartTrace.Mark("events flushed");
+        var report = SessionReport(listener.Tags.Session!, listener.StartedUtc);
+        StartTrace.Mark("session report read");
+        return report;
     }
 
     /// <summary>Where the data lives, whether the proxy runs here, what it captured, and which other processes run one.</summary>

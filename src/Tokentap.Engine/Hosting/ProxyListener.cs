@@ -72,13 +72,16 @@ public sealed class ProxyListener : IAsyncDisposable
         }
 
         WarmUp?.Dispose();
+        StartTrace.Mark("warm-up stopped");
         try
         {
             await Server.StopAsync().ConfigureAwait(false);
+            StartTrace.Mark("server stopped");
         }
         finally
         {
             _registration.Dispose();
+            StartTrace.Mark("registration removed");
             _onStopped(this);
         }
     }

@@ -1,4 +1,4 @@
-// A cheap trace of where a start's time goes, on standard error when TOKENTAP_TRACE_START is set (benchmarks, diagnosis).
+// A cheap trace of where a start's (and a stop's) time goes, on standard error when TOKENTAP_TRACE_START is set (benchmarks, diagnosis).
 using System.Diagnostics;
 
 namespace Tokentap.Engine.Hosting;
