@@ -324,15 +324,20 @@ public sealed class TokentapRuntime : IDisposable
             listener.StopAsync().GetAwaiter().GetResult();
         }
 
+        StartTrace.Mark("close: listeners stopped");
         _budgets.Dispose();
         Interlocked.Exchange(ref _content, null)?.Dispose();
+        StartTrace.Mark("close: budgets and content closed");
         _recorder?.Stop(TimeSpan.FromSeconds(10));
         _recorder?.Dispose();
+        StartTrace.Mark("close: recorder stopped");
         _exporter?.Stop(ExportWorker.StopTimeout);
         if (_store.IsValueCreated)
         {
             _store.Value.Dispose();
         }
+
+        StartTrace.Mark("close: store closed");
     }
 
     private (UsageObserver Observer, AnomalyMonitor Anomalies) EnsureRecording()
