@@ -1,7 +1,6 @@
 // The unique key of a stored event, and the UTC ticks and hour every part of the store agrees on.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using LiteDB;
 
 namespace Tokentap.Engine.Usage;
@@ -9,20 +8,51 @@ namespace Tokentap.Engine.Usage;
 /// <summary>Keys and time units shared by the writer and the readers.</summary>
 internal static class UsageKeys
 {
+    /// <summary>The UUID version whose first 48 bits are Unix milliseconds (RFC 9562).</summary>
+    private const int TimeOrderedVersion = 7;
+
     /// <summary>
-    /// The unique key of schema 3, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
-    /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/> (the event id: provider ids are not unique enough,
-    /// upstreams reuse them). Keys stored by earlier engines from provider ids stay in the collection unused (they can
-    /// never match a new key). A retried write or a re-import carries the same timestamp, so it meets the same key; the day in front keeps inserts near the end of the index instead of at
-    /// random places, which is what makes bulk ingest fast once the store holds millions of events. Stored as 16
-    /// big-endian bytes, it compares byte by byte: LiteDB compares strings ignoring case, and provider ids are not.
+    /// The unique key of schema 4, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
+    /// 96 bits that depend on the event id alone (<see cref="UsageEvent.UniqueKey"/>: provider ids are not unique
+    /// enough, upstreams reuse them), so the same id on the same UTC day is one event, whatever its time of day, and a
+    /// retried write or a re-import meets the same key. For a time-ordered (version 7) id, as events get since schema
+    /// 4, those bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key: the keys
+    /// of a batch are neighbours at the end of the day's keys, and an insert touches the index pages the one before it
+    /// touched. Schema 3 put 96 hash bits there, which sent each insert to a random page of the day (a batch read,
+    /// changed and logged hundreds of index pages); other ids (random ones, ids made from agent log entries) still get
+    /// 96 hash bits. Stored as 16 big-endian bytes, it compares byte by byte.
     /// </summary>
     public static UInt128 KeyOf(UsageEvent usageEvent)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(usageEvent.UniqueKey), hash);
         var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
-        BinaryPrimitives.WriteUInt32BigEndian(hash, day);
+        Span<byte> id = stackalloc byte[16];
+        if (!usageEvent.Id.TryWriteBytes(id, bigEndian: true, out _))
+        {
+            throw new InvalidOperationException("An event id did not fit in 16 bytes.");
+        }
+
+        var hash = HashOf(usageEvent.Id);
+        var idBits = (id[6] >> 4) == TimeOrderedVersion
+            ? ((UInt128)(BinaryPrimitives.ReadUInt64BigEndian(id) >> 16) << 48) | (ulong)(hash >> 80)
+            : hash >> 32;
+        return ((UInt128)day << 96) | idBits;
+    }
+
+    /// <summary>
+    /// The first 128 bits (big-endian) of the SHA-256 of the UTF-8 of <see cref="UsageEvent.UniqueKey"/>, "id:" and the
+    /// id's 32 hex digits, formatted on the stack instead of as two strings and a byte array per event.
+    /// </summary>
+    private static UInt128 HashOf(Guid id)
+    {
+        Span<byte> text = stackalloc byte[35];
+        "id:"u8.CopyTo(text);
+        if (!id.TryFormat(text[3..], out var written, "N") || written != 32)
+        {
+            throw new InvalidOperationException("An event id did not format as 32 hex digits.");
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(text, hash);
         return BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
 
