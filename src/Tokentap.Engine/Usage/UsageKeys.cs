@@ -15,27 +15,46 @@ internal static class UsageKeys
     /// The unique key of schema 4, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
     /// 96 bits that depend on the event id alone (<see cref="UsageEvent.UniqueKey"/>: provider ids are not unique
     /// enough, upstreams reuse them), so the same id on the same UTC day is one event, whatever its time of day, and a
-    /// retried write or a re-import meets the same key. For a time-ordered (version 7) id, as events get since schema
-    /// 4, those bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key: the keys
-    /// of a batch are neighbours at the end of the day's keys, and an insert touches the index pages the one before it
-    /// touched. Schema 3 put 96 hash bits there, which sent each insert to a random page of the day (a batch read,
-    /// changed and logged hundreds of index pages); other ids (random ones, ids made from agent log entries) still get
-    /// 96 hash bits. Stored as 16 big-endian bytes, it compares byte by byte.
+    /// retried write or a re-import meets the same key. For a time-ordered (version 7) id, as new events get since
+    /// schema 4, those bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key:
+    /// the keys of a batch are neighbours at the end of the day's keys, and an insert touches the index pages the one
+    /// before it touched. Any other id (the random ids of earlier events, ids made from agent log entries) keeps the
+    /// schema 3 key, <see cref="Schema3KeyOf"/>, whose hash bits send each insert to a random page of the day.
+    /// Stored as 16 big-endian bytes, it compares byte by byte.
     /// </summary>
     public static UInt128 KeyOf(UsageEvent usageEvent)
     {
+        if (!IsTimeOrdered(usageEvent.Id, out var milliseconds))
+        {
+            return Schema3KeyOf(usageEvent);
+        }
+
         var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
-        Span<byte> id = stackalloc byte[16];
-        if (!usageEvent.Id.TryWriteBytes(id, bigEndian: true, out _))
+        return ((UInt128)day << 96) | ((UInt128)milliseconds << 48) | (ulong)(HashOf(usageEvent.Id) >> 80);
+    }
+
+    /// <summary>
+    /// The key of schema 3: the UTC day in the top 32 bits, then the last 96 bits of the first 128 of the SHA-256 of
+    /// the unique key. Schema 4 keeps it for every id that is not time-ordered, so only the keys of stored events whose
+    /// ids look time-ordered change (see <see cref="UsageKeysMigration"/>).
+    /// </summary>
+    public static UInt128 Schema3KeyOf(UsageEvent usageEvent)
+    {
+        var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
+        return ((UInt128)day << 96) | (HashOf(usageEvent.Id) & ((UInt128.One << 96) - 1));
+    }
+
+    /// <summary>Whether an id is a version 7 UUID, and its Unix milliseconds (its first 48 bits) if so.</summary>
+    public static bool IsTimeOrdered(Guid id, out ulong milliseconds)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (!id.TryWriteBytes(bytes, bigEndian: true, out _))
         {
             throw new InvalidOperationException("An event id did not fit in 16 bytes.");
         }
 
-        var hash = HashOf(usageEvent.Id);
-        var idBits = (id[6] >> 4) == TimeOrderedVersion
-            ? ((UInt128)(BinaryPrimitives.ReadUInt64BigEndian(id) >> 16) << 48) | (ulong)(hash >> 80)
-            : hash >> 32;
-        return ((UInt128)day << 96) | idBits;
+        milliseconds = BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16;
+        return (bytes[6] >> 4) == TimeOrderedVersion;
     }
 
     /// <summary>

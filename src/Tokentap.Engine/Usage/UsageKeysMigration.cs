@@ -1,63 +1,47 @@
-// Schema step 3 -> 4: the keys collection rebuilt with time-ordered keys from the events in the chunks, in slices.
+// Schema step 3 -> 4: the keys of stored events whose ids look time-ordered are rewritten, in resumable slices.
 using LiteDB;
 using LiteDB.Engine;
 
 namespace Tokentap.Engine.Usage;
 
 /// <summary>
-/// Brings a schema 3 file to schema 4, whose event keys put the time of day before the hash (see
-/// <see cref="UsageKeys.KeyOf"/>). The new keys are built into a collection of their own from the events in the chunks
-/// (the chunks are the record; the old keys only mirror them), in transactions of a few chunks in _id order, each
-/// recording the highest chunk _id done, so a step stopped at its deadline or killed goes on where it was. Once every
-/// chunk is done the old collection is dropped and the new one takes its name; each of those is safe to repeat, so an
-/// interruption anywhere only repeats work. A chunk rewritten meanwhile by an older engine (it gets a higher _id) is
-/// read again, and its keys are upserted, so that costs nothing either.
+/// Brings a schema 3 file to schema 4. Schema 4 keys a time-ordered (version 7) id by its milliseconds and every other
+/// id as schema 3 did (see <see cref="UsageKeys.KeyOf"/>), so the only keys to change are those of stored events whose
+/// ids happen to carry the version 7 mark (ids made from agent log entries are hash bits: about one in sixteen; the
+/// proxy's were random version 4 ids, never). The chunks are read in _id order, a few per transaction, and each such
+/// event's schema 3 key is replaced by its schema 4 key; the transaction records the highest chunk _id done, so a step
+/// stopped at its deadline or killed goes on where it was. Both writes are safe to repeat, so a chunk rewritten
+/// meanwhile by an older engine (it gets a higher _id and is read again) costs nothing either.
 /// </summary>
 internal static class UsageKeysMigration
 {
-    /// <summary>The collection the new keys are built in, renamed to <see cref="UsageSchema.Keys"/> at the end.</summary>
-    public const string Building = "keys_v4";
-
-    /// <summary>The meta value that holds the highest chunk _id whose keys are built (<see cref="Built"/> when all are).</summary>
+    /// <summary>The meta value that holds the highest chunk _id done while the step runs (removed at its end).</summary>
     public const string Progress = "keys_v4";
 
-    /// <summary>The progress once every chunk's keys are built and only the swap of the collections may be left.</summary>
-    public const long Built = -1;
-
     /// <summary>Chunks read per transaction (up to 256 events each): short enough to stop near a deadline.</summary>
-    public const int ChunksPerTransaction = 32;
+    public const int ChunksPerTransaction = 64;
 
     public static bool Run(LiteEngine engine, long deadline) => Run(engine, deadline, ChunksPerTransaction);
 
     /// <summary>
-    /// Builds and swaps the keys; false when <paramref name="deadline"/> (a <see cref="Environment.TickCount64"/>
-    /// value) passed with chunks left. Each call does at least one transaction of work, so every slice makes progress.
+    /// Rewrites the keys; false when <paramref name="deadline"/> (a <see cref="Environment.TickCount64"/> value) passed
+    /// with chunks left. Each call does at least one transaction of work, so every slice makes progress.
     /// </summary>
     internal static bool Run(LiteEngine engine, long deadline, int chunksPerTransaction)
     {
-        while (UsageWriter.ReadMeta(engine, Progress) is var done && done != Built)
+        while (!RewriteSome(engine, UsageWriter.ReadMeta(engine, Progress), chunksPerTransaction))
         {
-            BuildSome(engine, done, chunksPerTransaction);
-            if (Environment.TickCount64 >= deadline && UsageWriter.ReadMeta(engine, Progress) != Built)
+            if (Environment.TickCount64 >= deadline)
             {
                 return false;
             }
         }
 
-        // Neither command can share a transaction with the other (a rename needs none open), so each is made safe to
-        // repeat: the new keys exist under their own name until the rename, and the old ones go only while they do.
-        if (Exists(engine, Building))
-        {
-            engine.DropCollection(UsageSchema.Keys);
-            engine.RenameCollection(Building, UsageSchema.Keys);
-        }
-
-        engine.Delete(UsageSchema.Meta, [new BsonValue(Progress)]);
         return true;
     }
 
-    /// <summary>One transaction: the keys of the next chunks after <paramref name="done"/>, and the new progress.</summary>
-    private static void BuildSome(LiteEngine engine, long done, int chunksPerTransaction)
+    /// <summary>One transaction: the keys of the chunks after <paramref name="done"/>; true when none were left.</summary>
+    private static bool RewriteSome(LiteEngine engine, long done, int chunksPerTransaction)
     {
         engine.BeginTrans();
         LiteDbFinalizerGuard.Protect(engine);
@@ -65,6 +49,7 @@ internal static class UsageKeysMigration
         {
             var query = new Query { Limit = chunksPerTransaction, OrderBy = BsonExpression.Create("$._id") };
             query.Where.Add(BsonExpression.Create("$._id > @0", done));
+            var stale = new List<BsonValue>();
             var keys = new List<BsonDocument>();
             var events = new List<StoredEvent>();
             var last = done;
@@ -78,7 +63,11 @@ internal static class UsageKeysMigration
                     UsageChunkDocument.ReadEvents(chunk, events);
                     foreach (var stored in events)
                     {
-                        keys.Add(new BsonDocument { ["_id"] = UsageKeys.ToBson(UsageKeys.KeyOf(stored.Event)) });
+                        if (UsageKeys.IsTimeOrdered(stored.Event.Id, out _))
+                        {
+                            stale.Add(UsageKeys.ToBson(UsageKeys.Schema3KeyOf(stored.Event)));
+                            keys.Add(new BsonDocument { ["_id"] = UsageKeys.ToBson(UsageKeys.KeyOf(stored.Event)) });
+                        }
                     }
 
                     last = UsageChunkDocument.IdOf(chunk);
@@ -86,19 +75,20 @@ internal static class UsageKeysMigration
                 }
             }
 
-            if (keys.Count > 0)
+            engine.Delete(UsageSchema.Keys, stale);
+            engine.Upsert(UsageSchema.Keys, keys, BsonAutoId.Int64);
+            var finished = chunks < chunksPerTransaction;
+            if (finished)
             {
-                engine.Upsert(Building, keys, BsonAutoId.Int64);
+                engine.Delete(UsageSchema.Meta, [new BsonValue(Progress)]);
+            }
+            else
+            {
+                UsageWriter.WriteMeta(engine, Progress, last);
             }
 
-            if (chunks < chunksPerTransaction && keys.Count == 0 && !Exists(engine, Building))
-            {
-                // No event at all: no new collection to swap in, and any old keys belong to no event.
-                engine.DeleteMany(UsageSchema.Keys, BsonExpression.Create("$._id != null"));
-            }
-
-            UsageWriter.WriteMeta(engine, Progress, chunks < chunksPerTransaction ? Built : last);
             engine.Commit();
+            return finished;
         }
         catch
         {
@@ -106,7 +96,4 @@ internal static class UsageKeysMigration
             throw;
         }
     }
-
-    private static bool Exists(LiteEngine engine, string collection) =>
-        engine.GetCollectionNames().Contains(collection, StringComparer.OrdinalIgnoreCase);
 }
