@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["all"] = AllBenchmarks.Run,
     ["proxy"] = ProxyBenchmark.Run,
     ["store"] = StoreBenchmark.Run,
+    ["ingest"] = IngestBenchmark.Run,
     ["live"] = LiveBenchmark.Run,
     ["coldstart"] = ColdStartBenchmark.Run,
     ["import"] = ImportBenchmark.Run,

@@ -1,7 +1,6 @@
 // The unique key of a stored event, and the UTC ticks and hour every part of the store agrees on.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using LiteDB;
 
 namespace Tokentap.Engine.Usage;
@@ -9,20 +8,70 @@ namespace Tokentap.Engine.Usage;
 /// <summary>Keys and time units shared by the writer and the readers.</summary>
 internal static class UsageKeys
 {
+    /// <summary>The UUID version whose first 48 bits are Unix milliseconds (RFC 9562).</summary>
+    private const int TimeOrderedVersion = 7;
+
     /// <summary>
-    /// The unique key of schema 3, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
-    /// 96 bits of the SHA-256 of <see cref="UsageEvent.UniqueKey"/> (the event id: provider ids are not unique enough,
-    /// upstreams reuse them). Keys stored by earlier engines from provider ids stay in the collection unused (they can
-    /// never match a new key). A retried write or a re-import carries the same timestamp, so it meets the same key; the day in front keeps inserts near the end of the index instead of at
-    /// random places, which is what makes bulk ingest fast once the store holds millions of events. Stored as 16
-    /// big-endian bytes, it compares byte by byte: LiteDB compares strings ignoring case, and provider ids are not.
+    /// The unique key of schema 4, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
+    /// 96 bits that depend on the event id alone (<see cref="UsageEvent.UniqueKey"/>: provider ids are not unique
+    /// enough, upstreams reuse them), so the same id on the same UTC day is one event, whatever its time of day, and a
+    /// retried write or a re-import meets the same key. For a time-ordered (version 7) id, as new events get since
+    /// schema 4, those bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key:
+    /// the keys of a batch are neighbours at the end of the day's keys, and an insert touches the index pages the one
+    /// before it touched. Any other id (the random ids of earlier events, ids made from agent log entries) keeps the
+    /// schema 3 key, <see cref="Schema3KeyOf"/>, whose hash bits send each insert to a random page of the day.
+    /// Stored as 16 big-endian bytes, it compares byte by byte.
     /// </summary>
     public static UInt128 KeyOf(UsageEvent usageEvent)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(usageEvent.UniqueKey), hash);
+        if (!IsTimeOrdered(usageEvent.Id, out var milliseconds))
+        {
+            return Schema3KeyOf(usageEvent);
+        }
+
         var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
-        BinaryPrimitives.WriteUInt32BigEndian(hash, day);
+        return ((UInt128)day << 96) | ((UInt128)milliseconds << 48) | (ulong)(HashOf(usageEvent.Id) >> 80);
+    }
+
+    /// <summary>
+    /// The key of schema 3: the UTC day in the top 32 bits, then the last 96 bits of the first 128 of the SHA-256 of
+    /// the unique key. Schema 4 keeps it for every id that is not time-ordered, so only the keys of stored events whose
+    /// ids look time-ordered change (see <see cref="UsageKeysMigration"/>).
+    /// </summary>
+    public static UInt128 Schema3KeyOf(UsageEvent usageEvent)
+    {
+        var day = (uint)(UtcTicks(usageEvent.Timestamp) / TimeSpan.TicksPerDay);
+        return ((UInt128)day << 96) | (HashOf(usageEvent.Id) & ((UInt128.One << 96) - 1));
+    }
+
+    /// <summary>Whether an id is a version 7 UUID, and its Unix milliseconds (its first 48 bits) if so.</summary>
+    public static bool IsTimeOrdered(Guid id, out ulong milliseconds)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (!id.TryWriteBytes(bytes, bigEndian: true, out _))
+        {
+            throw new InvalidOperationException("An event id did not fit in 16 bytes.");
+        }
+
+        milliseconds = BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16;
+        return (bytes[6] >> 4) == TimeOrderedVersion;
+    }
+
+    /// <summary>
+    /// The first 128 bits (big-endian) of the SHA-256 of the UTF-8 of <see cref="UsageEvent.UniqueKey"/>, "id:" and the
+    /// id's 32 hex digits, formatted on the stack instead of as two strings and a byte array per event.
+    /// </summary>
+    private static UInt128 HashOf(Guid id)
+    {
+        Span<byte> text = stackalloc byte[35];
+        "id:"u8.CopyTo(text);
+        if (!id.TryFormat(text[3..], out var written, "N") || written != 32)
+        {
+            throw new InvalidOperationException("An event id did not format as 32 hex digits.");
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(text, hash);
         return BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
 

@@ -12,8 +12,8 @@ public sealed record UsageRecorderOptions
 
     /// <summary>
     /// Most events written in one transaction (a backlog is written in batches of this size). Large batches matter for
-    /// bulk throughput: each insert into the unique-key index touches random index pages, and a bigger transaction
-    /// shares those page writes among more events.
+    /// bulk throughput: what each transaction pays once (opening the file, the rollup and label reads, the commit and
+    /// the checkpoint at close) is shared among more events.
     /// </summary>
     public int MaxBatchSize { get; init; } = 5000;
 

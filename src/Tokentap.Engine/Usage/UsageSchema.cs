@@ -15,8 +15,8 @@ internal static class UsageSchema
     /// <summary>The oldest version this engine reads: the first layout a release writes (events in chunks).</summary>
     public const int OldestReadableVersion = 3;
 
-    /// <summary>The version this engine writes.</summary>
-    public const int CurrentVersion = OldestReadableVersion;
+    /// <summary>The version this engine writes: 4, whose event keys are time-ordered (<see cref="UsageKeysMigration"/>).</summary>
+    public const int CurrentVersion = OldestReadableVersion + 1;
 
     /// <summary>Events, many to a document (see <see cref="UsageChunkDocument"/>).</summary>
     public const string Chunks = "chunks";
@@ -36,9 +36,9 @@ internal static class UsageSchema
     private const string VersionPragma = "USER_VERSION";
 
     // Steps[i] brings a file from OldestReadableVersion + i to the next version; it returns false when it stopped at the
-    // deadline with work left (the lock is then released for a moment and the step goes on after it). None yet:
-    // the first step that changes the layout adds itself here and raises CurrentVersion.
-    private static readonly Func<LiteEngine, long, bool>[] Steps = [];
+    // deadline with work left (the lock is then released for a moment and the step goes on after it). A step that
+    // changes the layout adds itself here and raises CurrentVersion.
+    private static readonly Func<LiteEngine, long, bool>[] Steps = [UsageKeysMigration.Run];
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
 

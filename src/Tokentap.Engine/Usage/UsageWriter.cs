@@ -347,17 +347,24 @@ internal static class UsageWriter
 
     private static void ApplyRollups(LiteEngine engine, IReadOnlyList<UsageEvent> events, int sign)
     {
-        var deltas = new Dictionary<Guid, UsageRollupDocument>();
+        // Events are grouped by their row's labels first and each row's _id (a hash) is computed once, not per event.
+        var rows = new Dictionary<(long Hour, string Provider, string? Model, string? App, string? Session, string? Project, bool Success), UsageRollupDocument>();
         foreach (var usageEvent in events)
         {
-            var row = UsageRollupDocument.For(usageEvent);
-            var id = row.Id;
-            if (!deltas.TryGetValue(id, out var delta))
+            var ticks = UsageKeys.UtcTicks(usageEvent.Timestamp);
+            var labels = (UsageKeys.HourOf(ticks), usageEvent.Provider ?? "", usageEvent.Model, usageEvent.App, usageEvent.Session, usageEvent.Project, usageEvent.IsSuccess);
+            if (!rows.TryGetValue(labels, out var row))
             {
-                deltas[id] = delta = row;
+                rows[labels] = row = UsageRollupDocument.For(usageEvent);
             }
 
-            delta.Totals.Add(usageEvent, sign);
+            row.Totals.Add(usageEvent, sign);
+        }
+
+        var deltas = new Dictionary<Guid, UsageRollupDocument>(rows.Count);
+        foreach (var row in rows.Values)
+        {
+            deltas[row.Id] = row;
         }
 
         var updates = new List<BsonDocument>();
@@ -405,13 +412,20 @@ internal static class UsageWriter
 
     private static void AddLabels(LiteEngine engine, IReadOnlyList<UsageEvent> events)
     {
-        var labels = new Dictionary<Guid, (UsageField Field, string Value)>();
+        // The distinct values first (most events of a batch share them), then one hash each.
+        var values = new HashSet<(UsageField Field, string Value)>();
         foreach (var e in events)
         {
             foreach (var label in UsageLabelDocument.LabelsOf(e.Provider, e.Model, e.App, e.Session, e.Project))
             {
-                labels.TryAdd(UsageLabelDocument.IdOf(label.Field, label.Value), label);
+                values.Add(label);
             }
+        }
+
+        var labels = new Dictionary<Guid, (UsageField Field, string Value)>(values.Count);
+        foreach (var label in values)
+        {
+            labels.TryAdd(UsageLabelDocument.IdOf(label.Field, label.Value), label);
         }
 
         if (labels.Count == 0)

@@ -14,12 +14,12 @@ public sealed class UsageSchemaTests : IDisposable
     [Fact]
     public void A_new_file_gets_the_current_version_and_its_indexes()
     {
-        Assert.Equal(3, UsageStore.SchemaVersion);
+        Assert.Equal(4, UsageStore.SchemaVersion);
         Assert.Equal(UsageStore.SchemaVersion, _temp.Store.ReadSchemaVersion());
         _temp.Store.Write([SampleEvents.E1]);
         _temp.Store.Dispose();
         using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath, ReadOnly = true });
-        Assert.Equal(3, engine.Pragma("USER_VERSION").AsInt32);
+        Assert.Equal(4, engine.Pragma("USER_VERSION").AsInt32);
         var indexes = new List<string>();
         using (var reader = engine.Query("$indexes", new Query()))
         {
@@ -44,7 +44,7 @@ public sealed class UsageSchemaTests : IDisposable
             engine.Insert("unrelated", [new BsonDocument { ["x"] = 1 }], BsonAutoId.Int64);
         }
 
-        Assert.Equal(3, _temp.Store.ReadSchemaVersion());
+        Assert.Equal(4, _temp.Store.ReadSchemaVersion());
         Assert.Equal(8, _temp.Store.Write(SampleEvents.All).Inserted);
     }
 
@@ -100,6 +100,7 @@ public sealed class UsageSchemaTests : IDisposable
         ];
 
         using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath });
+        engine.Pragma("USER_VERSION", 3);
         Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
         Assert.True(UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
 
@@ -128,6 +129,7 @@ public sealed class UsageSchemaTests : IDisposable
         ];
 
         using var engine = new LiteEngine(new EngineSettings { Filename = _temp.DatabasePath });
+        engine.Pragma("USER_VERSION", 3);
         Assert.False(UsageSchema.Upgrade(engine, _temp.DatabasePath, 1234, steps));
         Assert.Equal(3, UsageSchema.ReadVersion(engine));
         Assert.Throws<IOException>(() => UsageSchema.Upgrade(engine, _temp.DatabasePath, long.MaxValue, steps));
