@@ -36,7 +36,7 @@ internal static class ColdStartBenchmark
             Results.Add(("Import-Module Tokentap", $"{Median(1):N0} ms", "cmdlet assembly, load context, manifest, format and type files"));
             Results.Add(("Start-Tokentap -Port 0 (CA present)", $"{Median(2):N0} ms", "open the CA, start the store's recorder and the listener, set the session variables"));
             Results.Add(("Import-Module + Start-Tokentap", $"{Median(1) + Median(2):N0} ms", $"range {samples.Min(s => s[1] + s[2]):N0} to {samples.Max(s => s[1] + s[2]):N0} ms"));
-            Results.Add(("First Start-Tokentap ever (creates the CA)", $"{first[2]:N0} ms", "one run; RSA key generation"));
+            Results.Add(("First Start-Tokentap ever (creates the CA)", $"{first[2]:N0} ms", "one run; an ECDSA P-256 key and its certificate"));
         }
         finally
         {
