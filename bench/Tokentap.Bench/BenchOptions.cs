@@ -71,6 +71,16 @@ internal static class BenchOptions
         return line.TrimEnd('\r').Split(' ')[1..];
     }
 
+    /// <summary>A blank line, then the rows as a markdown table on standard output: how each scenario ends its run.</summary>
+    public static void WriteTable(IEnumerable<(string Name, string Value, string Notes)> rows)
+    {
+        Console.WriteLine();
+        foreach (var line in Table(rows))
+        {
+            Console.WriteLine(line);
+        }
+    }
+
     /// <summary>A scenario's figures as a markdown table.</summary>
     public static IEnumerable<string> Table(IEnumerable<(string Name, string Value, string Notes)> rows)
     {

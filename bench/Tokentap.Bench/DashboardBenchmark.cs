@@ -49,11 +49,7 @@ internal static class DashboardBenchmark
             }
         }
 
-        Console.WriteLine();
-        foreach (var line in BenchOptions.Table(Results))
-        {
-            Console.WriteLine(line);
-        }
+        BenchOptions.WriteTable(Results);
 
         return 0;
     }

@@ -81,11 +81,7 @@ internal static class ImportBenchmark
             }
         }
 
-        Console.WriteLine();
-        foreach (var line in BenchOptions.Table(Results))
-        {
-            Console.WriteLine(line);
-        }
+        BenchOptions.WriteTable(Results);
 
         return 0;
     }

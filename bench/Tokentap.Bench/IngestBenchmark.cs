@@ -60,11 +60,7 @@ internal static class IngestBenchmark
             }
         }
 
-        Console.WriteLine();
-        foreach (var line in BenchOptions.Table(Results))
-        {
-            Console.WriteLine(line);
-        }
+        BenchOptions.WriteTable(Results);
 
         return 0;
     }

@@ -51,11 +51,7 @@ internal static class LiveBenchmark
             }
         }
 
-        Console.WriteLine();
-        foreach (var line in BenchOptions.Table(Results))
-        {
-            Console.WriteLine(line);
-        }
+        BenchOptions.WriteTable(Results);
 
         return 0;
     }

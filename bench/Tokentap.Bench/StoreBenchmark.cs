@@ -65,11 +65,7 @@ internal static class StoreBenchmark
             }
         }
 
-        Console.WriteLine();
-        foreach (var line in BenchOptions.Table(Results))
-        {
-            Console.WriteLine(line);
-        }
+        BenchOptions.WriteTable(Results);
 
         return 0;
     }
