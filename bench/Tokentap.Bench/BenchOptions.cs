@@ -53,7 +53,15 @@ internal static class BenchOptions
     /// </summary>
     public static string[] RunChild(string marker, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = Self(args);
+        var (exitCode, output, errors) = Run(Self(args), environment);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(marker + " ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"child {args[0]} failed ({exitCode}): {output} {errors}");
+        return line.TrimEnd('\r').Split(' ')[1..];
+    }
+
+    /// <summary>Runs <paramref name="start"/> to its end with both streams read; its exit code and what it wrote.</summary>
+    public static (int ExitCode, string Output, string Errors) Run(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment = null)
+    {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -66,9 +74,22 @@ internal static class BenchOptions
         var errors = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(marker + " ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"child {args[0]} failed ({process.ExitCode}): {output} {errors.Result}");
-        return line.TrimEnd('\r').Split(' ')[1..];
+        return (process.ExitCode, output, errors.Result);
+    }
+
+    /// <summary><see cref="Run"/> for a program that must succeed: its standard output, or an exception with both streams.</summary>
+    public static string RunChecked(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var (exitCode, output, errors) = Run(start, environment);
+        return exitCode == 0
+            ? output
+            : throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args)} failed ({exitCode}): {output} {errors}");
     }
 
     /// <summary>A blank line, then the rows as a markdown table on standard output: how each scenario ends its run.</summary>

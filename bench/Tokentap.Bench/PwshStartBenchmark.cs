@@ -92,27 +92,7 @@ internal static class PwshStartBenchmark
         if (File.Exists("/usr/bin/hyperfine"))
         {
             var json = Path.Combine(environment["HOME"], "hyperfine.json");
-            var start = new ProcessStartInfo("/usr/bin/hyperfine")
-            {
-                ArgumentList = { "--warmup", "1", "--runs", runs.ToString(CultureInfo.InvariantCulture), "--style", "none", "--export-json", json, bareCommand, profileCommand },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var (name, value) in environment)
-            {
-                start.Environment[name] = value;
-            }
-
-            using var process = Process.Start(start)!;
-            var errors = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException("hyperfine failed: " + errors.Result);
-            }
-
+            BenchOptions.RunChecked("/usr/bin/hyperfine", ["--warmup", "1", "--runs", runs.ToString(CultureInfo.InvariantCulture), "--style", "none", "--export-json", json, bareCommand, profileCommand], environment);
             using var document = JsonDocument.Parse(File.ReadAllText(json));
             var means = document.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("mean").GetDouble() * 1000).ToArray();
             return (means[0], means[1], $"hyperfine, mean of {runs} runs after 1 warm-up");
@@ -130,27 +110,17 @@ internal static class PwshStartBenchmark
 
     private static string RunPwsh(string pwsh, Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(pwsh);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0 || errors.Result.Trim().Length > 0)
-        {
-            throw new InvalidOperationException($"pwsh {string.Join(' ', args)} failed ({process.ExitCode}): {output} {errors.Result}");
-        }
-
-        return output;
+        // Anything on standard error (an error record, a warning) fails the run as a non-zero exit does.
+        var (exitCode, output, errors) = BenchOptions.Run(start, environment);
+        return exitCode == 0 && errors.Trim().Length == 0
+            ? output
+            : throw new InvalidOperationException($"pwsh {string.Join(' ', args)} failed ({exitCode}): {output} {errors}");
     }
 
     private static string Marker(string output, string marker) =>

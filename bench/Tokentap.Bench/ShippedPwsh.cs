@@ -1,5 +1,4 @@
 // The pwsh the "pwsh" scenario measures: tests/Tokentap.Pwsh published ReadyToRun, the way Microsoft builds releases.
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Tokentap.Bench;
@@ -30,26 +29,12 @@ internal static class ShippedPwsh
         }
 
         Console.WriteLine($"Publishing the test pwsh ReadyToRun (as PowerShell releases are built) to {folder} ...");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "publish", Path.Combine(root, "tests", "Tokentap.Pwsh", "Tokentap.Pwsh.csproj"), "-c", "Release",
-                "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-p:PublishReadyToRun=true",
-                "-o", folder, "-nologo", "-v", "q",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish of the ReadyToRun pwsh failed ({process.ExitCode}): {output} {errors.Result}");
-        }
+        BenchOptions.RunChecked("dotnet",
+        [
+            "publish", Path.Combine(root, "tests", "Tokentap.Pwsh", "Tokentap.Pwsh.csproj"), "-c", "Release",
+            "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-p:PublishReadyToRun=true",
+            "-o", folder, "-nologo", "-v", "q",
+        ]);
 
         // A publish for one platform puts PowerShell's assemblies at its root, which becomes $PSHOME, while the built-in
         // modules' manifests stay where the SDK package's content files go: they belong in $PSHOME/Modules, as in a release.
