@@ -199,14 +199,8 @@ internal sealed class UpstreamClient : IDisposable
     internal void WarmCertificateCheck(X509Certificate2 certificate)
     {
         using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy = CustomTrustPolicy() ?? new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
-        if (_customTrust is not null)
-        {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(_customTrust);
-        }
-
         _ = chain.Build(certificate);
     }
 
@@ -249,18 +243,25 @@ internal sealed class UpstreamClient : IDisposable
             RemoteCertificateValidationCallback = RecordRejection,
         };
 
-        if (_customTrust is not null)
+        ssl.CertificateChainPolicy = CustomTrustPolicy();
+        return ssl;
+    }
+
+    /// <summary>The chain policy of a custom trust store (only its roots, no revocation check); null for the system roots.</summary>
+    private X509ChainPolicy? CustomTrustPolicy()
+    {
+        if (_customTrust is null)
         {
-            var policy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                RevocationMode = X509RevocationMode.NoCheck,
-            };
-            policy.CustomTrustStore.AddRange(_customTrust);
-            ssl.CertificateChainPolicy = policy;
+            return null;
         }
 
-        return ssl;
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(_customTrust);
+        return policy;
     }
 
     /// <summary>Accepts exactly what the platform accepted; for anything else remembers the reason for the 502 body.</summary>
