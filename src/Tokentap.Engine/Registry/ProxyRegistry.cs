@@ -29,7 +29,7 @@ public static class ProxyRegistry
 
         RemoveStale(directory);
         var file = Path.Combine(directory, $"{proxy.ProcessId}-{proxy.Port}.json");
-        OwnerOnlyFile.WriteSecret(file, JsonSerializer.Serialize(proxy, RegistryJson.Default.RunningProxy));
+        OwnerOnlyFile.WriteSecret(file, RunningProxyJson.Write(proxy));
         return new Registration(file);
     }
 
@@ -54,7 +54,7 @@ public static class ProxyRegistry
             RunningProxy? proxy;
             try
             {
-                proxy = JsonSerializer.Deserialize(File.ReadAllText(file), RegistryJson.Default.RunningProxy);
+                proxy = RunningProxyJson.Read(File.ReadAllText(file));
             }
             catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
             {

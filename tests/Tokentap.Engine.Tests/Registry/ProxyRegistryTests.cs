@@ -56,5 +56,29 @@ public sealed class ProxyRegistryTests : IDisposable
         }
     }
 
+    [Fact]
+    public void An_entry_is_the_same_json_the_serializer_wrote_and_reads_back_as_the_serializer_wrote_it()
+    {
+        var started = new DateTime(2026, 12, 6, 11, 4, 41, DateTimeKind.Utc).AddTicks(1234567);
+        var proxy = new RunningProxy(4321, 8080, "work \"2\"", started);
+        using (ProxyRegistry.Register(_paths, proxy))
+        {
+            var text = File.ReadAllText(Path.Combine(_paths.Home, "run", "4321-8080.json"));
+            Assert.Equal("""{"ProcessId":4321,"Port":8080,"Session":"work \u00222\u0022","StartedUtc":"2026-12-06T11:04:41.1234567Z"}""", text);
+            Assert.Equal(proxy, JsonSerializer.Deserialize<RunningProxy>(text));
+        }
+
+        // An entry written by the serializer (earlier versions) reads back the same; a session-less one too.
+        Assert.Equal(proxy, RunningProxyJson.Read(JsonSerializer.Serialize(proxy)));
+        Assert.Equal(proxy with { Session = null }, RunningProxyJson.Read(JsonSerializer.Serialize(proxy with { Session = null })));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""{"Port":8080}""")]
+    [InlineData("""{"ProcessId":"12","Port":8080}""")]
+    [InlineData("""{"ProcessId":12,"Port":8080.5}""")]
+    public void Json_that_is_not_an_entry_reads_as_none(string json) => Assert.Null(RunningProxyJson.Read(json));
+
     public void Dispose() => Directory.Delete(_paths.Home, recursive: true);
 }
