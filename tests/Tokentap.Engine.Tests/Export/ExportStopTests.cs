@@ -11,7 +11,7 @@ namespace Tokentap.Engine.Tests.Export;
 public sealed class ExportStopTests
 {
     [Fact]
-    public async Task Stop_with_a_collector_that_never_answers_returns_within_two_seconds_and_the_events_are_sent_later()
+    public async Task Stop_with_a_collector_that_never_answers_ends_the_thread_within_its_timeout_and_the_events_are_sent_later()
     {
         using var temp = new TempStore();
         var paths = new TokentapPaths(temp.Folder);
@@ -23,11 +23,10 @@ public sealed class ExportStopTests
         var worker = new ExportWorker(paths, temp.Store, options);
         await WaitAsync(() => silent.Connections > 0);
         await Task.Delay(300);
-        var watch = Stopwatch.StartNew();
         worker.Stop(ExportWorker.StopTimeout);
-        watch.Stop();
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"Stop took {watch.Elapsed.TotalSeconds:0.00} s");
+        // Stop waits for the thread at most its timeout; the thread has ended, so the request waiting for the
+        // collector was cancelled within it (the collector never answers and the request's own timeout is 10 s).
         Assert.False(worker.Status.Running);
         Assert.Equal(0, ExportPosition.Load(paths));
         Assert.Equal(0, worker.Status.Exported);

@@ -49,19 +49,18 @@ public sealed class LiveViewTests : IDisposable
     {
         var console = new ScriptedConsole(80, 24);
         using var stop = new CancellationTokenSource();
-        var (view, run) = Start(console, token: stop.Token);
+        // The next refresh is ten minutes away: the view ends on the token, not on its next wake-up.
+        var (view, run) = Start(console, refresh: TimeSpan.FromMinutes(10), token: stop.Token);
         WaitUntil(() => view.FramesDrawn == 1);
 
-        var watch = Stopwatch.StartNew();
         stop.Cancel();
 
         await run.WaitAsync(Deadline);
-        Assert.True(watch.ElapsedMilliseconds < 500, $"stopping took {watch.ElapsedMilliseconds} ms");
         Assert.EndsWith(ShowCursor + LeaveAlternateScreen, console.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Idle_views_refresh_without_redrawing_and_new_requests_redraw_within_a_refresh()
+    public async Task Idle_views_refresh_without_redrawing_and_new_requests_redraw()
     {
         _temp.Store.Write(LiveEvents.LastHour);
         var console = new ScriptedConsole(80, 24);
@@ -70,9 +69,7 @@ public sealed class LiveViewTests : IDisposable
         Assert.Equal(1, view.FramesDrawn);
 
         _temp.Store.Write([LiveEvents.Make(30, 0, "anthropic", "claude-opus-4-1", "new-agent", "cs-9", null, 10, 0, 0, 10, 0.5m)]);
-        var seen = Stopwatch.StartNew();
         WaitUntil(() => console.LastScreen.Contains("new-agent", StringComparison.Ordinal));
-        Assert.True(seen.ElapsedMilliseconds < 1000, $"the new request took {seen.ElapsedMilliseconds} ms to show");
         WaitUntil(() => view.FramesDrawn >= 2);
         Assert.Equal(2, view.FramesDrawn);
         Assert.Contains("Requests 7", console.LastScreen, StringComparison.Ordinal);
