@@ -81,6 +81,12 @@ public sealed class UsageEvent
     /// <summary>All tokens of the exchange: <see cref="ContextTokens"/> + <see cref="OutputTokens"/>.</summary>
     public long TotalTokens => ContextTokens + OutputTokens;
 
+    /// <summary><see cref="Timestamp"/> in this computer's time zone.</summary>
+    public DateTime LocalTime => Timestamp.ToLocalTime();
+
+    /// <summary>The local calendar day of <see cref="Timestamp"/>, for grouping (<c>Group-Object Day</c>).</summary>
+    public DateTime Day => Timestamp.ToLocalTime().Date;
+
     /// <summary>Cost in US dollars computed at capture time; null when the model has no known price.</summary>
     public decimal? Cost { get; set; }
 
