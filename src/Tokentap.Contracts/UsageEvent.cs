@@ -16,11 +16,11 @@ public sealed class UsageEvent
     public UsageEvent(Guid id) => Id = id;
 
     /// <summary>
-    /// A version 7 UUID (RFC 9562): Unix milliseconds in the first 48 bits, then 74 random bits. Ids made one after
-    /// another sort in that order, so the store's keys of new events (which start with the id's time) are appended
-    /// next to each other instead of at random places of its index. The random bits come from
-    /// <see cref="Random.Shared"/> (a generator per thread, seeded from the operating system's secure source): an id
-    /// must be unique, not secret, and <see cref="Guid.NewGuid"/> costs a read of /dev/urandom on Linux for each.
+    /// A version 7 UUID (RFC 9562): Unix milliseconds in the first 48 bits, then 74 random bits. The time tells the
+    /// store's recorder an id made since its process started, which no other process can have stored, from an older or
+    /// imported one it must look for among the stored events. The random bits come from <see cref="Random.Shared"/> (a
+    /// generator per thread, seeded from the operating system's secure source): an id must be unique, not secret, and
+    /// <see cref="Guid.NewGuid"/> costs a read of /dev/urandom on Linux for each.
     /// </summary>
     private static Guid NewId()
     {

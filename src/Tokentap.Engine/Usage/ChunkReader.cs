@@ -90,6 +90,21 @@ internal ref struct ChunkReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Skip(int count) => Take(count);
+
+    /// <summary>Skips a string written as its length and UTF-8 bytes, without decoding it.</summary>
+    public void SkipString()
+    {
+        var count = ReadVarint();
+        if (count > (ulong)(_data.Length - _offset))
+        {
+            throw Truncated();
+        }
+
+        _offset += (int)count;
+    }
+
     public string ReadString()
     {
         var count = ReadVarint();

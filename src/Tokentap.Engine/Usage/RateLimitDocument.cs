@@ -141,6 +141,25 @@ internal static class RateLimitDocument
         return snapshot;
     }
 
+    /// <summary>Steps over what <see cref="Write"/> wrote (a count, then name, type and value each), decoding nothing.</summary>
+    public static void Skip(ref ChunkReader reader)
+    {
+        var count = reader.ReadVarint();
+        for (ulong i = 0; i < count; i++)
+        {
+            reader.ReadVarint();
+            switch (reader.ReadByte())
+            {
+                case StringTag or LongTag or IntTag or UtcInstantTag or DateTimeTag or TimeSpanTag: reader.ReadVarint(); break;
+                case DoubleTag: reader.Skip(8); break;
+                case BoolTag: reader.ReadByte(); break;
+                case DecimalTag: reader.ReadVarint(); reader.ReadVarint(); reader.ReadVarint(); reader.ReadVarint(); break;
+                case OffsetInstantTag: reader.ReadVarint(); reader.ReadVarint(); break;
+                case var tag: throw new UsageChunkException($"Usage chunk holds a rate-limit value of unknown type {tag}.");
+            }
+        }
+    }
+
     private static DateTimeOffset ReadOffsetInstant(ref ChunkReader reader)
     {
         var ticks = reader.ReadSigned();

@@ -314,6 +314,75 @@ internal static class UsageChunkCodec
         }
     }
 
+    /// <summary>
+    /// Adds the ids of a chunk's events to <paramref name="into"/>, in the chunk's order, decoding nothing else: strings
+    /// and values are stepped over (what the writer's check for stored events needs of each event of a day).
+    /// </summary>
+    /// <exception cref="UsageChunkException">The bytes are not a chunk this version can read.</exception>
+    public static void ReadIds(ReadOnlySpan<byte> data, List<Guid> into)
+    {
+        var start = into.Count;
+        try
+        {
+            ReadIdsCore(data, into);
+        }
+        catch (UsageChunkException)
+        {
+            into.RemoveRange(start, into.Count - start);
+            throw;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadIdsCore(ReadOnlySpan<byte> data, List<Guid> into)
+    {
+        var reader = new ChunkReader(data);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new UsageChunkException($"Unknown usage chunk format {version}.");
+        }
+
+        var strings = reader.ReadCount(1);
+        for (var i = 0; i < strings; i++)
+        {
+            reader.SkipString();
+        }
+
+        var count = reader.ReadCount(20);
+        for (var n = 0; n < count; n++)
+        {
+            reader.ReadVarint();
+            reader.ReadVarint();
+            var fields = (long)reader.ReadVarint();
+            if ((fields & ~KnownFields) != 0)
+            {
+                throw new UsageChunkException($"Unknown usage chunk fields 0x{fields & ~KnownFields:x}.");
+            }
+
+            into.Add(reader.ReadGuid());
+            for (var rest = fields; rest != 0; rest &= rest - 1)
+            {
+                switch (BitOperations.TrailingZeroCount(rest))
+                {
+                    case RequestModelIsModel or Estimated or Streaming or Blocked: break;
+                    case Cost: reader.ReadVarint(); reader.ReadVarint(); reader.ReadVarint(); reader.ReadVarint(); break;
+                    case DurationMs or TimeToFirstByteMs: reader.Skip(8); break;
+                    case Fingerprint: reader.Skip(16); break;
+                    case RateLimits: RateLimitDocument.Skip(ref reader); break;
+
+                    // Every other field is one varint: a string-table index or a (zigzag) number.
+                    default: reader.ReadVarint(); break;
+                }
+            }
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new UsageChunkException("Usage chunk has bytes after its last event.");
+        }
+    }
+
     private static void Mark(ref long fields, int field, bool present)
     {
         if (present)

@@ -52,4 +52,16 @@ internal static class UsageChunkDocument
 
         UsageChunkCodec.Decode(data.AsBinary, into, keep);
     }
+
+    /// <summary>Adds the ids of the chunk's events to a list, decoding nothing else.</summary>
+    /// <exception cref="UsageChunkException">The chunk is not readable (see <see cref="UsageChunkCodec.ReadIds"/>).</exception>
+    public static void ReadIds(BsonDocument doc, List<Guid> into)
+    {
+        if (!doc.TryGetValue(Data, out var data) || !data.IsBinary)
+        {
+            throw new UsageChunkException($"Usage chunk {doc[Id]} has no event data.");
+        }
+
+        UsageChunkCodec.ReadIds(data.AsBinary, into);
+    }
 }

@@ -29,12 +29,28 @@ internal static class UsageHourCheck
             return page;
         }
 
-        var difference = new Dictionary<long, (long Chunks, long Rollups)>();
+        var counts = new Dictionary<long, long>();
         foreach (var chunk in page.Chunks)
         {
             var hour = UsageChunkDocument.HourOf(chunk);
-            var counts = difference.GetValueOrDefault(hour);
-            difference[hour] = counts with { Chunks = counts.Chunks + UsageChunkDocument.CountOf(chunk) };
+            counts[hour] = counts.GetValueOrDefault(hour) + UsageChunkDocument.CountOf(chunk);
+        }
+
+        Verify(engine, counts, from, to);
+        return page;
+    }
+
+    /// <summary>
+    /// Checks the events counted in every chunk of hours [<paramref name="from"/>, <paramref name="to"/>] (by hour, as
+    /// a caller that streamed them counted) against the rollup rows of those hours.
+    /// </summary>
+    /// <exception cref="LiteException">INVALID_DATAFILE_STATE: an hour's chunks and rollup rows disagree.</exception>
+    public static void Verify(LiteEngine engine, IReadOnlyDictionary<long, long> chunkEvents, long from, long to)
+    {
+        var difference = new Dictionary<long, (long Chunks, long Rollups)>();
+        foreach (var (hour, events) in chunkEvents)
+        {
+            difference[hour] = (events, 0);
         }
 
         var query = new Query();
@@ -59,7 +75,5 @@ internal static class UsageHourCheck
                     $"an index is damaged: the chunks found for the hour {time} UTC hold {counts.Chunks} events where its hourly totals count {counts.Rollups}");
             }
         }
-
-        return page;
     }
 }

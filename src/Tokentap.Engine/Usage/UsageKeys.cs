@@ -1,7 +1,6 @@
 // The unique key of a stored event, and the UTC ticks and hour every part of the store agrees on.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using LiteDB;
 
 namespace Tokentap.Engine.Usage;
 
@@ -12,15 +11,13 @@ internal static class UsageKeys
     private const int TimeOrderedVersion = 7;
 
     /// <summary>
-    /// The unique key of schema 4, the _id of the keys collection: the event's UTC day number in the top 32 bits, then
-    /// 96 bits that depend on the event id alone (<see cref="UsageEvent.UniqueKey"/>: provider ids are not unique
-    /// enough, upstreams reuse them), so the same id on the same UTC day is one event, whatever its time of day, and a
-    /// retried write or a re-import meets the same key. For a time-ordered (version 7) id, as new events get since
-    /// schema 4, those bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key:
-    /// the keys of a batch are neighbours at the end of the day's keys, and an insert touches the index pages the one
-    /// before it touched. Any other id (the random ids of earlier events, ids made from agent log entries) keeps the
-    /// schema 3 key, <see cref="Schema3KeyOf"/>, whose hash bits send each insert to a random page of the day.
-    /// Stored as 16 big-endian bytes, it compares byte by byte.
+    /// The unique key of an event: its UTC day number in the top 32 bits, then 96 bits that depend on the event id alone
+    /// (<see cref="UsageEvent.UniqueKey"/>: provider ids are not unique enough, upstreams reuse them), so the same id on
+    /// the same UTC day is one event, whatever its time of day, and a retried write or a re-import meets the same key.
+    /// No file stores it since schema 5: a write compares the keys of its events with those of the events stored in the
+    /// chunks of their days (see <see cref="UsageWriter.StoredKeys"/>). For a time-ordered (version 7) id, as new events
+    /// get, the 96 bits are the id's 48 bits of Unix milliseconds, then 48 bits of the SHA-256 of the unique key; any
+    /// other id (the random ids of earlier events, ids made from agent log entries) gets <see cref="Schema3KeyOf"/>.
     /// </summary>
     public static UInt128 KeyOf(UsageEvent usageEvent)
     {
@@ -34,9 +31,8 @@ internal static class UsageKeys
     }
 
     /// <summary>
-    /// The key of schema 3: the UTC day in the top 32 bits, then the last 96 bits of the first 128 of the SHA-256 of
-    /// the unique key. Schema 4 keeps it for every id that is not time-ordered, so only the keys of stored events whose
-    /// ids look time-ordered change (see <see cref="UsageKeysMigration"/>).
+    /// The key schema 3 files stored: the UTC day in the top 32 bits, then the last 96 bits of the first 128 of the
+    /// SHA-256 of the unique key; still the key of every id that is not time-ordered.
     /// </summary>
     public static UInt128 Schema3KeyOf(UsageEvent usageEvent)
     {
@@ -74,17 +70,6 @@ internal static class UsageKeys
         SHA256.HashData(text, hash);
         return BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
-
-    /// <summary>A key as the keys collection stores it: 16 bytes, big-endian (byte order is numeric order).</summary>
-    public static BsonValue ToBson(UInt128 key)
-    {
-        var bytes = new byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, key);
-        return new BsonValue(bytes);
-    }
-
-    /// <summary>A key read back from the keys collection.</summary>
-    public static UInt128 FromBson(BsonValue value) => BinaryPrimitives.ReadUInt128BigEndian(value.AsBinary);
 
     /// <summary>UTC ticks of an event timestamp; a Local timestamp is converted, an Unspecified one taken as UTC.</summary>
     public static long UtcTicks(DateTime timestamp) =>

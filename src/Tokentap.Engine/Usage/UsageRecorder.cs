@@ -18,6 +18,12 @@ namespace Tokentap.Engine.Usage;
 /// The hung thread, if it ever returns, sees that its generation is over and ends without counting anything. A batch
 /// that the hung write had committed before the hang is written again and its events are then counted as duplicates.
 /// </para>
+/// <para>
+/// Finding stored events costs a write a read of the chunks of its events' days, so the first attempt of a batch whose
+/// ids were all made in this process (time-ordered ids of a moment after it started, as the proxy's events get) leaves
+/// it out: nothing can have stored them yet. Every other write checks: a batch written again after a hung or failed
+/// attempt, a batch split after failures, and any batch holding an id from elsewhere (an older id, another process's).
+/// </para>
 /// </summary>
 public sealed class UsageRecorder : IUsageSink, IDisposable
 {
@@ -37,6 +43,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private Thread _writer;
     private int _generation;
     private List<UsageEvent>? _batch;
+    private int _retrying;
     private UsageWriteFence? _inflight;
     private long _inflightSince;
     private long _enqueued;
@@ -49,6 +56,9 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private bool _writeFailing;
     private string? _lastWriteError;
     private DateTime? _lastWriteErrorTime;
+
+    // When this process started, in Unix milliseconds (read on the writer thread when first needed); null if unknown.
+    private static readonly Lazy<long?> ProcessStartMilliseconds = new(ReadProcessStart);
 
     // Written by the current writer thread only.
     private long _committed;
@@ -234,12 +244,12 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         {
             try
             {
-                if (!TakeBatch(batch, generation))
+                if (!TakeBatch(batch, generation, out var retried))
                 {
                     return;
                 }
 
-                Write(batch, splitOnFailure: true, generation);
+                Write(batch, splitOnFailure: true, generation, retried);
                 if (!Handled(batch.Count, generation))
                 {
                     // Declared hung: the batch is back in the queue, and the next generation writes it.
@@ -317,6 +327,8 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 var requeued = _batch?.Count ?? 0;
                 if (_batch is { Count: > 0 } batch)
                 {
+                    // The hung write may have committed before it hung: these events are checked when written again.
+                    _retrying += batch.Count;
                     var waiting = _queue.ToArray();
                     _queue.Clear();
                     foreach (var usageEvent in batch.Concat(waiting))
@@ -349,9 +361,13 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
         }
     }
 
-    /// <summary>Waits for work and moves up to MaxBatchSize events into <paramref name="batch"/>; false when stopped.</summary>
-    private bool TakeBatch(List<UsageEvent> batch, int generation)
+    /// <summary>
+    /// Waits for work and moves up to MaxBatchSize events into <paramref name="batch"/>; false when stopped.
+    /// <paramref name="retried"/> says the batch holds events a hung write attempted before.
+    /// </summary>
+    private bool TakeBatch(List<UsageEvent> batch, int generation, out bool retried)
     {
+        retried = false;
         lock (_gate)
         {
             if (generation != _generation)
@@ -376,6 +392,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 Interlocked.Add(ref _abandoned, _queue.Count);
                 _handled += _queue.Count;
                 _queue.Clear();
+                _retrying = 0;
                 CompleteFlushWaiters();
             }
 
@@ -389,14 +406,20 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                 batch.Add(_queue.Dequeue());
             }
 
+            // Requeued events sit at the front of the queue, so they are the first ones taken.
+            retried = _retrying > 0;
+            _retrying = Math.Max(0, _retrying - batch.Count);
+
             _batch = batch;
             return true;
         }
     }
 
-    private void Write(List<UsageEvent> events, bool splitOnFailure, int generation)
+    /// <summary>Writes a batch, retrying while that can help; <paramref name="retried"/> says an earlier write attempted it.</summary>
+    private void Write(List<UsageEvent> events, bool splitOnFailure, int generation, bool retried)
     {
         var delay = _options.RetryDelay;
+        var fresh = !retried && AreFresh(events);
         for (var failures = 0; ; failures++)
         {
             var fence = new UsageWriteFence { WrapStream = _options.WriteStreams, WrapFile = _options.WriteFiles };
@@ -412,7 +435,8 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
 
             try
             {
-                var result = _store.Write(events, fence);
+                // Only the first attempt may skip the check: a failed attempt may have committed before it failed.
+                var result = _store.Write(events, fence, fresh && failures == 0 ? UsageDuplicateCheck.NoneForFreshIds : UsageDuplicateCheck.StoredEvents);
                 if (EndAttempt(fence))
                 {
                     Committed(events, result);
@@ -437,7 +461,7 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                         // Something in the batch keeps failing: write one by one so only the culprit is refused.
                         foreach (var single in events)
                         {
-                            Write([single], splitOnFailure: false, generation);
+                            Write([single], splitOnFailure: false, generation, retried: true);
                         }
                     }
                     else
@@ -454,6 +478,43 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether every id of the batch was made in this process: time-ordered (version 7) with the milliseconds of a moment
+    /// after the process started (to the precision the system gives that time), so no other process can have stored it,
+    /// and this one records each event it captures once. Ids made from agent logs and older stored ids fail the test.
+    /// </summary>
+    private static bool AreFresh(List<UsageEvent> events)
+    {
+        if (ProcessStartMilliseconds.Value is not { } start)
+        {
+            return false;
+        }
+
+        foreach (var usageEvent in events)
+        {
+            if (!UsageKeys.IsTimeOrdered(usageEvent.Id, out var milliseconds) || (long)milliseconds < start)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static long? ReadProcessStart()
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            // Not known here: every write checks for stored events.
+            return null;
         }
     }
 

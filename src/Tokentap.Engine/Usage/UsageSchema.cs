@@ -15,13 +15,16 @@ internal static class UsageSchema
     /// <summary>The oldest version this engine reads: the first layout a release writes (events in chunks).</summary>
     public const int OldestReadableVersion = 3;
 
-    /// <summary>The version this engine writes: 4, whose event keys are time-ordered (<see cref="UsageKeysMigration"/>).</summary>
-    public const int CurrentVersion = OldestReadableVersion + 1;
+    /// <summary>The version this engine writes: 5, without a keys collection (<see cref="UsageKeysRemoval"/>).</summary>
+    public const int CurrentVersion = OldestReadableVersion + 2;
 
     /// <summary>Events, many to a document (see <see cref="UsageChunkDocument"/>).</summary>
     public const string Chunks = "chunks";
 
-    /// <summary>The key of every event (<see cref="UsageKeys.KeyOf"/>) as _id: what makes a retried write or a re-import count once.</summary>
+    /// <summary>
+    /// The key of every event as _id, in schema 3 and 4 files only: schema 5 finds stored events in the chunks instead
+    /// (see <see cref="UsageWriter"/>), and its step drops the collection.
+    /// </summary>
     public const string Keys = "keys";
 
     /// <summary>Single values of the store (the last position given).</summary>
@@ -37,8 +40,9 @@ internal static class UsageSchema
 
     // Steps[i] brings a file from OldestReadableVersion + i to the next version; it returns false when it stopped at the
     // deadline with work left (the lock is then released for a moment and the step goes on after it). A step that
-    // changes the layout adds itself here and raises CurrentVersion.
-    private static readonly Func<LiteEngine, long, bool>[] Steps = [UsageKeysMigration.Run];
+    // changes the layout adds itself here and raises CurrentVersion. Schema 4 only rewrote keys of the keys collection,
+    // which schema 5 drops, so the step to 4 has nothing left to do and a schema 3 file goes straight on to 5.
+    private static readonly Func<LiteEngine, long, bool>[] Steps = [static (_, _) => true, UsageKeysRemoval.Run];
 
     public static int ReadVersion(LiteEngine engine) => engine.Pragma(VersionPragma).AsInt32;
 

@@ -15,7 +15,7 @@ public sealed class UsageStore : IDisposable
 
     private const int WriteChunk = 1000;
 
-    // Free space a write needs before it starts: pages of the keys index, rollups and labels, plus the events' chunk
+    // Free space a write needs before it starts: pages of rollups and labels, plus the events' chunk
     // bytes written twice (log, then data file), with a wide margin (events take 100 to 300 bytes in a chunk).
     private const long WriteReserve = 256 * 1024;
     private const long WriteBytesPerEvent = 1024;
@@ -81,9 +81,10 @@ public sealed class UsageStore : IDisposable
 
     /// <summary>
     /// <see cref="Write(IReadOnlyList{UsageEvent})"/> for the recorder: with a fence, the write can be declared hung
-    /// and its lock released, after which it can no longer touch the files (see <see cref="UsageWriteFence"/>).
+    /// and its lock released, after which it can no longer touch the files (see <see cref="UsageWriteFence"/>). Only the
+    /// recorder's first attempt of a batch of new ids passes <see cref="UsageDuplicateCheck.NoneForFreshIds"/>.
     /// </summary>
-    internal UsageWriteResult Write(IReadOnlyList<UsageEvent> events, UsageWriteFence? fence)
+    internal UsageWriteResult Write(IReadOnlyList<UsageEvent> events, UsageWriteFence? fence, UsageDuplicateCheck check = UsageDuplicateCheck.StoredEvents)
     {
         ArgumentNullException.ThrowIfNull(events);
         foreach (var usageEvent in events)
@@ -96,7 +97,7 @@ public sealed class UsageStore : IDisposable
             ? new UsageWriteResult(0, 0, 0, 0)
             : fence is null
                 ? _database.Execute(engine => UsageWriter.Insert(engine, events), WriteReserve + (events.Count * WriteBytesPerEvent))
-                : _database.Execute(engine => UsageWriter.Insert(engine, events, openChunks: _openChunks), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
+                : _database.Execute(engine => UsageWriter.Insert(engine, events, openChunks: _openChunks, check: check), WriteReserve + (events.Count * WriteBytesPerEvent), fence);
     }
 
     /// <summary>Writes events and conversation links onto stored events in one transaction (see <see cref="ImportLogged"/>).</summary>
@@ -141,9 +142,9 @@ public sealed class UsageStore : IDisposable
         var (unmatched, links, counts) = UsageReconciler.Split(_scanner, events);
         if (dryRun)
         {
-            var keys = unmatched.Select(UsageKeys.KeyOf).Distinct().ToList();
-            var stored = keys.Count == 0 ? [] : _database.Execute(engine => UsageWriter.ExistingKeys(engine, keys));
-            return counts with { Added = keys.Count - stored.Count, Duplicates = unmatched.Count - keys.Count + stored.Count };
+            var distinct = unmatched.DistinctBy(UsageKeys.KeyOf).ToList();
+            var stored = distinct.Count == 0 ? [] : _database.Execute(engine => UsageWriter.StoredKeys(engine, distinct));
+            return counts with { Added = distinct.Count - stored.Count, Duplicates = unmatched.Count - distinct.Count + stored.Count };
         }
 
         long added = 0, duplicates = 0, linked = 0;

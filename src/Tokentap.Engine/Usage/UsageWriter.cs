@@ -1,4 +1,4 @@
-// The write transactions of the store: insert a batch, link events to their conversation, remove events, keeping keys,
+// The write transactions of the store: insert a batch, link events to their conversation, remove events, keeping
 // rollups and labels in step.
 using LiteDB;
 using LiteDB.Engine;
@@ -16,11 +16,12 @@ internal static class UsageWriter
     private const string MetaValue = "v";
 
     /// <summary>
-    /// Inserts a batch (events already stored are skipped) and, in the same transaction, writes the
-    /// <paramref name="links"/> onto stored events (see <see cref="Link"/>).
+    /// Inserts a batch (events already stored, or repeated in the batch, are skipped: see <see cref="StoredKeys"/>) and,
+    /// in the same transaction, writes the <paramref name="links"/> onto stored events (see <see cref="Link"/>).
     /// </summary>
-    /// With <paramref name="openChunks"/> (the recorder's), the open chunks are taken from and kept in it.
-    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink>? links = null, OpenChunkCache? openChunks = null)
+    /// With <paramref name="openChunks"/> (the recorder's), the open chunks are taken from and kept in it. Only the
+    /// recorder's first attempt of a batch of new ids passes <see cref="UsageDuplicateCheck.NoneForFreshIds"/>.
+    public static UsageWriteResult Insert(LiteEngine engine, IReadOnlyList<UsageEvent> events, IReadOnlyList<UsageLink>? links = null, OpenChunkCache? openChunks = null, UsageDuplicateCheck check = UsageDuplicateCheck.StoredEvents)
     {
         links ??= [];
         var keys = new List<UInt128>(events.Count);
@@ -36,47 +37,30 @@ internal static class UsageWriter
             }
         }
 
-        // Nearly every batch holds only new events: insert it straight away and let the unique key index object.
-        // Only a batch that meets a stored key (a retried write, an import) is written again, skipping what is there.
-        try
-        {
-            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: false, openChunks);
-        }
-        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            return InsertTransaction(engine, events.Count, keys, fresh, links, skipStored: true, openChunks);
-        }
-    }
-
-    private static UsageWriteResult InsertTransaction(LiteEngine engine, int offered, List<UInt128> keys, List<UsageEvent> fresh, IReadOnlyList<UsageLink> links, bool skipStored, OpenChunkCache? openChunks)
-    {
         var written = openChunks is null ? null : new Dictionary<long, OpenChunkCache.Entry>();
         BeginTrans(engine);
         try
         {
             // Before the append, which reads back (within this transaction) the chunks the links rewrote.
             var linked = links.Count > 0 ? Link(engine, links) : 0;
-            var stored = skipStored ? ExistingKeys(engine, keys) : [];
+            var stored = check == UsageDuplicateCheck.StoredEvents ? StoredKeys(engine, fresh) : [];
             var position = LastPosition(engine);
             var first = position + 1;
-            var newKeys = new List<BsonDocument>(fresh.Count);
             var inserted = new List<StoredEvent>(fresh.Count);
             for (var i = 0; i < fresh.Count; i++)
             {
                 if (!stored.Contains(keys[i]))
                 {
-                    newKeys.Add(new BsonDocument { ["_id"] = UsageKeys.ToBson(keys[i]) });
                     inserted.Add(new StoredEvent(++position, fresh[i]));
                 }
             }
 
             if (inserted.Count > 0)
             {
-                engine.Insert(UsageSchema.Keys, newKeys, BsonAutoId.Int64);
                 Append(engine, inserted, openChunks, written);
-                var events = inserted.ConvertAll(e => e.Event);
-                ApplyRollups(engine, events, +1);
-                AddLabels(engine, events);
+                var added = inserted.ConvertAll(e => e.Event);
+                ApplyRollups(engine, added, +1);
+                AddLabels(engine, added);
                 SetLastPosition(engine, position);
             }
 
@@ -84,7 +68,7 @@ internal static class UsageWriter
             openChunks?.Replace(written!);
             return new UsageWriteResult(
                 inserted.Count,
-                offered - inserted.Count,
+                events.Count - inserted.Count,
                 inserted.Count > 0 ? first : 0,
                 inserted.Count > 0 ? position : 0,
                 linked);
@@ -95,6 +79,55 @@ internal static class UsageWriter
             engine.Rollback();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The keys (<see cref="UsageKeys.KeyOf"/>) of the given events (distinct keys) that are already stored. An event's
+    /// key is its id and UTC day, so each day of the events is read once: the ids of every chunk of its 24 hours
+    /// (nothing else of the events is decoded), its hours' event counts checked against the rollup rows as queries check
+    /// them (a damaged hour index could otherwise hide stored events and let them be written twice).
+    /// </summary>
+    internal static HashSet<UInt128> StoredKeys(LiteEngine engine, IReadOnlyList<UsageEvent> events)
+    {
+        var stored = new HashSet<UInt128>();
+        var ids = new List<Guid>(UsageChunkDocument.Capacity);
+        var counts = new Dictionary<long, long>();
+        foreach (var day in events.GroupBy(e => UsageKeys.UtcTicks(e.Timestamp) / TimeSpan.TicksPerDay))
+        {
+            var wanted = new Dictionary<Guid, UInt128>();
+            foreach (var usageEvent in day)
+            {
+                wanted[usageEvent.Id] = UsageKeys.KeyOf(usageEvent);
+            }
+
+            var firstHour = day.Key * 24;
+            var lastHour = firstHour + 23;
+            var query = new Query();
+            query.Where.Add(BsonExpression.Create("$." + UsageChunkDocument.Hour + " BETWEEN @0 AND @1", firstHour, lastHour));
+            counts.Clear();
+            using (var reader = engine.Query(UsageSchema.Chunks, query))
+            {
+                while (reader.Read())
+                {
+                    var chunk = reader.Current.AsDocument;
+                    var hour = UsageChunkDocument.HourOf(chunk);
+                    counts[hour] = counts.GetValueOrDefault(hour) + UsageChunkDocument.CountOf(chunk);
+                    ids.Clear();
+                    UsageChunkDocument.ReadIds(chunk, ids);
+                    foreach (var id in ids)
+                    {
+                        if (wanted.TryGetValue(id, out var key))
+                        {
+                            stored.Add(key);
+                        }
+                    }
+                }
+            }
+
+            UsageHourCheck.Verify(engine, counts, firstHour, lastHour);
+        }
+
+        return stored;
     }
 
     /// <summary>
@@ -142,7 +175,7 @@ internal static class UsageWriter
     /// Writes conversation links onto stored events, inside the caller's transaction, the way <see cref="Remove"/>
     /// rewrites chunks: every chunk of the links' hours is read, and one holding an event a link changes is rewritten
     /// under the same _id with the same events in the same order, only the link's three fields changed. Ids, figures,
-    /// positions, keys and rollups (which carry no conversation) stay. An event gone since the links were made, or
+    /// positions and rollups (which carry no conversation) stay. An event gone since the links were made, or
     /// already linked so, is left alone. Returns the number of events changed.
     /// </summary>
     private static int Link(LiteEngine engine, IReadOnlyList<UsageLink> links)
@@ -211,8 +244,8 @@ internal static class UsageWriter
     }
 
     /// <summary>
-    /// Takes the events <paramref name="remove"/> selects out of the given chunks (full documents), with their keys and
-    /// rollup counts, in one transaction; a chunk left empty is deleted, others are rewritten under the same _id.
+    /// Takes the events <paramref name="remove"/> selects out of the given chunks (full documents), with their rollup
+    /// counts, in one transaction; a chunk left empty is deleted, others are rewritten under the same _id.
     /// With <paramref name="dryRun"/> only counts them. Returns the number of events removed (or that would be).
     /// </summary>
     public static int Remove(LiteEngine engine, IReadOnlyList<BsonDocument> chunks, Func<StoredEvent, bool> remove, bool dryRun = false)
@@ -257,7 +290,6 @@ internal static class UsageWriter
         {
             engine.Delete(UsageSchema.Chunks, deletions);
             engine.Update(UsageSchema.Chunks, rewrites);
-            engine.Delete(UsageSchema.Keys, removed.Select(e => UsageKeys.ToBson(UsageKeys.KeyOf(e.Event))));
             ApplyRollups(engine, removed.ConvertAll(e => e.Event), -1);
             engine.Commit();
             return removed.Count;
@@ -327,23 +359,6 @@ internal static class UsageWriter
 
     public static void WriteMeta(LiteEngine engine, string name, long value) =>
         engine.Upsert(UsageSchema.Meta, [new BsonDocument { ["_id"] = name, [MetaValue] = value }], BsonAutoId.Int64);
-
-    internal static HashSet<UInt128> ExistingKeys(LiteEngine engine, List<UInt128> keys)
-    {
-        var existing = new HashSet<UInt128>();
-        foreach (var chunk in keys.Chunk(InChunk))
-        {
-            var query = new Query { Select = BsonExpression.Create("{ _id: $._id }") };
-            query.Where.Add(BsonExpression.Create("$._id IN @0", new BsonArray(chunk.Select(UsageKeys.ToBson))));
-            using var reader = engine.Query(UsageSchema.Keys, query);
-            while (reader.Read())
-            {
-                existing.Add(UsageKeys.FromBson(reader.Current["_id"]));
-            }
-        }
-
-        return existing;
-    }
 
     private static void ApplyRollups(LiteEngine engine, IReadOnlyList<UsageEvent> events, int sign)
     {

@@ -140,6 +140,19 @@ public sealed class ClaudeCodeLogImportTests : IDisposable
     }
 
     [Fact]
+    public void Without_its_checkpoints_a_second_import_reads_every_line_again_and_adds_nothing()
+    {
+        Assert.Equal(5, _fixture.Import(UsageSource.ClaudeCodeLog).Added);
+        File.Delete(Path.Combine(_fixture.Home, "history-checkpoints.json"));
+
+        var whatIf = _fixture.Import(UsageSource.ClaudeCodeLog, whatIf: true);
+        Assert.Equal((2, 5L, 0L, 5L), (whatIf.FilesRead, whatIf.EventsFound, whatIf.Added, whatIf.DuplicatesSkipped));
+        var again = _fixture.Import(UsageSource.ClaudeCodeLog);
+        Assert.Equal((2, 5L, 0L, 5L), (again.FilesRead, again.EventsFound, again.Added, again.DuplicatesSkipped));
+        Assert.Equal(5, _fixture.Stored().Count);
+    }
+
+    [Fact]
     public void An_appended_file_adds_only_the_new_lines()
     {
         var file = _fixture.LogFile(Session);

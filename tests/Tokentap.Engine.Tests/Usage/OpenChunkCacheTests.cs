@@ -70,18 +70,18 @@ public sealed class OpenChunkCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_batch_that_meets_stored_keys_is_written_again_without_the_remembered_chunk_and_loses_nothing()
+    public void A_batch_that_meets_stored_events_skips_them_and_appends_the_rest_to_the_remembered_chunk()
     {
         var first = Enumerable.Range(0, 10).Select(i => Event(i, Start.AddSeconds(i))).ToList();
         _temp.Store.Write(first, new UsageWriteFence());
 
-        // Two already stored (the unique key objects, the transaction is rolled back and the remembered chunk forgotten).
+        // Two already stored: found in the hour's chunks and skipped in the same transaction, which appends the other two.
         var result = _temp.Store.Write([first[3], Event(10, Start.AddSeconds(10)), first[7], Event(11, Start.AddSeconds(11))], new UsageWriteFence());
-        Assert.Equal((2, 2), (result.Inserted, result.Duplicates));
-        Assert.Equal(0, _temp.Store.OpenChunks.Hits);
+        Assert.Equal(new UsageWriteResult(2, 2, 11, 12), result);
+        Assert.Equal(1, _temp.Store.OpenChunks.Hits);
 
         _temp.Store.Write([Event(12, Start.AddSeconds(12))], new UsageWriteFence());
-        Assert.Equal(1, _temp.Store.OpenChunks.Hits);
+        Assert.Equal(2, _temp.Store.OpenChunks.Hits);
         Assert.Equal(Enumerable.Range(0, 13).Select(i => "e" + i), _temp.Store.Query(UsageFilter.All, UsageOrder.OldestFirst).Select(e => e.RequestId));
         Assert.Equal([13], ChunkCounts(_temp.DatabasePath));
     }

@@ -240,6 +240,84 @@ public sealed class UsageChunkCodecTests
         Assert.Null(limits.UnifiedStatus);
     }
 
+    [Fact]
+    public void The_ids_are_read_without_the_rest_from_chunks_holding_every_field_and_every_rate_limit_type()
+    {
+        var events = new List<StoredEvent>
+        {
+            new(7, UsageEventStorageTests.FullEvent()),
+            new(8, new UsageEvent { Timestamp = Hour, RequestId = "plain" }),
+            new(3, UsageEventStorageTests.FullEvent()),
+        };
+        events[2].Event.RequestModel = events[2].Event.Model;
+        var bytes = UsageChunkCodec.Encode(events);
+        var ids = new List<Guid> { Guid.Empty };
+        UsageChunkCodec.ReadIds(bytes, ids);
+        Assert.Equal([Guid.Empty, .. events.Select(e => e.Event.Id)], ids);
+
+        // Rate limits of each stored type, under a name no member has (skipped by Decode, stepped over by ReadIds).
+        var id = Guid.NewGuid();
+        var strings = new ChunkStringTable();
+        var body = new ChunkWriter(128);
+        body.WriteVarint(1);
+        body.WriteSigned(Hour.Ticks);
+        body.WriteSigned(1);
+        body.WriteVarint((1u << 27) | (1u << 10));
+        body.WriteGuid(id);
+        body.WriteSigned(17);
+        body.WriteVarint(10);
+        body.WriteVarint(strings.Index("ZZ"));
+        body.WriteByte(1);
+        body.WriteVarint(strings.Index("text"));
+        foreach (var tag in new byte[] { 2, 3, 7, 9, 10 })
+        {
+            body.WriteVarint(strings.Index("ZZ"));
+            body.WriteByte(tag);
+            body.WriteSigned(123_456_789);
+        }
+
+        body.WriteVarint(strings.Index("ZZ"));
+        body.WriteByte(4);
+        body.WriteDouble(0.5);
+        body.WriteVarint(strings.Index("ZZ"));
+        body.WriteByte(5);
+        body.WriteByte(1);
+        body.WriteVarint(strings.Index("ZZ"));
+        body.WriteByte(6);
+        body.WriteDecimal(-12.345m);
+        body.WriteVarint(strings.Index("ZZ"));
+        body.WriteByte(8);
+        body.WriteSigned(Hour.Ticks);
+        body.WriteSigned(-420);
+        var chunk = new ChunkWriter(256);
+        chunk.WriteByte(UsageChunkCodec.FormatVersion);
+        strings.WriteTo(ref chunk);
+        chunk.WriteBytes(body.Written);
+        var every = chunk.Written.ToArray();
+
+        Assert.Equal(17, Decode(every).Single().Event.OutputTokens);
+        var read = new List<Guid>();
+        UsageChunkCodec.ReadIds(every, read);
+        Assert.Equal([id], read);
+    }
+
+    [Fact]
+    public void Reading_ids_reports_every_truncation_and_unknown_fields_as_damage_and_adds_nothing()
+    {
+        var bytes = UsageChunkCodec.Encode([new(1, UsageEventStorageTests.FullEvent()), new(2, new UsageEvent { Timestamp = Hour, Model = "m" })]);
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var into = new List<Guid> { Guid.Empty };
+            Assert.Throws<UsageChunkException>(() => UsageChunkCodec.ReadIds(bytes.AsSpan(0, length), into));
+            Assert.Equal([Guid.Empty], into);
+        }
+
+        var longer = bytes.Append((byte)0).ToArray();
+        Assert.Contains("after its last event", Assert.Throws<UsageChunkException>(() => UsageChunkCodec.ReadIds(longer, [])).Message);
+        var field = new byte[] { 1, 0, 1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20 }.Concat(new byte[16]).ToArray();
+        Assert.Contains("Unknown usage chunk fields", Assert.Throws<UsageChunkException>(() => UsageChunkCodec.ReadIds(field, [])).Message);
+    }
+
     private static List<StoredEvent> Decode(byte[] bytes)
     {
         var events = new List<StoredEvent>();

@@ -69,6 +69,40 @@ public sealed class UsageRecorderWatchdogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_whose_hung_write_had_committed_is_written_again_as_duplicates_and_stored_once()
+    {
+        // Only the data file's first write hangs (LiteDB is given the data stream, then the log stream, on each open):
+        // the transaction is complete in the log when the checkpoint that copies it into the data file hangs.
+        _temp.Store.ReadSchemaVersion();
+        var hang = HangingStream.Factory(_hang);
+        var streams = 0;
+        using var recorder = new UsageRecorder(_temp.Store, new UsageRecorderOptions
+        {
+            FlushInterval = TimeSpan.FromMilliseconds(20),
+            RetryDelay = TimeSpan.FromMilliseconds(20),
+            WriteTimeout = TimeSpan.FromMilliseconds(500),
+            WriteStreams = stream => Interlocked.Increment(ref streams) % 2 == 1 ? hang(stream) : stream,
+        });
+        var events = Enumerable.Range(0, 20).Select(Event).ToList();
+        foreach (var e in events)
+        {
+            recorder.Publish(e);
+        }
+
+        Assert.True(_hang.Entered.Wait(TimeSpan.FromSeconds(30)));
+        var hung = WaitFor(() => recorder.Status is { WriteFailing: true } status ? status : null);
+        Assert.Contains("its 20 events wait", hung.LastWriteError);
+
+        // The next writer finds the batch in the file: nothing is added and nothing counted twice.
+        Assert.True(recorder.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal((0L, 20L, 0L), (recorder.Status.Committed, recorder.Status.Duplicates, recorder.Status.Pending));
+        _hang.Release();
+        Assert.StartsWith("IOException: This write to the usage database was declared hung", await _hang.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        Assert.Equal(20, _temp.Store.Count(UsageFilter.All));
+        Assert.Equal(events.Select(e => e.Id).Order(), _temp.Store.Query(UsageFilter.All).Select(e => e.Id).Order());
+    }
+
+    [Fact]
     public void A_hung_write_refused_later_leaves_no_liteDb_finalizer_that_ends_the_process()
     {
         // In a child process: LiteDB's transaction finalizer once threw on the finalizer thread after a refused write,

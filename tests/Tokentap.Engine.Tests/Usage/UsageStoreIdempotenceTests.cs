@@ -78,6 +78,46 @@ public sealed class UsageStoreIdempotenceTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_meeting_events_stored_in_other_hours_and_days_is_partly_skipped_with_exact_counts()
+    {
+        // 600 events over two UTC days, 12 or 13 an hour: 48 hours of chunks for the check to read.
+        var day = new DateTime(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+        var stored = Enumerable.Range(0, 600).Select(i => new UsageEvent
+        {
+            Timestamp = day.AddMinutes(i * 4.8),
+            Provider = "anthropic",
+            RequestId = "stored-" + i,
+            InputTokens = 1,
+            StatusCode = 200,
+        }).ToList();
+        Assert.Equal(new UsageWriteResult(600, 0, 1, 600), _temp.Store.Write(stored));
+
+        var brandNew = Enumerable.Range(0, 3).Select(i => new UsageEvent { Timestamp = day.AddHours(11 + (13 * i)), RequestId = "new-" + i, InputTokens = 100 }).ToList();
+        UsageEvent[] batch =
+        [
+            // Stored at 00:48 on the 20th: the same id at 23:30 the same UTC day is the same event.
+            new UsageEvent(stored[10].Id) { Timestamp = day.AddHours(23.5), RequestId = "stored-10", InputTokens = 1 },
+            brandNew[0],
+
+            // Stored on the 21st, sent again as it was.
+            stored[550],
+            brandNew[1],
+
+            // Stored on the 20th: the same id on the 21st is another event.
+            new UsageEvent(stored[20].Id) { Timestamp = day.AddDays(1).AddHours(2), RequestId = "stored-20-next-day", InputTokens = 100 },
+            brandNew[2],
+
+            // Repeated in the batch.
+            brandNew[1],
+        ];
+
+        Assert.Equal(new UsageWriteResult(4, 3, 601, 604), _temp.Store.Write(batch));
+        Assert.Equal(604, _temp.Store.Count(UsageFilter.All));
+        Assert.Equal(600 + 400, _temp.Store.Summarize(UsageFilter.All).Single().InputTokens);
+        Assert.Equal(["new-0", "new-1", "new-2", "stored-20-next-day"], _temp.Store.Query(UsageFilter.All with { Since = day }).Where(e => e.InputTokens == 100).Select(e => e.RequestId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Positions_keep_growing_across_batches()
     {
         var a = _temp.Store.Write([SampleEvents.E1, SampleEvents.E2]);
