@@ -18,8 +18,7 @@ public sealed class AutoStartCommandTests(ModuleFixture module) : IDisposable
         var removed = module.Run("Disable-TokentapAutoStart -Path $args[0]", _profile).Single<ProfileChange>();
 
         Assert.Equal(ProfileChangeAction.Added, added.Action);
-        Assert.Contains($"Import-Module '{module.ManifestPath}' -ErrorAction SilentlyContinue", text, StringComparison.Ordinal);
-        Assert.Contains("if (Get-Module Tokentap) { Start-Tokentap -Port 8181 }", text, StringComparison.Ordinal);
+        Assert.Contains($"if (Import-Module '{module.ManifestPath}' -ErrorAction SilentlyContinue -PassThru) {{ Start-Tokentap -Port 8181 }}", text, StringComparison.Ordinal);
         Assert.Equal(ProfileChangeAction.Removed, removed.Action);
         Assert.Equal("# mine\n", File.ReadAllText(_profile));
     }

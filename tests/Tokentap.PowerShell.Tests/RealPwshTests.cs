@@ -33,7 +33,7 @@ public sealed class RealPwshTests(ModuleFixture module, MockProvidersFixture moc
         Assert.True(enable.ExitCode == 0 && enable.Stderr.Length == 0, $"{enable.ExitCode}: {enable.Stdout} {enable.Stderr}");
         Assert.Equal($"PATH={profile}\nACTION=Added", enable.Stdout.Trim().ReplaceLineEndings("\n"));
         Assert.Equal(
-            $"# >>> Tokentap auto-start >>>\nImport-Module '{module.ManifestPath}' -ErrorAction SilentlyContinue\nif (Get-Module Tokentap) {{ Start-Tokentap {startArguments} }}\n# <<< Tokentap auto-start <<<\n",
+            $"# >>> Tokentap auto-start >>>\nif (Import-Module '{module.ManifestPath}' -ErrorAction SilentlyContinue -PassThru) {{ Start-Tokentap {startArguments} }}\n# <<< Tokentap auto-start <<<\n",
             File.ReadAllText(profile));
 
         var shell = PwshProcess.Run(

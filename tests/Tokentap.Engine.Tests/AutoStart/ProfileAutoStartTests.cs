@@ -17,8 +17,7 @@ public sealed class ProfileAutoStartTests : IDisposable
         Assert.Equal(ProfileChangeAction.Added, change.Action);
         Assert.Equal(
             "# >>> Tokentap auto-start >>>\n" +
-            "Import-Module '/opt/Tokentap/Tokentap.psd1' -ErrorAction SilentlyContinue\n" +
-            "if (Get-Module Tokentap) { Start-Tokentap -Port 8081 }\n" +
+            "if (Import-Module '/opt/Tokentap/Tokentap.psd1' -ErrorAction SilentlyContinue -PassThru) { Start-Tokentap -Port 8081 }\n" +
             "# <<< Tokentap auto-start <<<\n",
             File.ReadAllText(ProfilePath).Replace("\r\n", "\n", StringComparison.Ordinal));
     }
@@ -36,8 +35,8 @@ public sealed class ProfileAutoStartTests : IDisposable
         Assert.Equal(ProfileChangeAction.Unchanged, again.Action);
         Assert.Equal(ProfileChangeAction.Updated, updated.Action);
         Assert.Equal(
-            "Set-PSReadLineOption -EditMode Emacs\r\n\r\n# >>> Tokentap auto-start >>>\r\nImport-Module 'Tokentap' -ErrorAction SilentlyContinue\r\n" +
-            "if (Get-Module Tokentap) { Start-Tokentap -Session work }\r\n# <<< Tokentap auto-start <<<\r\n",
+            "Set-PSReadLineOption -EditMode Emacs\r\n\r\n# >>> Tokentap auto-start >>>\r\n" +
+            "if (Import-Module 'Tokentap' -ErrorAction SilentlyContinue -PassThru) { Start-Tokentap -Session work }\r\n# <<< Tokentap auto-start <<<\r\n",
             File.ReadAllText(ProfilePath));
     }
 
