@@ -543,8 +543,11 @@ public sealed class BudgetMonitor : IDisposable
     {
         try
         {
+            // A stop disposes the timer, which ends the wait with false: no exception on every stop (and every shell's
+            // exit) as a cancelled wait would throw.
             using var timer = new PeriodicTimer(_options.RefreshInterval, _options.Time);
-            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            using var stopping = token.Register(static state => ((PeriodicTimer)state!).Dispose(), timer);
+            while (await timer.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 TryRefresh();
             }

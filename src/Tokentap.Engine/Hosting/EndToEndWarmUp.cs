@@ -80,7 +80,14 @@ internal sealed class EndToEndWarmUp : IDisposable
             {
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, warmUp._cancel.Token).ConfigureAwait(false);
+                    // A stop during the delay (a shell closed within a second of its start) ends it without an
+                    // exception: the cancellation runs this continuation on the stopping thread, where a first
+                    // exception of the process cost about 80 methods of JIT compilation at every quick exit.
+                    await Task.Delay(delay, warmUp._cancel.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (warmUp._cancel.IsCancellationRequested)
+                    {
+                        return;
+                    }
                 }
 
                 await warmUp.RunAsync(authority, hosts, prices, clientProcesses, midStream, upstreamCheck).ConfigureAwait(false);
