@@ -42,8 +42,8 @@ internal sealed class ExchangeForwarder
         }
 
         // Started here at the latest (at the CONNECT for a tunnel), on a thread of its own. The request goes upstream
-        // without waiting for it unless a gate needs it; the response head waits for it (the client is then still
-        // waiting, so still alive to be found), which costs nothing when it ends before the upstream answers.
+        // without waiting for it unless a gate needs it; only the write that completes the response waits for it (the
+        // client is then still waiting, so still there to be found), and the tap's worker before recording.
         var clientLookup = target.Observed ? _client.GetAsync() : null;
         var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
         var isUpgrade = head.IsWebSocketUpgrade;
@@ -105,11 +105,6 @@ internal sealed class ExchangeForwarder
         using (response)
         {
             var ttfbMs = observed.ElapsedMs;
-            if (clientLookup is { IsCompleted: false })
-            {
-                await clientLookup.ConfigureAwait(false);
-            }
-
             var statusCode = (int)response.StatusCode;
             if (isUpgrade && statusCode == 101)
             {
@@ -118,7 +113,7 @@ internal sealed class ExchangeForwarder
 
             var framing = ChooseFraming(head, response);
             var keepAlive = head.KeepAlive && framing != ResponseFraming.CloseDelimited && !_context.IsStopping;
-            var relay = new ResponseRelay(_context, client, observed, clientGone, response, framing);
+            var relay = new ResponseRelay(_context, client, observed, clientGone, response, framing, clientLookup);
             return await relay.RunAsync(keepAlive, ttfbMs, exchange.Token).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,5 @@
-// Who waits for the client-process lookup: the upstream call does not, a budget scoped by project does, and the event
-// still names the client process.
+// Who waits for the client-process lookup: the upstream call and the response's first bytes do not, its last write and
+// a budget scoped by project do, and the event still names the client process.
 using System.Net;
 using System.Text;
 using Tokentap.Engine.Budgets;
@@ -19,33 +19,45 @@ public sealed class ClientLookupWaitTests(ProxyTestEnvironment env)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task The_request_reaches_the_upstream_while_the_lookup_is_held_and_its_event_names_the_client_found()
+    public async Task A_streamed_response_reaches_the_client_while_the_lookup_is_held_its_end_waits_and_its_event_names_the_client()
     {
-        env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
-        var resolver = new HeldResolver(new ClientProcess(4242, "held-client", "/held/project"));
-        var (observer, sink) = ExchangeDriver.NewObserver();
-        await using var proxy = ProxyTestEnvironment.Start(env.Options(observer) with { ClientProcesses = resolver });
-        using var client = env.Client(proxy);
-        var before = UpstreamMessages();
-
-        var sent = client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent(Body, Encoding.UTF8, "application/json"));
-        for (var deadline = DateTime.UtcNow + Patience; UpstreamMessages() == before && DateTime.UtcNow < deadline;)
+        var feed = new MockChunkFeed();
+        env.Upstream.Map("POST", "/v1/messages", MockResponses.Stream(feed));
+        try
         {
-            await Task.Delay(10);
-        }
+            var resolver = new HeldResolver(new ClientProcess(4242, "held-client", "/held/project"));
+            var (observer, sink) = ExchangeDriver.NewObserver();
+            await using var proxy = ProxyTestEnvironment.Start(env.Options(observer) with { ClientProcesses = resolver });
+            using var client = env.Client(proxy);
+            var before = UpstreamMessages();
+            feed.Send(ExchangeDriver.Fixture("anthropic-messages.sse"));
+            feed.Complete();
 
-        // Forwarded with the lookup still held; the response head waits for it, so the client is still there to be found.
-        Assert.Equal(before + 1, UpstreamMessages());
-        Assert.Equal(1, resolver.Calls);
-        Assert.False(sent.IsCompleted);
-        resolver.Release();
-        using var response = await sent.WaitAsync(Patience);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var recorded = await SingleEventAsync(sink);
-        Assert.Equal(4242, recorded.ClientProcessId);
-        Assert.Equal("held-client", recorded.ClientProcessName);
-        Assert.Equal("/held/project", recorded.Project);
-        Assert.Equal(2095, recorded.InputTokens);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages?beta=true") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
+
+            // Forwarded and answered with the lookup still held: only the end of the response waits for it, so the
+            // client is still there to be found.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(before + 1, UpstreamMessages());
+            Assert.Equal(1, resolver.Calls);
+            var body = response.Content.ReadAsStringAsync();
+            await Task.Delay(300);
+            Assert.False(body.IsCompleted);
+            Assert.Empty(sink.Events);
+            resolver.Release();
+            Assert.Equal(Encoding.UTF8.GetString(ExchangeDriver.Fixture("anthropic-messages.sse")), await body.WaitAsync(Patience));
+            var recorded = await SingleEventAsync(sink);
+            Assert.Equal(4242, recorded.ClientProcessId);
+            Assert.Equal("held-client", recorded.ClientProcessName);
+            Assert.Equal("/held/project", recorded.Project);
+            Assert.Equal(1007, recorded.InputTokens);
+            Assert.Equal(53, recorded.OutputTokens);
+        }
+        finally
+        {
+            env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
+        }
     }
 
     [Fact]
