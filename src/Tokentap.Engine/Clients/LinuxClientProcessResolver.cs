@@ -199,19 +199,42 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
         return chain;
     }
 
-    /// <summary>The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses).</summary>
+    /// <summary>
+    /// The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses). comm holds
+    /// at most 15 bytes and only numbers follow it, so the first 128 bytes hold the parent id: one small read into the
+    /// stack, no stream, no string (this runs for every process on each lookup).
+    /// </summary>
     private static int ReadParentId(string processDirectory)
     {
-        var stat = ReadText(processDirectory + "/stat");
-        var afterName = stat is null ? -1 : stat.LastIndexOf(')');
+        Span<byte> buffer = stackalloc byte[128];
+        int read;
+        try
+        {
+            using var handle = File.OpenHandle(processDirectory + "/stat");
+            read = RandomAccess.Read(handle, buffer, 0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        var stat = buffer[..read];
+        var afterName = stat.LastIndexOf((byte)')');
         if (afterName < 0)
         {
             return 0;
         }
 
-        var rest = stat.AsSpan(afterName + 1);
-        NextField(ref rest);
-        return int.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
+        var rest = stat[(afterName + 1)..].TrimStart((byte)' ');
+        var state = rest.IndexOf((byte)' ');
+        if (state < 0)
+        {
+            return 0;
+        }
+
+        rest = rest[(state + 1)..];
+        var end = rest.IndexOf((byte)' ');
+        return end > 0 && int.TryParse(rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
     }
 
     /// <summary>comm, or the file name of argv[0] when comm was cut at 15 characters and argv[0] continues it.</summary>
