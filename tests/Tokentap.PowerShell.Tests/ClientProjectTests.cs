@@ -1,5 +1,6 @@
 // Start-Tokentap in a real pwsh: a client run after Set-Location into a git repository is recorded with that
-// repository as its Project, and with its own process id and name.
+// repository as its Project, and with its own process id and name; a client in the process that started that pwsh
+// (its parent: a shell or host running Tokentap) is recorded as that process.
 using System.Text.Json;
 using Tokentap.Testing;
 
@@ -60,6 +61,43 @@ public sealed class ClientProjectTests(ModuleFixture module, MockProvidersFixtur
         Assert.Equal("client-project", recorded.GetProperty("Session").GetString());
         Assert.Equal(1007, recorded.GetProperty("InputTokens").GetInt64());
         Assert.NotEqual(Environment.ProcessId, clientId);
+    }
+
+    [Fact]
+    public async Task A_client_in_the_process_that_started_the_pwsh_running_Tokentap_is_recorded_as_that_process()
+    {
+        var variables = Path.Combine(_home, "variables.txt");
+        var sent = Path.Combine(_home, "sent");
+        using var shell = PwshShell.Start(
+            $$"""
+            $ErrorActionPreference = 'Stop'
+            Import-Module -Name {{Quote(module.ManifestPath)}}
+            $null = Start-Tokentap -Port 0 -Session 'parent-client' -UpstreamOverride @{ 'api.anthropic.com' = {{Quote(mocks.Providers.Overrides["api.anthropic.com"].ToString())}} } -UpstreamCaFile {{Quote(mocks.Providers.Authority.PemPath)}}
+            Set-Content -LiteralPath {{Quote(variables)}} -Value @($env:HTTPS_PROXY, $env:CURL_CA_BUNDLE)
+            'READY'
+            $deadline = (Get-Date).AddSeconds(60)
+            while (-not (Test-Path -LiteralPath {{Quote(sent)}}) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            while (((Get-Tokentap).EventsCaptured -lt 1 -or (Get-Tokentap).EventsPending -gt 0) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $null = Stop-Tokentap
+            Get-TokenUsage -Session 'parent-client' | ForEach-Object { "EVENT=$($_.ClientProcessId) $($_.ClientProcessName) $($_.InputTokens)" }
+            """,
+            PwshEnvironment.Clean(_home));
+        shell.WaitForLine("READY", TimeSpan.FromSeconds(60));
+        var lines = File.ReadAllLines(variables);
+        var bundle = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        bundle.ImportFromPemFile(lines[1]);
+        using (var client = TestClients.Create(new Uri(lines[0]), [bundle[^1]]))
+        {
+            using var response = await client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent("""{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[]}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+
+        File.WriteAllText(sent, "");
+        var result = shell.WaitForExit(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, $"pwsh exited {result.ExitCode}: {result.Stderr}");
+        var name = File.ReadAllText("/proc/self/comm").TrimEnd('\n');
+        Assert.Equal([$"EVENT={Environment.ProcessId} {name} 1007"], result.Stdout.Split('\n').Where(l => l.StartsWith("EVENT=", StringComparison.Ordinal)));
     }
 
     private static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";

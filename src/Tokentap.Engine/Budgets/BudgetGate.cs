@@ -10,6 +10,10 @@ namespace Tokentap.Engine.Budgets;
 /// </summary>
 internal sealed class BudgetGate(BudgetMonitor monitor) : IRequestGate
 {
+    /// <summary>Only a project label comes from the client process, and only when the listener was not given one.</summary>
+    public bool NeedsClientProcess(ExchangeRequest request) =>
+        monitor.HasProjectBlockBudgets && (request.Tags ?? ExchangeTags.None).Project is null;
+
     public GateRefusal? Check(ExchangeRequest request)
     {
         if (!monitor.HasBlockBudgets)

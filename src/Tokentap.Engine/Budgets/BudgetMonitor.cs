@@ -37,6 +37,7 @@ public sealed class BudgetMonitor : IDisposable
     private Task? _loop;
     private BudgetWebhook? _webhook;
     private volatile bool _hasBlockBudgets;
+    private volatile bool _hasProjectBlockBudgets;
 
     public BudgetMonitor(TokentapPaths paths, Func<UsageStore> store, Func<CancellationToken, Task> flush, BudgetOptions? options = null)
     {
@@ -58,6 +59,9 @@ public sealed class BudgetMonitor : IDisposable
 
     /// <summary>True when some budget blocks (so the gate must look at requests at all).</summary>
     internal bool HasBlockBudgets => _hasBlockBudgets;
+
+    /// <summary>True when some blocking budget's scope names projects (the one label the client process gives).</summary>
+    internal bool HasProjectBlockBudgets => _hasProjectBlockBudgets;
 
     /// <summary>"2026-12-06 00:00 +01:00" in the budget's zone.</summary>
     public static string LocalText(DateTime utc, TimeZoneInfo zone)
@@ -107,6 +111,7 @@ public sealed class BudgetMonitor : IDisposable
             _fileStamp = null;
             _lastFileError = null;
             _hasBlockBudgets = false;
+            _hasProjectBlockBudgets = false;
             _sessionStartUtc = null;
         }
 
@@ -531,6 +536,7 @@ public sealed class BudgetMonitor : IDisposable
                 return t;
             }).ToArray();
             _hasBlockBudgets = _tracked.Any(t => t.Definition.Action == BudgetAction.Block);
+            _hasProjectBlockBudgets = _tracked.Any(t => t.Definition.Action == BudgetAction.Block && t.Definition.Scope.Project is { Count: > 0 });
             if (_stop is not null && !Equals(_webhook?.Target, book.Webhook))
             {
                 _webhook?.Dispose();

@@ -7,8 +7,9 @@ namespace Tokentap.Engine.Clients;
 /// <summary>
 /// Holds a connection's endpoints from the moment it is accepted and resolves its client process the first time an
 /// observed request asks (while that client is still waiting for its answer, so still alive). The lookup reads the
-/// file system, so it runs on a thread of its own and the request awaits it: fifty new connections at once never
-/// block the thread pool the proxy's sockets run on. Requests on one connection come one after another.
+/// file system, so it runs on a thread of its own: fifty new connections at once never block the thread pool the proxy's
+/// sockets run on. A request is forwarded without waiting for it unless a request gate needs it; the tap that records
+/// the request waits for it off the client's path. Requests on one connection come one after another.
 /// </summary>
 internal sealed class ClientProcessLookup
 {
@@ -41,8 +42,8 @@ internal sealed class ClientProcessLookup
         }
     }
 
-    /// <summary>The client process when a lookup has already finished, else null (never starts one).</summary>
-    public ClientProcess? Known => _lookup is { IsCompletedSuccessfully: true } done ? done.Result : null;
+    /// <summary>The lookup when one was started (finished or not), else null (never starts one).</summary>
+    public Task<ClientProcess?>? Started => _lookup;
 
     /// <summary>The client process, or null when it cannot be told; looked up on the first call only.</summary>
     public Task<ClientProcess?> GetAsync()

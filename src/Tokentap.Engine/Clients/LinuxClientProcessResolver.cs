@@ -11,7 +11,7 @@ namespace Tokentap.Engine.Clients;
 /// <summary>
 /// Finds the client process through /proc: the line of /proc/net/tcp (or tcp6) whose local address is the client's
 /// end and whose remote address is the proxy's gives the socket's inode; the first process (this process's
-/// descendants, then itself, then the newest) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
+/// descendants, then itself, then its ancestors, then the newest) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
 /// is searched for and the scan stops at the first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
 /// when the working directory would not name the folder the user meant: a process in another mount namespace (a
 /// container), a deleted directory, or this process itself (pwsh keeps its location apart from the OS working
@@ -140,9 +140,10 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
 
     /// <summary>
     /// Every process id: this process's descendants first (Invoke-TokentapCommand's child, a client started from the
-    /// pwsh running the proxy), then this process (a client inside the pwsh running the proxy), then the rest; each
-    /// group newest first (clients are usually recent). Reading every process's descriptors costs one readlink per
-    /// descriptor, thousands on a busy machine; reading each parent id costs one small read per process, so the
+    /// pwsh running the proxy), then this process (a client inside the pwsh running the proxy), then its ancestors,
+    /// parent first (a client whose shell or host started the process running the proxy), then the rest; descendants
+    /// and the rest newest first (clients are usually recent). Reading every process's descriptors costs one readlink
+    /// per descriptor, thousands on a busy machine; reading each parent id costs one small read per process, so the
     /// common cases check a handful of processes instead of all.
     /// </summary>
     internal static List<int> ProcessIdsInSearchOrder()
@@ -177,25 +178,63 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
             }
         }
 
-        var ids = parents.Keys.ToList();
+        var ancestors = Ancestors(parents);
+        var ids = parents.Keys.Where(id => !ancestors.Contains(id)).ToList();
         int Group(int id) => descendants.Contains(id) ? 0 : id == Environment.ProcessId ? 1 : 2;
         ids.Sort((a, b) => Group(a) != Group(b) ? Group(a).CompareTo(Group(b)) : b.CompareTo(a));
+        var rest = ids.FindIndex(id => Group(id) == 2);
+        ids.InsertRange(rest < 0 ? ids.Count : rest, ancestors);
         return ids;
     }
 
-    /// <summary>The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses).</summary>
+    /// <summary>This process's parent, its parent, and so on, as far as /proc shows them (a loop is cut).</summary>
+    private static List<int> Ancestors(Dictionary<int, int> parents)
+    {
+        var chain = new List<int>();
+        for (var id = parents.GetValueOrDefault(Environment.ProcessId); id > 0 && parents.ContainsKey(id) && id != Environment.ProcessId && !chain.Contains(id); id = parents[id])
+        {
+            chain.Add(id);
+        }
+
+        return chain;
+    }
+
+    /// <summary>
+    /// The parent id from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces and parentheses). comm holds
+    /// at most 15 bytes and only numbers follow it, so the first 128 bytes hold the parent id: one small read into the
+    /// stack, no stream, no string (this runs for every process on each lookup).
+    /// </summary>
     private static int ReadParentId(string processDirectory)
     {
-        var stat = ReadText(processDirectory + "/stat");
-        var afterName = stat is null ? -1 : stat.LastIndexOf(')');
+        Span<byte> buffer = stackalloc byte[128];
+        int read;
+        try
+        {
+            using var handle = File.OpenHandle(processDirectory + "/stat");
+            read = RandomAccess.Read(handle, buffer, 0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        var stat = buffer[..read];
+        var afterName = stat.LastIndexOf((byte)')');
         if (afterName < 0)
         {
             return 0;
         }
 
-        var rest = stat.AsSpan(afterName + 1);
-        NextField(ref rest);
-        return int.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
+        var rest = stat[(afterName + 1)..].TrimStart((byte)' ');
+        var state = rest.IndexOf((byte)' ');
+        if (state < 0)
+        {
+            return 0;
+        }
+
+        rest = rest[(state + 1)..];
+        var end = rest.IndexOf((byte)' ');
+        return end > 0 && int.TryParse(rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
     }
 
     /// <summary>comm, or the file name of argv[0] when comm was cut at 15 characters and argv[0] continues it.</summary>

@@ -1,7 +1,6 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
 using System.Buffers;
 using Tokentap.Engine.Usage;
-using Tokentap.Engine.Clients;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;
 
@@ -18,7 +17,9 @@ internal sealed class UsageTap : IExchangeTap
     private readonly string _host;
     private readonly DateTime _startedUtc;
     private readonly ExchangeTags _tags;
-    private readonly ClientProcess? _client;
+    // The client process is read from the request when an event is built: the proxy forwards without waiting for its
+    // lookup, and the tap's worker waits for it before a WebSocket message or the completion.
+    private readonly ExchangeRequest _request;
     private readonly string? _app;
     private readonly string? _appVersion;
     private readonly string? _clientSessionId;
@@ -45,7 +46,7 @@ internal sealed class UsageTap : IExchangeTap
         _host = request.Host;
         _startedUtc = DateTime.SpecifyKind(request.StartedUtc, DateTimeKind.Utc);
         _tags = request.Tags ?? ExchangeTags.None;
-        _client = request.Client;
+        _request = request;
         (_app, _appVersion) = AppIdentifier.Identify(request.Headers);
         _clientSessionId = ExchangeHeaders.ClientSessionId(request.Headers) ?? facts.SessionId;
         _requestModel = facts.Model ?? route.UrlModel;
@@ -199,6 +200,7 @@ internal sealed class UsageTap : IExchangeTap
     private UsageEvent Describe(UsageReport report, int status, bool isTurn)
     {
         var head = _head;
+        var client = _request.Client;
         var usage = new UsageEvent
         {
             Timestamp = isTurn && report.StartedUtc is { } turnStart ? turnStart : _startedUtc,
@@ -212,9 +214,9 @@ internal sealed class UsageTap : IExchangeTap
             AppVersion = _tags.App is null || string.Equals(_tags.App, _app, StringComparison.OrdinalIgnoreCase) ? _appVersion : null,
             Session = _tags.Session,
             // Invoke-TokentapCommand's own Project wins over the one found from the client's working directory.
-            Project = _tags.Project ?? _client?.Project,
-            ClientProcessId = _client?.ProcessId,
-            ClientProcessName = _client?.ProcessName,
+            Project = _tags.Project ?? client?.Project,
+            ClientProcessId = client?.ProcessId,
+            ClientProcessName = client?.ProcessName,
             ClientSessionId = _clientSessionId,
             RequestFingerprint = !isTurn ? RequestFingerprintOfSentBody()
                 : report.RequestBody is { } turnBody ? RequestFingerprint.Compute(_method, _pathAndQuery, turnBody) : null,

@@ -41,10 +41,13 @@ internal sealed class ExchangeForwarder
             await client.WriteAsync(ProxyResponses.Continue, abort).ConfigureAwait(false);
         }
 
+        // Started here at the latest (at the CONNECT for a tunnel), on a thread of its own. The request goes upstream
+        // without waiting for it unless a gate needs it; only the write that completes the response waits for it (the
+        // client is then still waiting, so still there to be found), and the tap's worker before recording.
+        var clientLookup = target.Observed ? _client.GetAsync() : null;
         var (body, bodyError) = await input.ReadBodyAsync(head, options.MaxRequestBodyBytes, abort).ConfigureAwait(false);
         var isUpgrade = head.IsWebSocketUpgrade;
-        var clientProcess = target.Observed ? await _client.GetAsync().ConfigureAwait(false) : null;
-        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc, clientProcess);
+        var request = CreateRequest(head, target, body ?? Array.Empty<byte>(), startedUtc, clientLookup);
 
         var observed = new ObservedExchange(target.Observed ? BeginObserving(request, label) : null, label, startedTimestamp);
         if (bodyError.IsError)
@@ -58,6 +61,11 @@ internal sealed class ExchangeForwarder
                 UpstreamError = "request refused: " + bodyError.Message,
             });
             return false;
+        }
+
+        if (target.Observed && clientLookup is { IsCompleted: false } && GatesNeedClientProcess(request, label))
+        {
+            await clientLookup.ConfigureAwait(false);
         }
 
         if (target.Observed && CheckGates(request, label) is { } refusal)
@@ -105,7 +113,7 @@ internal sealed class ExchangeForwarder
 
             var framing = ChooseFraming(head, response);
             var keepAlive = head.KeepAlive && framing != ResponseFraming.CloseDelimited && !_context.IsStopping;
-            var relay = new ResponseRelay(_context, client, observed, clientGone, response, framing);
+            var relay = new ResponseRelay(_context, client, observed, clientGone, response, framing, clientLookup);
             return await relay.RunAsync(keepAlive, ttfbMs, exchange.Token).ConfigureAwait(false);
         }
     }
@@ -118,7 +126,7 @@ internal sealed class ExchangeForwarder
     {
         var label = $"{head.Method} {target.Authority}{TrimForLabel(target.PathAndQuery)}";
         _context.Statistics.ExchangeStarted(observed: true);
-        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc, _client.Known);
+        var request = CreateRequest(head, target, Array.Empty<byte>(), startedUtc, _client.Started);
         BeginObserving(request, label)?.Complete(new ExchangeCompletion
         {
             DurationMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds,
@@ -127,7 +135,7 @@ internal sealed class ExchangeForwarder
         });
     }
 
-    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc, ClientProcess? clientProcess) =>
+    private ExchangeRequest CreateRequest(HttpRequestHead head, ExchangeTarget target, byte[] body, DateTime startedUtc, Task<ClientProcess?>? clientLookup) =>
         new(body)
         {
             Host = target.Host,
@@ -140,8 +148,30 @@ internal sealed class ExchangeForwarder
             IsWebSocketUpgrade = head.IsWebSocketUpgrade,
             StartedUtc = startedUtc,
             Tags = _context.Options.Tags,
-            Client = clientProcess,
+            ClientLookup = clientLookup,
         };
+
+    // A gate that throws here is waited for, as one that needs the client process would be; the failure is recorded.
+    private bool GatesNeedClientProcess(ExchangeRequest request, string label)
+    {
+        foreach (var gate in _context.Options.Gates)
+        {
+            try
+            {
+                if (gate.NeedsClientProcess(request))
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex)
+            {
+                _context.Statistics.Record(ProxyFailureKind.GateException, $"{label}: {gate.GetType().Name}.NeedsClientProcess threw {ex.GetType().Name}: {ex.Message}");
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // The first gate that refuses wins; a gate that throws is recorded and passed over, so a broken gate never breaks traffic.
     private GateRefusal? CheckGates(ExchangeRequest request, string label)
@@ -188,7 +218,7 @@ internal sealed class ExchangeForwarder
             return null;
         }
 
-        var pump = new TapPump(tap, _context.Statistics, _context.Options.ObserverBacklogBytes, label);
+        var pump = new TapPump(tap, _context.Statistics, _context.Options.ObserverBacklogBytes, label, request.ClientLookup);
         _context.Track(pump.Completion);
         return pump;
     }

@@ -7,6 +7,7 @@ namespace Tokentap.Engine.Proxy;
 public sealed class ExchangeRequest
 {
     private ReadOnlyMemory<byte> _body;
+    private readonly ClientProcess? _client;
 
     public ExchangeRequest(ReadOnlyMemory<byte> body)
     {
@@ -47,8 +48,20 @@ public sealed class ExchangeRequest
     /// <summary>Attribution the listener was started with (Invoke-TokentapCommand's App, Project, Session).</summary>
     public required ExchangeTags Tags { get; init; }
 
-    /// <summary>The process that sent the request, when the operating system tells (looked up once per connection).</summary>
-    public ClientProcess? Client { get; init; }
+    /// <summary>
+    /// The process that sent the request, when the operating system tells (looked up once per connection, from the
+    /// moment it came in). The request is forwarded without waiting for that lookup unless a gate needs it
+    /// (<see cref="IRequestGate.NeedsClientProcess"/>), so on the proxy path this is null until the lookup ends; a
+    /// tap sees it from its first WebSocket message and in <see cref="IExchangeTap.OnCompleted"/>, which wait for it.
+    /// </summary>
+    public ClientProcess? Client
+    {
+        get => ClientLookup is { } lookup ? (lookup.IsCompletedSuccessfully ? lookup.Result : null) : _client;
+        init => _client = value;
+    }
+
+    /// <summary>The connection's client-process lookup, when the proxy started one (then it supplies <see cref="Client"/>).</summary>
+    internal Task<ClientProcess?>? ClientLookup { get; init; }
 
     /// <summary>The request body (request bodies are small and are read whole before forwarding).</summary>
     public ReadOnlyMemory<byte> Body => _body;

@@ -12,4 +12,12 @@ public interface IRequestGate
 {
     /// <summary>Returns null to let the request pass, or the response to answer it with instead.</summary>
     GateRefusal? Check(ExchangeRequest request);
+
+    /// <summary>
+    /// True when <see cref="Check"/> reads <see cref="ExchangeRequest.Client"/> for this request: the proxy then waits
+    /// for the client-process lookup (started when the connection came in) before asking. Otherwise the request is
+    /// forwarded without waiting and <see cref="ExchangeRequest.Client"/> may still be null in <see cref="Check"/>.
+    /// A gate that does not say is waited for.
+    /// </summary>
+    bool NeedsClientProcess(ExchangeRequest request) => true;
 }

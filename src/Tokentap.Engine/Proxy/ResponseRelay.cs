@@ -8,7 +8,9 @@ namespace Tokentap.Engine.Proxy;
 /// <summary>
 /// Sends one upstream response to the client; one instance per response. The path per chunk is: read upstream,
 /// frame, write to the client, then post a copy to the exchange's tap pump; nothing on it waits for the observer,
-/// logs, or allocates.
+/// logs, or allocates. Only the write that completes the response waits for the connection's client-process lookup
+/// when it has not ended yet: the client is then still waiting, so still there to be found, and its first byte never
+/// waits.
 /// </summary>
 internal sealed class ResponseRelay
 {
@@ -30,6 +32,7 @@ internal sealed class ResponseRelay
     private readonly HttpResponseMessage _response;
     private readonly ResponseFraming _framing;
     private readonly long _contentLength;
+    private readonly Task? _holdEnd;
     private byte[] _buffer = [];
     private int _headLength;
     private bool _pendingHead;
@@ -39,8 +42,9 @@ internal sealed class ResponseRelay
     private bool _bodyEnded;
     private bool _keepAlive;
 
-    public ResponseRelay(ProxyContext context, Stream client, ObservedExchange exchange, CancellationTokenSource clientGone, HttpResponseMessage response, ResponseFraming framing)
+    public ResponseRelay(ProxyContext context, Stream client, ObservedExchange exchange, CancellationTokenSource clientGone, HttpResponseMessage response, ResponseFraming framing, Task? holdEnd = null)
     {
+        _holdEnd = holdEnd;
         _context = context;
         _client = client;
         _exchange = exchange;
@@ -122,6 +126,11 @@ internal sealed class ResponseRelay
         }
 
         _pendingHead = _contentLength is > 0 and <= ChunkSize;
+        if (!_pendingHead && (_framing == ResponseFraming.None || _contentLength == 0))
+        {
+            await HoldEndAsync().ConfigureAwait(false);
+        }
+
         if (!_pendingHead && !await TryWriteClientAsync(_client, _buffer.AsMemory(0, _headLength), cancellationToken).ConfigureAwait(false))
         {
             _clientAborted = true;
@@ -167,6 +176,12 @@ internal sealed class ResponseRelay
                 return;
             }
 
+            var last = _contentLength > 0 && _responseBytes >= _contentLength;
+            if (last)
+            {
+                await HoldEndAsync().ConfigureAwait(false);
+            }
+
             if (!await TryWriteClientAsync(_client, Frame(dataOffset, n), cancellationToken).ConfigureAwait(false))
             {
                 _clientAborted = true;
@@ -174,7 +189,7 @@ internal sealed class ResponseRelay
             }
 
             _exchange.Pump?.PostBody(_buffer.AsSpan(dataOffset, n));
-            _bodyEnded = _contentLength > 0 && _responseBytes >= _contentLength;
+            _bodyEnded = last;
         }
     }
 
@@ -201,6 +216,8 @@ internal sealed class ResponseRelay
     /// <summary>The upstream body ended: a head still held back goes out now.</summary>
     private async ValueTask EndOfBodyAsync(CancellationToken cancellationToken)
     {
+        // What is written from here on (a held head, the chunked end marker, the close) completes the response.
+        await HoldEndAsync().ConfigureAwait(false);
         if (_pendingHead && !await TryWriteClientAsync(_client, _buffer.AsMemory(0, _headLength), cancellationToken).ConfigureAwait(false))
         {
             _clientAborted = true;
@@ -208,6 +225,15 @@ internal sealed class ResponseRelay
 
         _pendingHead = false;
         _bodyEnded = !_clientAborted;
+    }
+
+    // The lookup never faults (it catches what a resolver throws); one that ended costs nothing here.
+    private async ValueTask HoldEndAsync()
+    {
+        if (_holdEnd is { IsCompleted: false } hold)
+        {
+            await hold.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     private void OnReadFailed(Exception exception)

@@ -11,7 +11,9 @@ namespace Tokentap.Engine.Proxy;
 /// tap in order, one call at a time, decoding Content-Encoding (gzip, deflate, br) and reassembling WebSocket
 /// messages on the way. Posting never blocks: when the undelivered backlog exceeds its bound the pump stops feeding
 /// the tap and flags the completion with ObserverOverflow. Tap exceptions are recorded; after one the tap gets no
-/// more data, but <see cref="IExchangeTap.OnCompleted"/> is still delivered.
+/// more data, but <see cref="IExchangeTap.OnCompleted"/> is still delivered. The client-process lookup is awaited
+/// here, before the first WebSocket message and before the completion (the tap builds its events there), so the
+/// client's request never waits for it.
 /// </summary>
 internal sealed class TapPump : IValueTaskSource<bool>
 {
@@ -21,6 +23,7 @@ internal sealed class TapPump : IValueTaskSource<bool>
     private readonly ProxyStatistics _statistics;
     private readonly string _label;
     private readonly int _backlogLimit;
+    private Task? _clientLookup;
 
     // The queue between the client path (posts) and the worker (one reader): a plain queue under a lock, sized for the
     // head, a body piece and the completion of a small response, and one reusable signal for the waiting worker, whose
@@ -46,9 +49,10 @@ internal sealed class TapPump : IValueTaskSource<bool>
     private WebSocketFrameParser? _fromClient;
     private WebSocketFrameParser? _fromServer;
 
-    public TapPump(IExchangeTap tap, ProxyStatistics statistics, int backlogLimit, string label)
+    public TapPump(IExchangeTap tap, ProxyStatistics statistics, int backlogLimit, string label, Task? clientLookup = null)
     {
         _tap = tap;
+        _clientLookup = clientLookup;
         _statistics = statistics;
         _backlogLimit = backlogLimit;
         _label = label;
@@ -201,11 +205,13 @@ internal sealed class TapPump : IValueTaskSource<bool>
                         break;
 
                     case TapItemKind.WebSocket:
+                        await WaitForClientLookupAsync().ConfigureAwait(false);
                         DeliverWebSocket(item.Direction, item.Buffer.AsSpan(0, item.Length));
                         Release(item.Buffer!);
                         break;
 
                     case TapItemKind.Complete:
+                        await WaitForClientLookupAsync().ConfigureAwait(false);
                         DeliverCompletion((ExchangeCompletion)item.Payload!);
                         return;
                 }
@@ -238,6 +244,17 @@ internal sealed class TapPump : IValueTaskSource<bool>
                 _done.TrySetResult();
             }
         }
+    }
+
+    // The lookup never faults (the lookup catches what a resolver throws); a finished one costs nothing here.
+    private async ValueTask WaitForClientLookupAsync()
+    {
+        if (_clientLookup is { IsCompleted: false } lookup)
+        {
+            await lookup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _clientLookup = null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

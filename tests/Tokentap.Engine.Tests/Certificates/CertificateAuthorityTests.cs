@@ -194,6 +194,30 @@ public sealed class CertificateAuthorityTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => ca.GetServerContext("openai.azure.com"));
     }
 
+    [Fact]
+    public void Every_leaf_of_one_authority_shares_one_key_made_in_memory_so_a_new_host_costs_one_signature()
+    {
+        using var ca = CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority;
+        var before = Directory.GetFiles(_directory).Order(StringComparer.Ordinal).ToList();
+
+        var leaves = new[] { "api.anthropic.com", "api.openai.com", "res1.openai.azure.com" }.Select(h => ca.GetServerContext(h).TargetCertificate).ToList();
+
+        Assert.Equal(1, ca.LeafKeysCreated);
+        Assert.Equal(3, ca.LeavesIssued);
+        Assert.Single(leaves.Select(l => Convert.ToHexString(l.GetECDsaPublicKey()!.ExportSubjectPublicKeyInfo())).Distinct());
+        Assert.Equal(3, leaves.Select(l => l.SerialNumber).Distinct().Count());
+        Assert.All(leaves, l => Assert.True(l.HasPrivateKey));
+        Assert.Equal(before, Directory.GetFiles(_directory).Order(StringComparer.Ordinal).ToList());
+
+        // A second authority over the same files (another process) makes a key of its own.
+        using var other = CertificateAuthority.Open(_directory, InterceptHostList.DefaultPatterns).Authority;
+        var otherLeaf = other.GetServerContext("api.anthropic.com").TargetCertificate;
+        Assert.Equal(1, other.LeafKeysCreated);
+        Assert.NotEqual(
+            Convert.ToHexString(leaves[0].GetECDsaPublicKey()!.ExportSubjectPublicKeyInfo()),
+            Convert.ToHexString(otherLeaf.GetECDsaPublicKey()!.ExportSubjectPublicKeyInfo()));
+    }
+
     [Theory]
     [InlineData("api.anthropic.com", null, true)]
     [InlineData("myres.openai.azure.com", null, true)]

@@ -104,6 +104,32 @@ public sealed class LinuxClientProcessResolverTests
     }
 
     [Fact]
+    public void The_ancestors_parent_first_come_right_after_the_descendants_and_this_process_and_before_the_rest()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", ["30"]) { UseShellExecute = false })!;
+        try
+        {
+            var ancestors = AncestorsOf(Environment.ProcessId);
+
+            var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
+
+            // Parallel tests start and end children of this process: those that ended since are skipped.
+            var self = order.IndexOf(Environment.ProcessId);
+            Assert.Contains(child.Id, order.Take(self));
+            Assert.All(order.Take(self).Where(id => Directory.Exists($"/proc/{id}")), id => Assert.Contains(Environment.ProcessId, AncestorsOf(id)));
+            Assert.NotEmpty(ancestors);
+            Assert.Equal(self + 1, order.IndexOf(ancestors[0]));
+            Assert.Equal(ancestors, order.Skip(self + 1).Take(ancestors.Count));
+            Assert.DoesNotContain(order.Skip(self + 1 + ancestors.Count), id => ancestors.Contains(id) || id == Environment.ProcessId);
+            Assert.Equal(order.Count, order.Distinct().Count());
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    [Fact]
     public void Addresses_are_written_as_proc_net_tcp_writes_them()
     {
         Assert.Equal("0100007F:1F90", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback, 8080));
@@ -124,6 +150,33 @@ public sealed class LinuxClientProcessResolverTests
         var worktree = Path.Combine(project.Root, "src");
         File.WriteAllText(Path.Combine(worktree, ".git"), "gitdir: /elsewhere/.git/worktrees/src\n");
         Assert.Equal(worktree, ProjectFolder.Of(project.Nested));
+    }
+
+    /// <summary>The parent, its parent and so on, read from /proc/PID/stat ("pid (comm) state ppid ...").</summary>
+    private static List<int> AncestorsOf(int processId)
+    {
+        var chain = new List<int>();
+        for (var id = processId; ;)
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"/proc/{id}/stat");
+            }
+            catch (IOException)
+            {
+                return chain;
+            }
+
+            var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (parent <= 0)
+            {
+                return chain;
+            }
+
+            chain.Add(parent);
+            id = parent;
+        }
     }
 
     /// <summary>

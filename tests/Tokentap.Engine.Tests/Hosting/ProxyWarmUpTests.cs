@@ -37,6 +37,52 @@ public sealed class ProxyWarmUpTests
     }
 
     [Fact]
+    public async Task After_the_warm_up_a_handshake_for_an_exact_host_makes_no_key_and_no_leaf_and_a_wildcard_host_costs_one_signature()
+    {
+        var home = Directory.CreateTempSubdirectory("tt-warmup-leafkey-").FullName;
+        using var upstreamAuthority = new TestCertificateAuthority("Warm-up Leaf Key Upstream Root");
+        await using var upstream = await MockUpstream.StartAsync(upstreamAuthority.IssueServerCertificate(["localhost"]));
+        upstream.Map("POST", "/v1/chat/completions", MockResponses.Json("{}"));
+        try
+        {
+            using var runtime = new TokentapRuntime(new TokentapPaths(home));
+            var listener = await runtime.StartListenerAsync(new ListenerRequest
+            {
+                AdditionalInterceptHosts = ["*.wild.example.test"],
+                UpstreamOverrides = new Dictionary<string, Uri> { ["api.openai.com"] = upstream.BaseUri, ["a.wild.example.test"] = upstream.BaseUri },
+                UpstreamCaFile = upstreamAuthority.PemPath,
+            });
+            await listener.WarmUp!.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            var authority = listener.Authority;
+            var exact = InterceptHostList.DefaultPatterns.Count(p => !p.StartsWith("*.", StringComparison.Ordinal));
+            Assert.Equal(11, exact);
+            Assert.Contains("api.openai.com", authority.CachedLeafHosts);
+            Assert.Equal(exact, authority.LeavesIssued);
+            Assert.Equal(1, authority.LeafKeysCreated);
+            using var client = TestClients.Create(new Uri(listener.ProxyUrl), [authority.Certificate]);
+
+            using var exactResponse = await client.PostAsync("https://api.openai.com/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+            Assert.Equal(200, (int)exactResponse.StatusCode);
+            Assert.Equal(exact, authority.LeavesIssued);
+            Assert.Equal(1, authority.LeafKeysCreated);
+
+            using var wildResponse = await client.PostAsync("https://a.wild.example.test/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+            Assert.Equal(200, (int)wildResponse.StatusCode);
+            Assert.Equal(exact + 1, authority.LeavesIssued);
+            Assert.Equal(1, authority.LeafKeysCreated);
+            Assert.Contains("a.wild.example.test", authority.CachedLeafHosts);
+            Assert.Equal(2, upstream.Requests.Count(r => r.Path == "/v1/chat/completions"));
+            await listener.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_certificate_authority_that_cannot_be_opened_leaves_no_recording_running()
     {
         var home = Directory.CreateTempSubdirectory("tt-warmup-ca-").FullName;
