@@ -15,6 +15,9 @@ namespace Tokentap.Engine.Anomalies;
 /// </summary>
 internal sealed class RetryLoopGate(AnomalyMonitor monitor, string settingsPath) : IRequestGate
 {
+    /// <summary>A loop is told by the request's fingerprint alone: the request never waits for its client process.</summary>
+    public bool NeedsClientProcess(ExchangeRequest request) => false;
+
     public GateRefusal? Check(ExchangeRequest request)
     {
         if (monitor.Settings.RetryLoopAction != AnomalyAction.Block || !monitor.HoldsRetryLoops || request.IsWebSocketUpgrade)

@@ -2,6 +2,7 @@
 // a budget scoped by project do, and the event still names the client process.
 using System.Net;
 using System.Text;
+using Tokentap.Engine.Anomalies;
 using Tokentap.Engine.Budgets;
 using Tokentap.Engine.Clients;
 using Tokentap.Engine.Proxy;
@@ -103,6 +104,43 @@ public sealed class ClientLookupWaitTests(ProxyTestEnvironment env)
         using var other = await client.PostAsync("https://api.anthropic.com/v1/messages", new StringContent(Body, Encoding.UTF8, "application/json")).WaitAsync(Patience);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal(before + 1, UpstreamMessages());
+    }
+
+    [Fact]
+    public async Task With_the_gates_a_start_sets_up_and_nothing_to_refuse_a_request_is_forwarded_and_answered_while_the_lookup_is_held()
+    {
+        var feed = new MockChunkFeed();
+        env.Upstream.Map("POST", "/v1/messages", MockResponses.Stream(feed));
+        using var budgets = new BudgetHarness(DateTime.UtcNow);
+        budgets.Monitor.Start(DateTime.UtcNow.AddHours(-1));
+        var anomalies = new AnomalyMonitor(AnomalySettings.Default with { RetryLoopAction = AnomalyAction.Block }, prices: null, _ => { });
+        var resolver = new HeldResolver(new ClientProcess(4242, "held-client", "/held/project"));
+        var (observer, sink) = ExchangeDriver.NewObserver();
+        await using var proxy = ProxyTestEnvironment.Start(env.Options(observer) with
+        {
+            ClientProcesses = resolver,
+            Gates = [budgets.Monitor.Gate, new RetryLoopGate(anomalies, "anomalies.json")],
+        });
+        using var client = env.Client(proxy);
+        var before = UpstreamMessages();
+        try
+        {
+            feed.Send(ExchangeDriver.Fixture("anthropic-messages.sse"));
+            feed.Complete();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(before + 1, UpstreamMessages());
+            Assert.Equal(1, resolver.Calls);
+            resolver.Release();
+            await response.Content.ReadAsStringAsync().WaitAsync(Patience);
+            Assert.Equal(4242, (await SingleEventAsync(sink)).ClientProcessId);
+        }
+        finally
+        {
+            env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
+        }
     }
 
     private int UpstreamMessages() => env.Upstream.Requests.Count(r => r.Path == "/v1/messages");
