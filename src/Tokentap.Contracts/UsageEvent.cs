@@ -17,7 +17,7 @@ public sealed class UsageEvent
 
     /// <summary>
     /// A version 7 UUID (RFC 9562): Unix milliseconds in the first 48 bits, then 74 random bits. The time tells the
-    /// store's recorder an id made since its process started, which no other process can have stored, from an older or
+    /// store's recorder an id made since it started, which no other process can have stored, from an older or
     /// imported one it must look for among the stored events. The random bits come from <see cref="Random.Shared"/> (a
     /// generator per thread, seeded from the operating system's secure source): an id must be unique, not secret, and
     /// <see cref="Guid.NewGuid"/> costs a read of /dev/urandom on Linux for each.

@@ -57,8 +57,10 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
     private string? _lastWriteError;
     private DateTime? _lastWriteErrorTime;
 
-    // When this process started, in Unix milliseconds (read on the writer thread when first needed); null if unknown.
-    private static readonly Lazy<long?> ProcessStartMilliseconds = new(ReadProcessStart);
+    // When this recorder was made, in Unix milliseconds: every event the proxy it records for captures gets its id
+    // later. (The process's own start time, read through System.Diagnostics.Process, loaded two more assemblies and
+    // cost a cold proxy's first batch several milliseconds to answer the same question.)
+    private readonly long _createdMilliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     // Written by the current writer thread only.
     private long _committed;
@@ -483,39 +485,21 @@ public sealed class UsageRecorder : IUsageSink, IDisposable
 
     /// <summary>
     /// Whether every id of the batch was made in this process: time-ordered (version 7) with the milliseconds of a moment
-    /// after the process started (to the precision the system gives that time), so no other process can have stored it,
-    /// and this one records each event it captures once. Ids made from agent logs and older stored ids fail the test.
+    /// after this recorder was made, so no other process can have stored it, and this one records each event it
+    /// captures once. Ids made from agent logs, older stored ids and ids from before the clock was set back
+    /// fail the test (their batch is then checked against the store).
     /// </summary>
-    private static bool AreFresh(List<UsageEvent> events)
+    private bool AreFresh(List<UsageEvent> events)
     {
-        if (ProcessStartMilliseconds.Value is not { } start)
-        {
-            return false;
-        }
-
         foreach (var usageEvent in events)
         {
-            if (!UsageKeys.IsTimeOrdered(usageEvent.Id, out var milliseconds) || (long)milliseconds < start)
+            if (!UsageKeys.IsTimeOrdered(usageEvent.Id, out var milliseconds) || (long)milliseconds < _createdMilliseconds)
             {
                 return false;
             }
         }
 
         return true;
-    }
-
-    private static long? ReadProcessStart()
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            return new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
-        {
-            // Not known here: every write checks for stored events.
-            return null;
-        }
     }
 
     /// <summary>Ends a write attempt; false when the watchdog declared it hung first (its outcome must then be ignored).</summary>

@@ -1,4 +1,5 @@
-// Which recorder writes look for stored events: only the first attempt of a batch of ids made in this process skips it.
+// Which recorder writes look for stored events: only the first attempt of a batch of ids made since the recorder was
+// made skips it.
 using Tokentap.Engine.Usage;
 
 namespace Tokentap.Engine.Tests.Usage;
@@ -16,10 +17,10 @@ public sealed class UsageRecorderDuplicateCheckTests : IDisposable
     {
         // Stored by another path, as only a bug would: the recorder's first attempt does not look, so it is there twice.
         // Any read of the day's chunks would have found it (the store's own write below does).
+        using var recorder = new UsageRecorder(_temp.Store, new UsageRecorderOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
         var made = Event(0);
         Assert.True(UsageKeys.IsTimeOrdered(made.Id, out _));
         Assert.Equal(1, _temp.Store.Write([made]).Inserted);
-        using var recorder = new UsageRecorder(_temp.Store, new UsageRecorderOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
         recorder.Publish(made);
         Assert.True(recorder.Flush(TimeSpan.FromSeconds(30)));
 
@@ -31,7 +32,7 @@ public sealed class UsageRecorderDuplicateCheckTests : IDisposable
     [Fact]
     public void A_batch_holding_an_id_not_made_in_this_process_is_checked_on_its_first_attempt()
     {
-        // An agent log's id (not time-ordered) and a time-ordered id older than this process, each stored already,
+        // An agent log's id (not time-ordered) and a time-ordered id older than the recorder, each stored already,
         // in batches with new events.
         var older = new UsageEvent(TimeOrderedId(DateTimeOffset.UtcNow.AddDays(-30))) { Timestamp = Start, RequestId = "older" };
         Assert.Equal(2, _temp.Store.Write([SampleEvents.E1, older]).Inserted);
