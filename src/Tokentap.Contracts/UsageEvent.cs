@@ -88,7 +88,7 @@ public sealed class UsageEvent
     public DateTime LocalTime => Timestamp.ToLocalTime();
 
     /// <summary>The local calendar day of <see cref="Timestamp"/>, for grouping (<c>Group-Object Day</c>).</summary>
-    public DateTime Day => Timestamp.ToLocalTime().Date;
+    public DateTime Day => LocalTime.Date;
 
     /// <summary>Cost in US dollars computed at capture time; null when the model has no known price.</summary>
     public decimal? Cost { get; set; }

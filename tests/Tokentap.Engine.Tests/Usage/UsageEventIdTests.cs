@@ -1,4 +1,6 @@
 // The ids new events get: RFC 9562 version 7 UUIDs, time-ordered and unique.
+using Tokentap.Engine.Usage;
+
 namespace Tokentap.Engine.Tests.Usage;
 
 public sealed class UsageEventIdTests
@@ -41,13 +43,7 @@ public sealed class UsageEventIdTests
 
     private static long TimeOf(Guid id)
     {
-        var bytes = id.ToByteArray(bigEndian: true);
-        var milliseconds = 0L;
-        for (var i = 0; i < 6; i++)
-        {
-            milliseconds = (milliseconds << 8) | bytes[i];
-        }
-
-        return milliseconds;
+        Assert.True(UsageKeys.IsTimeOrdered(id, out var milliseconds));
+        return (long)milliseconds;
     }
 }
