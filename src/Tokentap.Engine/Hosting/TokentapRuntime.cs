@@ -101,15 +101,9 @@ public sealed class TokentapRuntime : IDisposable
         StartTrace.Mark("listener start begins");
         var hosts = InterceptHostList.WithAdditions(request.AdditionalInterceptHosts);
 
-        // The price table (parsing the embedded list is the slowest step of opening the recording) loads on the thread
-        // pool while the store and the recorder open here; the observer waits for it (Lazy: one load).
-        if (!_prices.IsValueCreated)
-        {
-            _ = Task.Run(LoadPricesAhead, CancellationToken.None);
-        }
-
-        // Opening the CA (the first use of the crypto library) and opening the recording (store, prices, anomalies,
-        // budgets, content capture when on) do not depend on each other, so they run side by side: start costs the
+        // Opening the CA (the first use of the crypto library) and opening the recording (store, recorder, anomalies,
+        // budgets, content capture when on; the price table reads its models on first use, by the warm-up or the first
+        // response) do not depend on each other, so they run side by side: start costs the
         // longer of the two.
         var opening = Task.Run(
             () =>
@@ -234,7 +228,7 @@ public sealed class TokentapRuntime : IDisposable
     /// </summary>
     public IReadOnlyList<string> DrainNotices()
     {
-        if (_prices.IsValueCreated)
+        if (_prices.IsValueCreated && _prices.Value.IsLoaded)
         {
             foreach (var warning in _prices.Value.DrainWarnings())
             {
@@ -354,8 +348,6 @@ public sealed class TokentapRuntime : IDisposable
             StartTrace.Mark("store opened");
             _recorder = new UsageRecorder(Store, _recorderOptions);
             StartTrace.Mark("recorder started");
-            _ = Prices;
-            StartTrace.Mark("price table loaded");
             _anomalies = AnomalyMonitor.Open(Paths, Prices, AddNotice);
             StartTrace.Mark("anomaly monitor opened");
             _sink = new CountingSink(new MonitoringSink(_budgets.Wrap(_recorder), _anomalies));
@@ -364,19 +356,6 @@ public sealed class TokentapRuntime : IDisposable
             _exporter = new ExportWorker(Paths, Store, ExportOptions);
             StartTrace.Mark("exporter started");
             return (_observer, _anomalies);
-        }
-    }
-
-    // Loads the price table ahead of the observer; a failure is the observer's to report (the Lazy rethrows it there).
-    private void LoadPricesAhead()
-    {
-        try
-        {
-            _ = Prices;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Reported by the start that reads Prices.
         }
     }
 

@@ -14,8 +14,7 @@ public sealed class PriceTable
 
     private static readonly Lazy<IReadOnlyList<ModelPrice>> EmbeddedModels = new(ReadEmbedded);
 
-    private readonly IReadOnlyList<ModelPrice> _overrides;
-    private readonly IReadOnlyList<ModelPrice> _embedded;
+    private readonly Lazy<Contents> _contents;
     private readonly ConcurrentDictionary<string, ModelPrice?> _resolved = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _warnedModels = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _warnings = new();
@@ -23,21 +22,33 @@ public sealed class PriceTable
     /// <summary>A table of base models with overrides searched first.</summary>
     public PriceTable(IReadOnlyList<ModelPrice> models, IReadOnlyList<ModelPrice>? overrides = null)
     {
-        _embedded = models;
-        _overrides = overrides is null ? Array.Empty<ModelPrice>() : overrides.Select(o => InheritMatch(o, models)).ToArray();
+        _contents = new Lazy<Contents>(Contents.Of(models, overrides, null));
+    }
+
+    // A table whose models are read on first use (see Load).
+    private PriceTable(string overridesPath)
+    {
+        OverridesPath = overridesPath;
+        _contents = new Lazy<Contents>(() => ReadContents(overridesPath), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The base models (the embedded table unless built otherwise).</summary>
-    public IReadOnlyList<ModelPrice> Models => _embedded;
+    public IReadOnlyList<ModelPrice> Models => _contents.Value.Embedded;
 
     /// <summary>The user's override models, searched before <see cref="Models"/>.</summary>
-    public IReadOnlyList<ModelPrice> Overrides => _overrides;
+    public IReadOnlyList<ModelPrice> Overrides => _contents.Value.Overrides;
 
     /// <summary>The override file this table was loaded with, when there was one.</summary>
-    public string? OverridesPath { get; private init; }
+    public string? OverridesPath { get; }
 
     /// <summary>Why the override file was not used; null when it loaded or did not exist.</summary>
-    public string? OverridesError { get; private init; }
+    public string? OverridesError => _contents.Value.OverridesError;
+
+    /// <summary>
+    /// True once the models are read. A table from <see cref="Load(string)"/> reads them (the embedded list and the
+    /// override file) on first use, not when made: starting a proxy does not wait for them.
+    /// </summary>
+    public bool IsLoaded => _contents.IsValueCreated;
 
     /// <summary>The embedded table alone.</summary>
     public static PriceTable Embedded() => new(EmbeddedModels.Value);
@@ -46,29 +57,11 @@ public sealed class PriceTable
     public static PriceTable Load(TokentapPaths paths) => Load(paths.PriceOverridesPath);
 
     /// <summary>
-    /// The embedded table with an override file merged over it. A missing file is no error; a bad one leaves the
-    /// embedded table alone and queues a warning naming the file and the problem.
+    /// The embedded table with an override file merged over it, both read on first use (parsing the embedded list is
+    /// the slowest step of opening the recording, and nothing needs a price before the first response). A missing file
+    /// is no error; a bad one leaves the embedded table alone and queues a warning naming the file and the problem.
     /// </summary>
-    public static PriceTable Load(string overridesPath)
-    {
-        if (!File.Exists(overridesPath))
-        {
-            return new PriceTable(EmbeddedModels.Value) { OverridesPath = overridesPath };
-        }
-
-        try
-        {
-            var overrides = ReadFile(overridesPath);
-            return new PriceTable(EmbeddedModels.Value, overrides) { OverridesPath = overridesPath };
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            var message = $"Price overrides file '{overridesPath}' was not used: {ex.Message}. Costs use the embedded prices only.";
-            var table = new PriceTable(EmbeddedModels.Value) { OverridesPath = overridesPath, OverridesError = message };
-            table._warnings.Enqueue(message);
-            return table;
-        }
-    }
+    public static PriceTable Load(string overridesPath) => new(overridesPath);
 
     /// <summary>Reads a table file's models; throws <see cref="InvalidDataException"/> with the file name on bad content.</summary>
     public static IReadOnlyList<ModelPrice> ReadFile(string path)
@@ -135,6 +128,7 @@ public sealed class PriceTable
     /// <summary>Takes the warnings queued since the last call (override file problems, models without a price).</summary>
     public IReadOnlyList<string> DrainWarnings()
     {
+        _ = _contents.Value;
         var drained = new List<string>();
         while (_warnings.TryDequeue(out var warning))
         {
@@ -148,7 +142,8 @@ public sealed class PriceTable
     {
         var candidates = ModelNames.Candidates(model);
         var hint = ModelNames.PriceProvider(provider, model);
-        return SearchIn(_overrides, candidates, hint) ?? SearchIn(_embedded, candidates, hint);
+        var contents = _contents.Value;
+        return SearchIn(contents.Overrides, candidates, hint) ?? SearchIn(contents.Embedded, candidates, hint);
     }
 
     private static ModelPrice? SearchIn(IReadOnlyList<ModelPrice> models, List<string> candidates, string? hint)
@@ -230,6 +225,25 @@ public sealed class PriceTable
     private static bool InProvider(ModelPrice model, string? provider) =>
         provider is null || string.Equals(model.Provider, provider, StringComparison.OrdinalIgnoreCase);
 
+    private Contents ReadContents(string overridesPath)
+    {
+        if (!File.Exists(overridesPath))
+        {
+            return Contents.Of(EmbeddedModels.Value, null, null);
+        }
+
+        try
+        {
+            return Contents.Of(EmbeddedModels.Value, ReadFile(overridesPath), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            var message = $"Price overrides file '{overridesPath}' was not used: {ex.Message}. Costs use the embedded prices only.";
+            _warnings.Enqueue(message);
+            return Contents.Of(EmbeddedModels.Value, null, message);
+        }
+    }
+
     private static IReadOnlyList<ModelPrice> ReadEmbedded()
     {
         using var stream = typeof(PriceTable).Assembly.GetManifestResourceStream(EmbeddedResourceName)
@@ -237,5 +251,12 @@ public sealed class PriceTable
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return PriceTableJson.ReadModels(buffer.ToArray());
+    }
+
+    // The models a table searches: the base list and the overrides (each inheriting its embedded entry's match rule).
+    private sealed record Contents(IReadOnlyList<ModelPrice> Embedded, IReadOnlyList<ModelPrice> Overrides, string? OverridesError)
+    {
+        public static Contents Of(IReadOnlyList<ModelPrice> models, IReadOnlyList<ModelPrice>? overrides, string? error) =>
+            new(models, overrides is null ? Array.Empty<ModelPrice>() : overrides.Select(o => InheritMatch(o, models)).ToArray(), error);
     }
 }

@@ -56,6 +56,39 @@ public sealed class OverrideTests : IDisposable
     }
 
     [Fact]
+    public void A_loaded_table_reads_its_file_on_first_use_not_when_made()
+    {
+        var paths = new TokentapPaths(_home);
+        var table = PriceTable.Load(paths);
+        File.WriteAllText(paths.PriceOverridesPath, """
+        {"schema": 1, "models": [{"id": "in-house-7b", "match": {"equals": "in-house-7b"}, "prices": [{"input": 0.5, "output": 1}]}]}
+        """);
+
+        Assert.False(table.IsLoaded);
+        Assert.Equal(1.5m, table.Cost(new UsageEvent { Model = "in-house-7b", Timestamp = Evening, InputTokens = 1_000_000, OutputTokens = 1_000_000 }));
+        Assert.True(table.IsLoaded);
+
+        // Read once: a later change of the file needs a new table (Import-TokentapPrice makes one).
+        File.WriteAllText(paths.PriceOverridesPath, "{ not json");
+        Assert.Null(table.OverridesError);
+        Assert.Single(table.Overrides);
+    }
+
+    [Fact]
+    public void A_bad_file_found_on_first_use_is_still_one_warning()
+    {
+        var paths = new TokentapPaths(_home);
+        File.WriteAllText(paths.PriceOverridesPath, "{ not json");
+        var table = PriceTable.Load(paths);
+
+        Assert.False(table.IsLoaded);
+        Assert.Equal(5m, table.Cost(new UsageEvent { Model = "claude-opus-4-8", Provider = "anthropic", Timestamp = Evening, InputTokens = 1_000_000 }));
+        var warning = Assert.Single(table.DrainWarnings());
+        Assert.StartsWith($"Price overrides file '{paths.PriceOverridesPath}' was not used: prices.json: not valid JSON", warning, StringComparison.Ordinal);
+        Assert.Empty(table.DrainWarnings());
+    }
+
+    [Fact]
     public void Missing_override_file_is_not_an_error()
     {
         var table = PriceTable.Load(new TokentapPaths(_home));
