@@ -30,10 +30,7 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     private static readonly TimeSpan CaRenewBefore = TimeSpan.FromDays(30);
     private static readonly TimeSpan BackdateBy = TimeSpan.FromHours(1);
 
-    private readonly X509Certificate2 _signer;
-    private readonly ECDsa _key;
-    private readonly X509Certificate2Collection _chainExtras;
-    private readonly X509AuthorityKeyIdentifierExtension _authorityKeyId;
+    private readonly Lazy<Signing> _signing;
     private readonly ConcurrentDictionary<string, Lazy<LeafEntry>> _leaves = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly Lazy<ECDsa> _leafKey;
@@ -42,17 +39,29 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     private int _disposed;
 
     private CertificateAuthority(string directory, X509Certificate2 signer, ECDsa key, string certificatePem, IReadOnlyList<string> subtrees, TimeProvider time)
+        : this(directory, certificatePem, subtrees, new Lazy<Signing>(new Signing(signer, key, certificatePem)), time)
+    {
+        NotBefore = _signing.Value.Certificate.NotBefore.ToUniversalTime();
+        NotAfter = _signing.Value.Certificate.NotAfter.ToUniversalTime();
+    }
+
+    // A CA whose key and certificate objects (the crypto library's first use) are made when a leaf or the certificate
+    // is first needed; the facts a start needs were read from the files without them (CaFileFacts).
+    private CertificateAuthority(string directory, CaFileFacts facts, TimeProvider time)
+        : this(directory, facts.CertificatePem, facts.Subtrees, new Lazy<Signing>(() => Signing.Load(facts.CertificatePem, facts.KeyPem), LazyThreadSafetyMode.ExecutionAndPublication), time)
+    {
+        NotBefore = facts.NotBefore;
+        NotAfter = facts.NotAfter;
+    }
+
+    private CertificateAuthority(string directory, string certificatePem, IReadOnlyList<string> subtrees, Lazy<Signing> signing, TimeProvider time)
     {
         Directory = directory;
-        _signer = signer;
-        _key = key;
+        _signing = signing;
         _time = time;
         CertificatePem = certificatePem;
-        Certificate = X509Certificate2.CreateFromPem(certificatePem);
         PermittedSubtrees = subtrees;
         PermittedPatterns = subtrees.Select(NameConstraints.ToPattern).ToArray();
-        _chainExtras = new X509Certificate2Collection(Certificate);
-        _authorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromCertificate(signer, includeKeyIdentifier: true, includeIssuerAndSerial: false);
         _leafKey = new Lazy<ECDsa>(CreateLeafKey, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -69,7 +78,7 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     public string BundlePath => Path.Combine(Directory, BundleFileName);
 
     /// <summary>The CA certificate without its private key.</summary>
-    public X509Certificate2 Certificate { get; }
+    public X509Certificate2 Certificate => _signing.Value.Certificate;
 
     /// <summary>The CA certificate as PEM text.</summary>
     public string CertificatePem { get; }
@@ -77,9 +86,12 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     /// <summary>SHA-1 thumbprint in upper-case hex, as Windows certificate stores and Get-ChildItem Cert:\ show it.</summary>
     public string Thumbprint => Certificate.Thumbprint;
 
-    public DateTimeOffset NotBefore => Certificate.NotBefore.ToUniversalTime();
+    public DateTimeOffset NotBefore { get; }
 
-    public DateTimeOffset NotAfter => Certificate.NotAfter.ToUniversalTime();
+    public DateTimeOffset NotAfter { get; }
+
+    /// <summary>True once the key and certificate are loaded into the crypto library (a leaf, the certificate or its thumbprint was needed).</summary>
+    internal bool IsSigningLoaded => _signing.IsValueCreated;
 
     /// <summary>The host patterns the name constraints permit (api.openai.com, *.openai.azure.com).</summary>
     public IReadOnlyList<string> PermittedPatterns { get; }
@@ -112,6 +124,18 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
         OwnerOnlyFile.EnsureDirectory(directory);
         var certificatePath = Path.Combine(directory, CertificateFileName);
         var keyPath = Path.Combine(directory, KeyFileName);
+
+        // The common case, an existing CA that permits every pattern and is not near its end, is decided from the
+        // files alone, without the crypto library: it loads when the first leaf is issued (the warm-up, or the first
+        // intercepted connection), not on the start's path. Anything unusual takes the full load below.
+        if (CaFileFacts.TryRead(certificatePath, keyPath) is { } facts
+            && wanted.All(p => facts.Subtrees.Any(s => NameConstraints.SubtreeCoversPattern(s, p)))
+            && facts.NotAfter - time.GetUtcNow() >= CaRenewBefore)
+        {
+            var deferred = new CertificateAuthority(directory, facts, time);
+            deferred.EnsureBundle();
+            return new CertificateAuthorityOpenResult(deferred, CertificateAuthorityState.Loaded, Array.Empty<string>(), null, $"Loaded the Tokentap certificate authority from {certificatePath}.");
+        }
 
         ExistingCa? existing = null;
         string? unreadable = null;
@@ -247,14 +271,15 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        request.CertificateExtensions.Add(_authorityKeyId);
+        var signing = _signing.Value;
+        request.CertificateExtensions.Add(signing.AuthorityKeyId);
         var notAfter = now + LeafValidity;
         if (notAfter > NotAfter)
         {
             notAfter = NotAfter;
         }
 
-        using var issued = request.Create(_signer, now - BackdateBy, notAfter, NewSerial());
+        using var issued = request.Create(signing.Signer, now - BackdateBy, notAfter, NewSerial());
         Interlocked.Increment(ref _leavesIssued);
         var withKey = issued.CopyWithPrivateKey(leafKey);
         if (!OperatingSystem.IsWindows())
@@ -292,25 +317,43 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
             _leafKey.Value.Dispose();
         }
 
-        Certificate.Dispose();
-        _signer.Dispose();
-        _key.Dispose();
+        if (_signing.IsValueCreated)
+        {
+            _signing.Value.Dispose();
+        }
     }
 
     /// <summary>Writes the bundle (system roots + this CA) unless it already ends with this CA's certificate.</summary>
     internal void EnsureBundle()
     {
         var pem = NormalizePem(CertificatePem);
-        if (File.Exists(BundlePath))
+        if (EndsWith(BundlePath, System.Text.Encoding.UTF8.GetBytes(pem)))
         {
-            var current = File.ReadAllText(BundlePath);
-            if (current.EndsWith(pem, StringComparison.Ordinal))
-            {
-                return;
-            }
+            return;
         }
 
         OwnerOnlyFile.WritePublic(BundlePath, SystemRootCertificates.ExportPem() + pem);
+    }
+
+    // Reads only the end of the bundle (it holds every system root: a few hundred kilobytes).
+    private static bool EndsWith(string path, byte[] tail)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path);
+            var length = RandomAccess.GetLength(handle);
+            if (length < tail.Length)
+            {
+                return false;
+            }
+
+            var read = new byte[tail.Length];
+            return RandomAccess.Read(handle, read, length - tail.Length) == tail.Length && read.AsSpan().SequenceEqual(tail);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static CertificateAuthority Issue(string directory, X500DistinguishedName subject, ECDsa key, List<string> subtrees, TimeProvider time, bool writeKey)
@@ -343,7 +386,7 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     private LeafEntry CreateLeafEntry(string host)
     {
         var leaf = IssueLeaf(host);
-        var context = SslStreamCertificateContext.Create(leaf, _chainExtras, offline: true);
+        var context = SslStreamCertificateContext.Create(leaf, _signing.Value.ChainExtras, offline: true);
         return new LeafEntry(leaf, context, leaf.NotAfter.ToUniversalTime());
     }
 
@@ -364,7 +407,7 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
         return serial;
     }
 
-    private static string NormalizePem(string pem) => pem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n";
+    internal static string NormalizePem(string pem) => pem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n";
 
     private sealed record LeafEntry(X509Certificate2 Certificate, SslStreamCertificateContext Context, DateTimeOffset NotAfter);
 
@@ -405,6 +448,52 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
                 key.Dispose();
                 throw;
             }
+        }
+    }
+
+    // The CA's key and certificate as the crypto library holds them, with what every leaf reuses.
+    private sealed class Signing : IDisposable
+    {
+        public Signing(X509Certificate2 signer, ECDsa key, string certificatePem)
+        {
+            Signer = signer;
+            Key = key;
+            Certificate = X509Certificate2.CreateFromPem(certificatePem);
+            ChainExtras = new X509Certificate2Collection(Certificate);
+            AuthorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromCertificate(signer, includeKeyIdentifier: true, includeIssuerAndSerial: false);
+        }
+
+        public X509Certificate2 Signer { get; }
+
+        public ECDsa Key { get; }
+
+        public X509Certificate2 Certificate { get; }
+
+        public X509Certificate2Collection ChainExtras { get; }
+
+        public X509AuthorityKeyIdentifierExtension AuthorityKeyId { get; }
+
+        public static Signing Load(string certificatePem, string keyPem)
+        {
+            var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(keyPem);
+                using var publicOnly = X509Certificate2.CreateFromPem(certificatePem);
+                return new Signing(publicOnly.CopyWithPrivateKey(key), key, certificatePem);
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Certificate.Dispose();
+            Signer.Dispose();
+            Key.Dispose();
         }
     }
 }

@@ -2,6 +2,7 @@
 // served and recorded exactly while it runs, and a stop that cancels it at once.
 using System.Text;
 using Tokentap.Engine.Budgets;
+using Tokentap.Engine.Certificates;
 using Tokentap.Engine.Hosting;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tests.Budgets;
@@ -34,6 +35,8 @@ public sealed class EndToEndWarmUpTests
             Assert.Equal(3, warmUp.CompletedExchanges);
             Assert.Equal(3, warmUp.DiscardedEvents);
             Assert.True(warmUp.UpstreamCheckWarmed);
+            Assert.True(runtime.Prices.IsLoaded);
+            Assert.True(listener.Authority.IsSigningLoaded);
             Assert.Equal(0, listener.Server.Statistics.Failures(ProxyFailureKind.UpstreamCertificate));
             Assert.Equal(0, runtime.CapturedEvents(null));
             Assert.Equal(0, runtime.Store.Count(UsageFilter.All));
@@ -225,12 +228,21 @@ public sealed class EndToEndWarmUpTests
         var home = Directory.CreateTempSubdirectory("tt-e2e-warmup-delay-").FullName;
         try
         {
-            using var runtime = new TokentapRuntime(new TokentapPaths(home));
+            var paths = new TokentapPaths(home);
+            CertificateAuthority.Open(paths, InterceptHostList.DefaultPatterns).Authority.Dispose();
+            using var runtime = new TokentapRuntime(paths);
             var listener = await runtime.StartListenerAsync(new ListenerRequest { WarmUpDelay = TimeSpan.FromHours(1) });
             await Task.Delay(300);
 
             Assert.False(listener.WarmUp!.Completion.IsCompleted);
             Assert.Empty(listener.Authority.CachedLeafHosts);
+
+            // Nothing before the warm-up or the first intercepted connection needs the CA's key in the crypto library
+            // or a price: the start read the CA's files with the managed reader only and the price table is unread.
+            Assert.False(listener.Authority.IsSigningLoaded);
+            Assert.False(runtime.Prices.IsLoaded);
+            Assert.Empty(runtime.DrainNotices());
+            Assert.False(runtime.Prices.IsLoaded);
             await listener.StopAsync();
             await listener.WarmUp.Completion.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Null(listener.WarmUp.Failure);
