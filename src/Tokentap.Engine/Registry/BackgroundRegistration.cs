@@ -3,7 +3,8 @@ namespace Tokentap.Engine.Registry;
 
 /// <summary>
 /// Writes the entry beside the caller (<see cref="Completion"/> ends when it is written or has failed; a failure goes to
-/// the report callback, as the listener runs either way). Dispose waits for the write, then removes the entry.
+/// the report callback, as the listener runs either way). Dispose waits for a write in progress, then removes the entry;
+/// a write that had not begun is not made.
 /// </summary>
 internal sealed class BackgroundRegistration : IDisposable
 {
@@ -11,10 +12,23 @@ internal sealed class BackgroundRegistration : IDisposable
     private int _disposed;
 
     public BackgroundRegistration(TokentapPaths paths, RunningProxy proxy, Action<string> reportFailure)
+        : this(paths, proxy, reportFailure, TaskScheduler.Default)
     {
-        _registering = Task.Run(
+    }
+
+    /// <summary>Runs the write on <paramref name="scheduler"/> (tests hold it back to stop the listener first).</summary>
+    internal BackgroundRegistration(TokentapPaths paths, RunningProxy proxy, Action<string> reportFailure, TaskScheduler scheduler)
+    {
+        _registering = Task.Factory.StartNew(
             () =>
             {
+                // A listener stopped before its turn on the thread pool came (a shell that exits right after its
+                // profile started the proxy) has nothing to announce and nothing to remove.
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    return null;
+                }
+
                 try
                 {
                     return ProxyRegistry.Register(paths, proxy);
@@ -25,10 +39,12 @@ internal sealed class BackgroundRegistration : IDisposable
                     return null;
                 }
             },
-            CancellationToken.None);
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            scheduler);
     }
 
-    /// <summary>Ends once the entry is written or its failure reported; never faults.</summary>
+    /// <summary>Ends once the entry is written, its failure reported, or its write skipped by an earlier Dispose; never faults.</summary>
     public Task Completion => _registering;
 
     public void Dispose()

@@ -29,6 +29,24 @@ public sealed class BackgroundRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listener_stopped_before_its_write_began_writes_and_removes_nothing()
+    {
+        var held = new HeldScheduler();
+        var notices = new List<string>();
+        var registration = new BackgroundRegistration(_paths, new RunningProxy(Environment.ProcessId, 45_123, "held", DateTime.UtcNow), notices.Add, held);
+
+        var disposing = Task.Run(registration.Dispose);
+        await Task.Delay(200);
+        Assert.False(disposing.IsCompleted);
+        held.Release();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await registration.Completion;
+        Assert.False(Directory.Exists(Path.Combine(_paths.Home, "run")));
+        Assert.Empty(notices);
+    }
+
+    [Fact]
     public async Task A_failed_write_becomes_one_notice_and_the_proxy_keeps_running()
     {
         // "run" is a file, so the registry folder cannot be made.
@@ -48,5 +66,52 @@ public sealed class BackgroundRegistrationTests : IDisposable
         await listener.StopAsync();
         Assert.False(listener.IsRunning);
         Assert.Equal("not a folder", File.ReadAllText(run));
+    }
+
+    // Keeps queued tasks until Release, then runs them on the thread pool.
+    private sealed class HeldScheduler : TaskScheduler
+    {
+        private readonly List<Task> _queued = [];
+        private bool _released;
+
+        public void Release()
+        {
+            List<Task> queued;
+            lock (_queued)
+            {
+                _released = true;
+                queued = [.. _queued];
+                _queued.Clear();
+            }
+
+            foreach (var task in queued)
+            {
+                ThreadPool.QueueUserWorkItem(_ => TryExecuteTask(task));
+            }
+        }
+
+        protected override IEnumerable<Task> GetScheduledTasks()
+        {
+            lock (_queued)
+            {
+                return [.. _queued];
+            }
+        }
+
+        protected override void QueueTask(Task task)
+        {
+            lock (_queued)
+            {
+                if (!_released)
+                {
+                    _queued.Add(task);
+                    return;
+                }
+            }
+
+            ThreadPool.QueueUserWorkItem(_ => TryExecuteTask(task));
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
     }
 }
