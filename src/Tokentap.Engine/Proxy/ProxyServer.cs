@@ -163,23 +163,21 @@ public sealed class ProxyServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listener, ProxyContext context)
     {
+        using var acceptor = new ListenerAcceptor(listener);
         try
         {
             while (!context.IsStopping)
             {
-                Socket client;
-                try
+                if (await acceptor.AcceptAsync().ConfigureAwait(false) is not { } client)
                 {
-                    client = await listener.AcceptAsync(context.Stopping).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (context.IsStopping && ex is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (SocketException ex)
-                {
+                    if (context.IsStopping)
+                    {
+                        // The stop closed the listener.
+                        return;
+                    }
+
                     // Out of descriptors and the like: record, pause briefly so the loop does not spin, keep serving.
-                    context.Statistics.Record(ProxyFailureKind.Internal, $"accept failed: {ex.SocketErrorCode}: {ex.Message}");
+                    context.Statistics.Record(ProxyFailureKind.Internal, $"accept failed: {acceptor.LastError}: {new SocketException((int)acceptor.LastError).Message}");
                     await Task.Delay(50, context.Stopping).ConfigureAwait(false);
                     continue;
                 }
