@@ -1,6 +1,5 @@
 // Writes a user's own CA file plus the Tokentap CA as one PEM file, so a session keeps the trust the user had.
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 
 namespace Tokentap.Engine.Certificates;
 
@@ -51,9 +50,16 @@ internal static class MergedTrustFile
         return path;
     }
 
+    // 64-bit FNV-1a of the source path, its length and write time, and the CA: a cache key, not a security boundary (the
+    // folder is the owner's alone), and no hash from the crypto library, whose first use costs a new shell 15 to 20 ms.
     private static string Name(string source, long length, long lastWriteTicks, string caPem)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{source}\0{length}\0{lastWriteTicks}\0{caPem}")));
-        return Convert.ToHexString(hash.AsSpan(0, 8)).ToLowerInvariant();
+        var hash = 14695981039346656037UL;
+        foreach (var character in FormattableString.Invariant($"{source}\0{length}\0{lastWriteTicks}\0{caPem}"))
+        {
+            hash = (hash ^ character) * 1099511628211UL;
+        }
+
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 }

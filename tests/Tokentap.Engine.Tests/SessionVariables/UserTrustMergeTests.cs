@@ -99,6 +99,7 @@ public sealed class UserTrustMergeTests : IDisposable
         var again = Compute(new() { ["SSL_CERT_FILE"] = _corporateFile })["SSL_CERT_FILE"];
         Assert.Equal(first, again);
         Assert.StartsWith(_caDirectory + Path.DirectorySeparatorChar + "merged-", first, StringComparison.Ordinal);
+        Assert.Matches("^merged-[0-9a-f]{16}\\.pem$", Path.GetFileName(first));
 
         File.AppendAllText(_corporateFile, _caPem);
         var changed = Compute(new() { ["SSL_CERT_FILE"] = _corporateFile })["SSL_CERT_FILE"];
