@@ -1,16 +1,14 @@
-// Linux: the client socket's inode from /proc/net/tcp and tcp6, its owner from /proc/PID/fd, the project from its cwd.
+// Linux: the client socket's inode from netlink sock_diag (or /proc/net/tcp), its owner from /proc/PID/fd, the project from its cwd.
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using System.Text;
 
 namespace Tokentap.Engine.Clients;
 
 /// <summary>
-/// Finds the client process through /proc: the line of /proc/net/tcp (or tcp6) whose local address is the client's
-/// end and whose remote address is the proxy's gives the socket's inode; the first process (this process's
+/// Finds the client process through the kernel: a netlink sock_diag exact lookup of the connection (local end the
+/// client's, remote end the proxy's) gives the socket's inode (where netlink cannot answer, the line of /proc/net/tcp or
+/// tcp6 does); the first process (this process's
 /// descendants, then itself, then its ancestors, then the newest) with a /proc/PID/fd link to <c>socket:[inode]</c> owns it. Only that inode
 /// is searched for and the scan stops at the first match. Processes of other users cannot be read without root and stay unknown. The project is left empty
 /// when the working directory would not name the folder the user meant: a process in another mount namespace (a
@@ -24,10 +22,22 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
     private const int CommLength = 15;
 
     private readonly string? _mountNamespace = ReadLink("/proc/self/ns/mnt");
+    private readonly bool _netlink;
+
+    public LinuxClientProcessResolver()
+        : this(netlink: true)
+    {
+    }
+
+    /// <param name="netlink">False to read /proc/net/tcp for the inode, as where netlink sock_diag does not answer.</param>
+    internal LinuxClientProcessResolver(bool netlink)
+    {
+        _netlink = netlink;
+    }
 
     public ClientProcess? Resolve(IPEndPoint client, IPEndPoint proxy)
     {
-        var inode = FindSocketInode(client, proxy);
+        var inode = _netlink ? FindSocketInode(client, proxy) : ProcNetTcp.FindSocketInode(client, proxy);
         if (inode is not { } socketInode)
         {
             return null;
@@ -38,80 +48,16 @@ internal sealed class LinuxClientProcessResolver : IClientProcessResolver
     }
 
     /// <summary>
-    /// The inode of the socket whose local end is <paramref name="client"/> and remote end <paramref name="proxy"/>.
-    /// An IPv4 socket is listed in tcp; a dual-mode IPv6 socket connected to an IPv4 address in tcp6 as ::ffff:a.b.c.d.
+    /// The inode of the socket whose local end is <paramref name="client"/> and remote end <paramref name="proxy"/>, or
+    /// null when no process holds one (no such connection, or one already closed: TIME_WAIT shows inode 0). Asked of
+    /// netlink sock_diag; from /proc/net/tcp and tcp6 only when netlink cannot answer.
     /// </summary>
-    internal static ulong? FindSocketInode(IPEndPoint client, IPEndPoint proxy)
+    internal static ulong? FindSocketInode(IPEndPoint client, IPEndPoint proxy) => SockDiag.Find(client, proxy, out var inode) switch
     {
-        var clientAddress = Unmapped(client.Address);
-        var proxyAddress = Unmapped(proxy.Address);
-        if (clientAddress.AddressFamily == AddressFamily.InterNetwork && proxyAddress.AddressFamily == AddressFamily.InterNetwork)
-        {
-            return Search("/proc/net/tcp", ProcAddress(clientAddress, client.Port), ProcAddress(proxyAddress, proxy.Port))
-                ?? Search("/proc/net/tcp6", ProcAddress(clientAddress.MapToIPv6(), client.Port), ProcAddress(proxyAddress.MapToIPv6(), proxy.Port));
-        }
-
-        return Search("/proc/net/tcp6", ProcAddress(client.Address, client.Port), ProcAddress(proxy.Address, proxy.Port));
-    }
-
-    /// <summary>
-    /// An address and port as /proc/net/tcp prints them: each 32-bit word of the address in hex as the machine holds it
-    /// (127.0.0.1 is 0100007F on little-endian), a colon, the port in hex.
-    /// </summary>
-    internal static string ProcAddress(IPAddress address, int port)
-    {
-        var bytes = address.GetAddressBytes();
-        var text = new StringBuilder(bytes.Length * 2 + 5);
-        for (var i = 0; i < bytes.Length; i += 4)
-        {
-            text.Append(MemoryMarshal.Read<uint>(bytes.AsSpan(i, 4)).ToString("X8", CultureInfo.InvariantCulture));
-        }
-
-        return text.Append(':').Append(port.ToString("X4", CultureInfo.InvariantCulture)).ToString();
-    }
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    private static ulong? Search(string table, string local, string remote)
-    {
-        try
-        {
-            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var rest = line.AsSpan();
-                NextField(ref rest);
-                if (!NextField(ref rest).Equals(local, StringComparison.OrdinalIgnoreCase)
-                    || !NextField(ref rest).Equals(remote, StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                for (var skip = 0; skip < 6; skip++)
-                {
-                    NextField(ref rest);
-                }
-
-                // A socket already closed (TIME_WAIT) shows inode 0: no process holds it any more.
-                return ulong.TryParse(NextField(ref rest), NumberStyles.None, CultureInfo.InvariantCulture, out var inode) && inode != 0 ? inode : null;
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // No such table (IPv6 disabled) or no /proc: unknown.
-        }
-
-        return null;
-    }
-
-    private static ReadOnlySpan<char> NextField(ref ReadOnlySpan<char> rest)
-    {
-        rest = rest.TrimStart(' ');
-        var end = rest.IndexOf(' ');
-        var field = end < 0 ? rest : rest[..end];
-        rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[end..];
-        return field;
-    }
+        SockDiag.Answer.Found => inode == 0 ? null : inode,
+        SockDiag.Answer.Absent => null,
+        _ => ProcNetTcp.FindSocketInode(client, proxy),
+    };
 
     /// <summary>The first process, in <see cref="ProcessIdsInSearchOrder"/>, with a descriptor for the socket.</summary>
     private static int? FindSocketOwner(ulong inode)

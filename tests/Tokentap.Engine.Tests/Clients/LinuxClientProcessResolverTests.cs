@@ -1,5 +1,5 @@
 // The Linux client process lookup against real sockets: curl in a git repository, a plain folder, an exited client,
-// IPv6 loopback, a dual-mode socket, and the /proc address text.
+// IPv6 loopback, a dual-mode socket, the way without netlink, the search order, and the /proc address text.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -37,6 +37,17 @@ public sealed class LinuxClientProcessResolverTests
     {
         using var project = new TempProject(git: true);
         var (found, curlId, afterExit) = await ResolveCurlAsync(IPAddress.IPv6Loopback, project.Nested);
+
+        Assert.Equal(new ClientProcess(curlId, "curl", project.Root), found);
+        Assert.Null(afterExit);
+    }
+
+    [Fact]
+    public async Task Without_netlink_curl_is_found_from_proc_net_tcp()
+    {
+        using var project = new TempProject(git: true);
+        var resolver = new LinuxClientProcessResolver(netlink: false);
+        var (found, curlId, afterExit) = await ResolveCurlAsync(IPAddress.Loopback, project.Nested, resolver);
 
         Assert.Equal(new ClientProcess(curlId, "curl", project.Root), found);
         Assert.Null(afterExit);
@@ -132,9 +143,9 @@ public sealed class LinuxClientProcessResolverTests
     [Fact]
     public void Addresses_are_written_as_proc_net_tcp_writes_them()
     {
-        Assert.Equal("0100007F:1F90", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback, 8080));
-        Assert.Equal("00000000000000000000000001000000:0050", LinuxClientProcessResolver.ProcAddress(IPAddress.IPv6Loopback, 80));
-        Assert.Equal("0000000000000000FFFF00000100007F:FFFF", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback.MapToIPv6(), 65535));
+        Assert.Equal("0100007F:1F90", ProcNetTcp.ProcAddress(IPAddress.Loopback, 8080));
+        Assert.Equal("00000000000000000000000001000000:0050", ProcNetTcp.ProcAddress(IPAddress.IPv6Loopback, 80));
+        Assert.Equal("0000000000000000FFFF00000100007F:FFFF", ProcNetTcp.ProcAddress(IPAddress.Loopback.MapToIPv6(), 65535));
     }
 
     [Fact]
@@ -183,8 +194,9 @@ public sealed class LinuxClientProcessResolverTests
     /// Runs curl from <paramref name="workingDirectory"/> against a listener on <paramref name="address"/>, resolves
     /// the accepted connection while curl waits for its answer, answers, and resolves again after curl has exited.
     /// </summary>
-    private async Task<(ClientProcess? Found, int CurlId, ClientProcess? AfterExit)> ResolveCurlAsync(IPAddress address, string workingDirectory)
+    private async Task<(ClientProcess? Found, int CurlId, ClientProcess? AfterExit)> ResolveCurlAsync(IPAddress address, string workingDirectory, LinuxClientProcessResolver? resolver = null)
     {
+        resolver ??= _resolver;
         using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(address, 0));
         listener.Listen();
@@ -196,12 +208,12 @@ public sealed class LinuxClientProcessResolverTests
         var client = (IPEndPoint)accepted.RemoteEndPoint!;
         var proxy = (IPEndPoint)accepted.LocalEndPoint!;
 
-        var found = _resolver.Resolve(client, proxy);
+        var found = resolver.Resolve(client, proxy);
 
         await accepted.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
         var (exitCode, output, error) = await curl.ExitAsync();
         Assert.True(exitCode == 0, $"curl exited {exitCode}: {error}");
         Assert.Equal("ok", output);
-        return (found, curl.ProcessId, _resolver.Resolve(client, proxy));
+        return (found, curl.ProcessId, resolver.Resolve(client, proxy));
     }
 }
