@@ -1,4 +1,4 @@
-// A file descriptor from a direct libc call (a netlink socket), closed once by its SafeHandle.
+// A file descriptor from a direct libc call (a netlink socket, a /proc file), closed once by its SafeHandle.
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 

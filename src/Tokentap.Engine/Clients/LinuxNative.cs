@@ -1,4 +1,4 @@
-// The few libc calls the Linux client lookup makes directly: a netlink socket.
+// The few libc calls the Linux client lookup makes directly: a netlink socket, directory reading and readlinkat.
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
@@ -17,6 +17,7 @@ internal static unsafe partial class LinuxNative
     public const int NetlinkSockDiag = 4;
     public const int ReceiveDontWait = 0x40;
     public const int ReceiveTruncated = 0x20;
+    public const int OpenReadOnlyCloseOnExec = 0x80000;
 
     [LibraryImport("libc", EntryPoint = "socket")]
     public static partial int Socket(int domain, int type, int protocol);
@@ -27,6 +28,33 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "recv")]
     public static partial nint Receive(int descriptor, byte* buffer, nuint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "read")]
+    public static partial nint Read(int descriptor, byte* buffer, nuint length);
+
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int descriptor);
+
+    /// <summary>openat(2); its mode argument is variadic in C and passed here as a plain fourth int (0, unused without O_CREAT).</summary>
+    [LibraryImport("libc", EntryPoint = "openat")]
+    public static partial int OpenAt(int directory, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat")]
+    public static partial nint ReadLinkAt(int directory, byte* path, byte* buffer, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "opendir")]
+    public static partial nint OpenDirectory(byte* path);
+
+    /// <summary>readdir(3) of a 64-bit process: struct dirent is laid out as struct dirent64 there (glibc and musl).</summary>
+    [LibraryImport("libc", EntryPoint = "readdir")]
+    public static partial byte* ReadDirectory(nint directory);
+
+    /// <summary>readdir64(3), for a 32-bit process, where struct dirent has 32-bit fields and dirent64 does not.</summary>
+    [LibraryImport("libc", EntryPoint = "readdir64")]
+    public static partial byte* ReadDirectory64(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "dirfd")]
+    public static partial int DirectoryDescriptor(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    public static partial int CloseDirectory(nint directory);
 }
