@@ -11,15 +11,12 @@ namespace Tokentap.Bench;
 
 /// <summary>
 /// Leaves --time-wait loopback connections (default 2,000) in TIME_WAIT, then resolves live connections --lookups times
-/// (default 200, spread over ten clients) on this thread and reports CPU (CLOCK_THREAD_CPUTIME_ID) and wall time per
-/// lookup, for clients that are children of this process (curl started here: the descendants come first) and for ones that are
-/// not (curl whose starting shell exited: found only among the rest of the processes). Linux only.
+/// (default 200, spread over --clients clients of each kind, default 10) on this thread and reports CPU
+/// (CLOCK_THREAD_CPUTIME_ID) and wall time per lookup, for clients that are children of this process (curl started
+/// here: the descendants come first) and for ones that are not (curl whose starting shell exited: found only among the rest of the processes). Linux only.
 /// </summary>
 internal static class LookupBenchmark
 {
-    /// <summary>Clients of each kind, each holding one connection, looked up in turn.</summary>
-    private const int Clients = 10;
-
     public static int Run(string[] args)
     {
         if (!OperatingSystem.IsLinux())
@@ -30,6 +27,7 @@ internal static class LookupBenchmark
 
         var lookups = BenchOptions.Int(args, "--lookups", 200);
         var timeWait = BenchOptions.Int(args, "--time-wait", 2000);
+        var clients = BenchOptions.Int(args, "--clients", 10);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(512);
@@ -41,14 +39,14 @@ internal static class LookupBenchmark
         var children = new List<Process>();
         try
         {
-            var connections = Connect(listener, Clients, () =>
+            var connections = Connect(listener, clients, () =>
             {
                 var child = Process.Start(new ProcessStartInfo("curl", ["--silent", "--max-time", "60", $"http://127.0.0.1:{port}/"]) { UseShellExecute = false })!;
                 children.Add(child);
                 return child.Id;
             });
             Measure("a child of this process", resolver, connections, lookups);
-            var orphans = Connect(listener, Clients, () =>
+            var orphans = Connect(listener, clients, () =>
             {
                 using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", $"curl --silent --max-time 60 http://127.0.0.1:{port}/ >/dev/null 2>&1 & echo $!"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
                 var orphan = int.Parse(shell.StandardOutput.ReadToEnd().Trim(), CultureInfo.InvariantCulture);
