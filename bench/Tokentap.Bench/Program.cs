@@ -17,6 +17,7 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["dashboard"] = DashboardBenchmark.Run,
     ["export"] = ExportBenchmark.Run,
     ["capture"] = CaptureBenchmark.Run,
+    ["lookup"] = LookupBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -1,5 +1,6 @@
 // The Linux client process lookup against real sockets: curl in a git repository, a plain folder, an exited client,
-// IPv6 loopback, a dual-mode socket, and the /proc address text.
+// IPv6 loopback, a dual-mode socket, a grandchild, the ways without netlink or children files, the search order, and
+// the /proc address text.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -43,6 +44,53 @@ public sealed class LinuxClientProcessResolverTests
     }
 
     [Fact]
+    public async Task Without_netlink_and_children_files_curl_is_found_from_proc_net_tcp_and_every_parent_id()
+    {
+        using var project = new TempProject(git: true);
+        var resolver = new LinuxClientProcessResolver(netlink: false, children: false);
+        var (found, curlId, afterExit) = await ResolveCurlAsync(IPAddress.Loopback, project.Nested, resolver);
+
+        Assert.Equal(new ClientProcess(curlId, "curl", project.Root), found);
+        Assert.Null(afterExit);
+    }
+
+    [Fact]
+    public async Task A_grandchild_holding_a_connection_is_found_among_the_descendants_ahead_of_this_process()
+    {
+        using var project = new TempProject(git: false);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/";
+        using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", $"curl --silent --max-time 20 -o /dev/null {url} & echo $!; wait"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            WorkingDirectory = project.Nested,
+        })!;
+        var curlId = int.Parse((await shell.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)))!, System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            using var accepted = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+            var found = _resolver.Resolve((IPEndPoint)accepted.RemoteEndPoint!, (IPEndPoint)accepted.LocalEndPoint!);
+            var order = ProcessSearchOrder.Ids().ToList();
+
+            Assert.Equal(new ClientProcess(curlId, "curl", project.Nested), found);
+            Assert.True(order.IndexOf(shell.Id) >= 0 && order.IndexOf(curlId) >= 0 && order.IndexOf(curlId) < order.IndexOf(Environment.ProcessId), $"curl {curlId} at {order.IndexOf(curlId)}, sh {shell.Id} at {order.IndexOf(shell.Id)}, this process at {order.IndexOf(Environment.ProcessId)}");
+        }
+        finally
+        {
+            using (var curl = Process.GetProcessById(curlId))
+            {
+                curl.Kill();
+            }
+
+            await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
     public void A_dual_mode_socket_of_this_process_is_found_in_tcp6_without_a_project()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -69,8 +117,10 @@ public sealed class LinuxClientProcessResolverTests
         Assert.Null(found);
     }
 
-    [Fact]
-    public void Descendants_of_this_process_then_itself_are_searched_before_newer_processes_that_are_not()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Descendants_of_this_process_then_itself_are_searched_before_newer_processes_that_are_not(bool fromChildren)
     {
         // A child, then a newer process that is not a descendant: sh starts a sleep in the background and exits at
         // once, so that sleep is reparented away. Process ids may wrap between the two; then try again.
@@ -87,7 +137,7 @@ public sealed class LinuxClientProcessResolverTests
                     continue;
                 }
 
-                var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
+                var order = ProcessSearchOrder.Ids(fromChildren).ToList();
 
                 Assert.True(orphan > child.Id, $"the orphan {orphan} should be newer than the child {child.Id}");
                 Assert.True(order.IndexOf(child.Id) >= 0 && order.IndexOf(child.Id) < order.IndexOf(Environment.ProcessId), $"child {child.Id} at {order.IndexOf(child.Id)}, this process at {order.IndexOf(Environment.ProcessId)}");
@@ -103,15 +153,17 @@ public sealed class LinuxClientProcessResolverTests
         }
     }
 
-    [Fact]
-    public void The_ancestors_parent_first_come_right_after_the_descendants_and_this_process_and_before_the_rest()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_ancestors_parent_first_come_right_after_the_descendants_and_this_process_and_before_the_rest(bool fromChildren)
     {
         using var child = Process.Start(new ProcessStartInfo("sleep", ["30"]) { UseShellExecute = false })!;
         try
         {
             var ancestors = AncestorsOf(Environment.ProcessId);
 
-            var order = LinuxClientProcessResolver.ProcessIdsInSearchOrder();
+            var order = ProcessSearchOrder.Ids(fromChildren).ToList();
 
             // Parallel tests start and end children of this process: those that ended since are skipped.
             var self = order.IndexOf(Environment.ProcessId);
@@ -130,11 +182,40 @@ public sealed class LinuxClientProcessResolverTests
     }
 
     [Fact]
+    public void Sixty_children_whose_ids_fill_more_than_one_read_of_a_children_file_all_come_before_this_process()
+    {
+        // Started from one thread, so one thread's children file lists them all: 60 ids of 5 digits or more and their
+        // separators are more than the 256 bytes read at a time.
+        var children = new List<Process>();
+        try
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                children.Add(Process.Start(new ProcessStartInfo("sleep", ["30"]) { UseShellExecute = false })!);
+            }
+
+            var order = ProcessSearchOrder.Ids().ToList();
+
+            var self = order.IndexOf(Environment.ProcessId);
+            Assert.All(children, child => Assert.InRange(order.IndexOf(child.Id), 0, self - 1));
+            Assert.True(children.Sum(child => child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 1) > 256);
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Kill();
+                child.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void Addresses_are_written_as_proc_net_tcp_writes_them()
     {
-        Assert.Equal("0100007F:1F90", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback, 8080));
-        Assert.Equal("00000000000000000000000001000000:0050", LinuxClientProcessResolver.ProcAddress(IPAddress.IPv6Loopback, 80));
-        Assert.Equal("0000000000000000FFFF00000100007F:FFFF", LinuxClientProcessResolver.ProcAddress(IPAddress.Loopback.MapToIPv6(), 65535));
+        Assert.Equal("0100007F:1F90", ProcNetTcp.ProcAddress(IPAddress.Loopback, 8080));
+        Assert.Equal("00000000000000000000000001000000:0050", ProcNetTcp.ProcAddress(IPAddress.IPv6Loopback, 80));
+        Assert.Equal("0000000000000000FFFF00000100007F:FFFF", ProcNetTcp.ProcAddress(IPAddress.Loopback.MapToIPv6(), 65535));
     }
 
     [Fact]
@@ -183,8 +264,9 @@ public sealed class LinuxClientProcessResolverTests
     /// Runs curl from <paramref name="workingDirectory"/> against a listener on <paramref name="address"/>, resolves
     /// the accepted connection while curl waits for its answer, answers, and resolves again after curl has exited.
     /// </summary>
-    private async Task<(ClientProcess? Found, int CurlId, ClientProcess? AfterExit)> ResolveCurlAsync(IPAddress address, string workingDirectory)
+    private async Task<(ClientProcess? Found, int CurlId, ClientProcess? AfterExit)> ResolveCurlAsync(IPAddress address, string workingDirectory, LinuxClientProcessResolver? resolver = null)
     {
+        resolver ??= _resolver;
         using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(address, 0));
         listener.Listen();
@@ -196,12 +278,12 @@ public sealed class LinuxClientProcessResolverTests
         var client = (IPEndPoint)accepted.RemoteEndPoint!;
         var proxy = (IPEndPoint)accepted.LocalEndPoint!;
 
-        var found = _resolver.Resolve(client, proxy);
+        var found = resolver.Resolve(client, proxy);
 
         await accepted.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
         var (exitCode, output, error) = await curl.ExitAsync();
         Assert.True(exitCode == 0, $"curl exited {exitCode}: {error}");
         Assert.Equal("ok", output);
-        return (found, curl.ProcessId, _resolver.Resolve(client, proxy));
+        return (found, curl.ProcessId, resolver.Resolve(client, proxy));
     }
 }
