@@ -46,6 +46,9 @@ public sealed class ProxyServer : IAsyncDisposable
     /// <summary>Counters and recent failures.</summary>
     public ProxyStatistics Statistics { get; } = new();
 
+    /// <summary>True once a forwarded request (or the start's warm-up) made the upstream HTTP client.</summary>
+    internal bool UpstreamClientCreated => _context?.Upstream.IsClientCreated ?? false;
+
     /// <summary>
     /// Warms the upstream certificate check (<see cref="UpstreamClient.WarmCertificateCheck"/>) with
     /// <paramref name="certificate"/>; does nothing before a start. For the start's warm-up.

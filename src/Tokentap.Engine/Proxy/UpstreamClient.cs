@@ -21,7 +21,7 @@ internal sealed class UpstreamClient : IDisposable
     private static readonly TimeSpan RejectionMemory = TimeSpan.FromMinutes(1);
 
     private readonly ProxyOptions _options;
-    private readonly SocketsHttpHandler _handler;
+    private readonly Lazy<(SocketsHttpHandler Handler, HttpMessageInvoker Invoker)> _client;
     private readonly ConcurrentDictionary<string, (string Reason, DateTime AtUtc)> _rejections = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Uri> _overrides;
     private readonly X509Certificate2Collection? _customTrust;
@@ -30,30 +30,6 @@ internal sealed class UpstreamClient : IDisposable
     {
         _options = options;
         _overrides = new Dictionary<string, Uri>(options.UpstreamOverrides, StringComparer.OrdinalIgnoreCase);
-        _handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            PreAuthenticate = false,
-            ConnectTimeout = options.UpstreamConnectTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            MaxResponseHeadersLength = 256,
-            ResponseDrainTimeout = TimeSpan.FromSeconds(2),
-        };
-
-        // Never the default proxy: that reads HTTPS_PROXY, which the module points at this very proxy.
-        if (options.UpstreamProxy is { } upstreamProxy)
-        {
-            _handler.UseProxy = true;
-            _handler.Proxy = new FixedWebProxy(upstreamProxy);
-        }
-        else
-        {
-            _handler.UseProxy = false;
-        }
-
         if (options.UpstreamTrustedRoots is { } roots)
         {
             _customTrust = roots;
@@ -63,11 +39,47 @@ internal sealed class UpstreamClient : IDisposable
             _customTrust = LoadTrust(extraRoots);
         }
 
-        _handler.SslOptions = CreateSslOptions(null);
-        Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        // The HTTP client (System.Net.Http's first use in a shell: 8 to 10 ms) is made by the first forwarded request
+        // or the start's warm-up, not by the start; the trust it checks with is read above, so a bad file still fails
+        // the start.
+        _client = new Lazy<(SocketsHttpHandler, HttpMessageInvoker)>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public HttpMessageInvoker Invoker { get; }
+    /// <summary>The pooled HTTP/1.1 and HTTP/2 client every forwarded request goes through.</summary>
+    public HttpMessageInvoker Invoker => _client.Value.Invoker;
+
+    /// <summary>True once <see cref="Invoker"/> was first needed.</summary>
+    internal bool IsClientCreated => _client.IsValueCreated;
+
+    private (SocketsHttpHandler Handler, HttpMessageInvoker Invoker) CreateClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            PreAuthenticate = false,
+            ConnectTimeout = _options.UpstreamConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            MaxResponseHeadersLength = 256,
+            ResponseDrainTimeout = TimeSpan.FromSeconds(2),
+        };
+
+        // Never the default proxy: that reads HTTPS_PROXY, which the module points at this very proxy.
+        if (_options.UpstreamProxy is { } upstreamProxy)
+        {
+            handler.UseProxy = true;
+            handler.Proxy = new FixedWebProxy(upstreamProxy);
+        }
+        else
+        {
+            handler.UseProxy = false;
+        }
+
+        handler.SslOptions = CreateSslOptions(null);
+        return (handler, new HttpMessageInvoker(handler, disposeHandler: false));
+    }
 
     /// <summary>
     /// The URI a request for <paramref name="host"/> goes to: the real host, or the override's scheme, host, port and
@@ -180,8 +192,12 @@ internal sealed class UpstreamClient : IDisposable
 
     public void Dispose()
     {
-        Invoker.Dispose();
-        _handler.Dispose();
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Invoker.Dispose();
+            _client.Value.Handler.Dispose();
+        }
+
         if (_customTrust is not null)
         {
             foreach (var certificate in _customTrust)

@@ -240,6 +240,7 @@ public sealed class EndToEndWarmUpTests
             // Nothing before the warm-up or the first intercepted connection needs the CA's key in the crypto library
             // or a price: the start read the CA's files with the managed reader only and the price table is unread.
             Assert.False(listener.Authority.IsSigningLoaded);
+            Assert.False(listener.Server.UpstreamClientCreated);
             Assert.False(runtime.Prices.IsLoaded);
             Assert.Empty(runtime.DrainNotices());
             Assert.False(runtime.Prices.IsLoaded);
