@@ -1,6 +1,8 @@
 // Shows budget alerts where the user is, on the pipeline thread: a warning line and a Tokentap.Budget engine event,
 // from every Tokentap cmdlet and from the prompt (Start-Tokentap wraps the prompt function once).
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
 
 namespace Tokentap.PowerShell;
 
@@ -16,6 +18,13 @@ public static class BudgetAlerts
 
     private const string PromptPath = "function:global:prompt";
     private const string Marker = "[Tokentap.PowerShell.BudgetAlerts]::AtPrompt($ExecutionContext)";
+
+    // The wrapper runs the session's own prompt first, unchanged and uninlined, so it reads $? and $LASTEXITCODE as the
+    // user's last command left them (prompt themes show that status) and may have a param block or return early; the
+    // alerts follow in finally, before the host prints the prompt's text. One constant text: no prompt body is parsed.
+    private const string Wrapper = "try { & ([Tokentap.PowerShell.BudgetAlerts]::PromptBefore()) } finally { " + Marker + " }";
+
+    private static readonly ConditionalWeakTable<Runspace, ScriptBlock> Wrapped = new();
 
     /// <summary>Called by the wrapped prompt: shows the alerts queued since the last prompt or cmdlet.</summary>
     public static void AtPrompt(EngineIntrinsics context)
@@ -34,23 +43,32 @@ public static class BudgetAlerts
         }
     }
 
+    /// <summary>The prompt function the runspace had when Start-Tokentap wrapped it (called by the wrapper).</summary>
+    public static ScriptBlock PromptBefore() =>
+        Runspace.DefaultRunspace is { } runspace && Wrapped.TryGetValue(runspace, out var prompt) ? prompt : DefaultPrompt();
+
     /// <summary>
-    /// Puts the alert check in front of the session's prompt function, once: the next prompt after an alert shows it.
-    /// The prompt's own output is unchanged.
+    /// Puts the alert check after the session's prompt function, once: the next prompt after an alert shows it. The
+    /// prompt's own output, and what it sees of the last command ($?), are unchanged.
     /// </summary>
     internal static void WrapPrompt(PSCmdlet cmdlet)
     {
         // $function:global:prompt through the session state, not a script running Set-Item: no script compiled and no
         // cmdlet bound on the start path (about 540 methods fewer for the JIT in a new pwsh; docs/benchmarks.md, "Start").
         var current = cmdlet.SessionState.PSVariable.GetValue(PromptPath) as ScriptBlock;
-        var body = current?.ToString() ?? "\"PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) \"";
-        if (body.Contains(Marker, StringComparison.Ordinal))
+        if (current is not null && current.ToString().Contains(Marker, StringComparison.Ordinal) || Runspace.DefaultRunspace is not { } runspace)
         {
             return;
         }
 
+        Wrapped.AddOrUpdate(runspace, current ?? DefaultPrompt());
+
         // Set as an item, not as content: PSVariable.Set first tries ClearContent, which the function provider refuses
         // with an exception (two first-chance exceptions, the first a process pays, on every start).
-        cmdlet.SessionState.InvokeProvider.Item.Set(PromptPath, ScriptBlock.Create(Marker + "\n" + body));
+        cmdlet.SessionState.InvokeProvider.Item.Set(PromptPath, ScriptBlock.Create(Wrapper));
     }
+
+    // PowerShell's own default prompt, for a session without a prompt function.
+    private static ScriptBlock DefaultPrompt() =>
+        ScriptBlock.Create("\"PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) \"");
 }

@@ -47,4 +47,30 @@ public sealed class BudgetWarnTests(ModuleFixture module, MockProvidersFixture m
         Assert.Contains("AGAIN=0", lines);
         Assert.Contains("ACTION=100", lines);
     }
+
+    [Fact]
+    public void The_wrapped_prompt_still_sees_the_last_commands_status_and_keeps_its_param_block_and_early_return()
+    {
+        // Prompt themes read $? first: the wrapper must not run anything before the session's own prompt.
+        var result = _shell.Run(
+            "function global:prompt { [CmdletBinding()] param() if (-not $?) { return 'FAILED> ' }; 'OK> ' }\n"
+            + _shell.Preamble("prompt-status", environment: true) + """
+            "WRAPPED=$((Get-Item function:prompt).Definition.Contains('AtPrompt'))"
+            Get-Item /nonexistent/tokentap -ErrorAction SilentlyContinue; $after = prompt
+            "AFTER_FAILURE=$after"
+            $null = 1; $after = prompt
+            "AFTER_SUCCESS=$after"
+            $null = Start-Tokentap 6>$null
+            Get-Item /nonexistent/tokentap -ErrorAction SilentlyContinue; $after = prompt
+            "AFTER_SECOND_START=$after"
+            """);
+        output.WriteLine(result.Stdout + result.Stderr);
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+
+        var lines = result.Stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("WRAPPED=True", lines);
+        Assert.Contains("AFTER_FAILURE=FAILED> ", lines);
+        Assert.Contains("AFTER_SUCCESS=OK> ", lines);
+        Assert.Contains("AFTER_SECOND_START=FAILED> ", lines);
+    }
 }
