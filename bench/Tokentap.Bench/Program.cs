@@ -17,6 +17,8 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["dashboard"] = DashboardBenchmark.Run,
     ["export"] = ExportBenchmark.Run,
     ["capture"] = CaptureBenchmark.Run,
+    ["load"] = LoadBenchmark.Run,
+    ["hotpath"] = HotPathBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -1,0 +1,202 @@
+// The "hotpath" scenario: the engine's own CPU and allocations per exchange, without sockets or TLS, in this process.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Tokentap.Engine;
+using Tokentap.Engine.Anomalies;
+using Tokentap.Engine.Hosting;
+using Tokentap.Engine.Providers;
+using Tokentap.Engine.Proxy;
+using Tokentap.Engine.Usage;
+
+namespace Tokentap.Bench;
+
+/// <summary>
+/// Feeds recorded exchanges through the chain a listener builds (the request gates, <see cref="UsageObserver"/> and
+/// its tap and parser, pricing, the counting, budget and anomaly sinks, the recorder's queue) on this thread, as the
+/// proxy's tap pump does, and prints per exchange this thread's CPU time and allocated bytes (they hold on a busy
+/// machine), then the whole process's, which adds the recorder's writes to LiteDB and the GC. Two traffic shapes:
+/// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop), and
+/// "session", a Claude Code session's growing prompts with its session header (token-spike history full).
+/// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3).
+/// </summary>
+internal static class HotPathBenchmark
+{
+    private const int FlushEvery = 1000;
+
+    public static int Run(string[] args)
+    {
+        var exchanges = BenchOptions.Int(args, "--exchanges", 100_000);
+        var warmUp = TimeSpan.FromSeconds(BenchOptions.Int(args, "--warmup-seconds", 3));
+        foreach (var shape in new[] { "bench", "session" })
+        {
+            var home = Directory.CreateTempSubdirectory("tokentap-bench-hotpath-").FullName;
+            try
+            {
+                Measure(shape, new TokentapPaths(home), exchanges, warmUp);
+            }
+            finally
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Measure(string shape, TokentapPaths paths, int exchanges, TimeSpan warmUp)
+    {
+        using var runtime = new TokentapRuntime(paths);
+        var prices = runtime.Prices;
+        using var recorder = new UsageRecorder(runtime.Store);
+        var anomalies = AnomalyMonitor.Open(paths, prices, _ => { });
+        var observer = new UsageObserver(prices, new CountingSink(new MonitoringSink(runtime.Budgets.Wrap(recorder), anomalies)));
+        runtime.Budgets.Start(DateTime.UtcNow);
+        IRequestGate[] gates = [runtime.Budgets.Gate, new RetryLoopGate(anomalies, AnomalySettingsFile.PathIn(paths))];
+        var traffic = new Traffic(shape);
+
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < warmUp)
+        {
+            Run(observer, gates, traffic.Next(FlushEvery));
+            recorder.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        // Only the engine's work is counted: making the requests and responses (the wire's part) is taken out.
+        var gen0 = GC.CollectionCount(0);
+        var processCpu = -Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        double processAllocated = -GC.GetTotalAllocatedBytes(precise: true);
+        double cpu = 0, allocated = 0, madeCpu = 0, madeAllocated = 0;
+        for (var done = 0; done < exchanges; done += FlushEvery)
+        {
+            var (made, madeBytes) = (ThreadCpuMs(), GC.GetAllocatedBytesForCurrentThread());
+            var batch = traffic.Next(FlushEvery);
+            var (start, bytes) = (ThreadCpuMs(), GC.GetAllocatedBytesForCurrentThread());
+            madeCpu += start - made;
+            madeAllocated += bytes - madeBytes;
+            Run(observer, gates, batch);
+            recorder.Flush(TimeSpan.FromSeconds(30));
+            cpu += ThreadCpuMs() - start;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
+        }
+
+        var count = exchanges / FlushEvery * FlushEvery;
+        processCpu = (processCpu + Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - madeCpu) / count;
+        processAllocated = (processAllocated + GC.GetTotalAllocatedBytes(precise: true) - madeAllocated) / count;
+        var status = recorder.Status;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape,-8} path thread: {cpu / count * 1000,6:N1} us CPU {allocated / count,7:N0} B allocated per exchange; whole process (with the recorder's writes): {processCpu * 1000,6:N1} us CPU {processAllocated,7:N0} B; {GC.CollectionCount(0) - gen0} gen0 GCs; {observer.Failures} failures, {status.Committed:N0} events stored, {status.Dropped} dropped, {anomalies.Current().Count} anomalies"));
+        recorder.Stop(TimeSpan.FromSeconds(30));
+    }
+
+    // Exchanges as the proxy drives them: the gates, then the observer's tap (head, body, completion).
+    private static void Run(UsageObserver observer, IRequestGate[] gates, Recorded[] batch)
+    {
+        foreach (var (request, head, body) in batch)
+        {
+            foreach (var gate in gates)
+            {
+                if (gate.Check(request) is not null)
+                {
+                    throw new InvalidOperationException("a gate refused a benchmark request");
+                }
+            }
+
+            var tap = observer.BeginExchange(request) ?? throw new InvalidOperationException("the benchmark request was not observed");
+            tap.OnResponseHead(head);
+            tap.OnResponseBody(body);
+            tap.OnCompleted(new ExchangeCompletion { DurationMs = 0.4, ResponseBytes = body.Length });
+        }
+    }
+
+    private sealed record Recorded(ExchangeRequest Request, ExchangeResponseHead Head, byte[] Body);
+
+    // This thread's CPU time: clock_gettime(CLOCK_THREAD_CPUTIME_ID) on Linux (the process's elsewhere).
+    private static double ThreadCpuMs()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var time) == 0)
+        {
+            return time.Seconds * 1000.0 + time.Nanoseconds / 1e6;
+        }
+
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    // The requests and responses of one traffic shape, made ahead of the exchange where they do not vary, as the wire
+    // would hand them over.
+    private sealed class Traffic(string shape)
+    {
+        private static readonly DateTime Start = DateTime.UtcNow;
+        private static readonly byte[] BenchBody = Encoding.UTF8.GetBytes(ProxyBenchmark.RequestBody("small"));
+        private readonly bool _session = shape == "session";
+        private int _count;
+
+        public Recorded[] Next(int count)
+        {
+            var batch = new Recorded[count];
+            for (var i = 0; i < count; i++)
+            {
+                var request = NextRequest();
+                var (head, body) = Response();
+                batch[i] = new Recorded(request, head, body);
+            }
+
+            return batch;
+        }
+
+        private ExchangeRequest NextRequest()
+        {
+            var n = ++_count;
+            // The bench's requests come about 0.3 ms apart; a session's turns some seconds apart.
+            var started = _session ? Start.AddSeconds(2.0 * n) : Start.AddTicks(3000L * n);
+            var headers = _session
+                ? new HeaderList([
+                    new("Host", "api.anthropic.com"), new("Content-Type", "application/json"), new("x-api-key", "sk-ant-bench"),
+                    new("anthropic-version", "2023-06-01"), new("User-Agent", "claude-cli/2.0.14 (external, cli)"),
+                    new("x-claude-code-session-id", "5d0c8d40-3c52-4ab8-9d71-6ad0f0d6f0b2"), new("Content-Length", "0")])
+                : new HeaderList([
+                    new("Host", "api.anthropic.com"), new("x-api-key", "sk-ant-bench"), new("anthropic-version", "2023-06-01"),
+                    new("x-bench", "small"), new("Content-Type", "application/json; charset=utf-8"), new("Content-Length", "0")]);
+            var body = _session
+                ? Encoding.UTF8.GetBytes($$"""{"model":"{{BenchUpstream.Model}}","max_tokens":32000,"stream":false,"messages":[{"role":"user","content":"turn {{n}}: go on with the refactoring"}]}""")
+                : BenchBody;
+            return new ExchangeRequest(body)
+            {
+                Host = "api.anthropic.com",
+                Port = 443,
+                Method = "POST",
+                PathAndQuery = "/v1/messages",
+                Headers = headers,
+                Route = ProxyRoute.Connect,
+                StartedUtc = started,
+                Tags = new ExchangeTags("bench", "bench", "bench"),
+            };
+        }
+
+        private (ExchangeResponseHead Head, byte[] Body) Response()
+        {
+            var n = _count;
+            var head = new ExchangeResponseHead
+            {
+                StatusCode = 200,
+                Headers = new HeaderList([
+                    new("Content-Type", "application/json"), new("Date", "Sun, 06 Dec 2026 14:00:00 GMT"),
+                    new("request-id", "req_bench_" + n.ToString(CultureInfo.InvariantCulture)), new("anthropic-ratelimit-requests-remaining", "3999")]),
+                TimeToFirstByteMs = 0.2,
+            };
+            var id = "msg_bench_" + n.ToString(CultureInfo.InvariantCulture);
+            var body = _session
+                ? Encoding.UTF8.GetBytes($$$"""{"id":"{{{id}}}","type":"message","role":"assistant","model":"{{{BenchUpstream.Model}}}","content":[{"type":"text","text":"Done."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":{{{4 + n % 7}}},"cache_creation_input_tokens":{{{300 + n % 50}}},"cache_read_input_tokens":{{{20000 + (n % 400) * 50}}},"output_tokens":{{{40 + n % 90}}},"service_tier":"standard"}}""")
+                : BenchUpstream.SmallResponse(id);
+            return (head, body);
+        }
+    }
+}
