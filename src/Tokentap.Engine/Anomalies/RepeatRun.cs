@@ -17,8 +17,11 @@ internal sealed class RepeatRun
     /// <summary>How many requests of the open anomaly failed.</summary>
     public int Failed { get; private set; }
 
-    /// <summary>How many requests of the open anomaly ended with each status code.</summary>
-    public Dictionary<int, int> Statuses { get; } = new();
+    /// <summary>
+    /// How many requests of the open anomaly ended with each status code; a closed anomaly keeps its own (the run
+    /// starts a new one), so its detail can be formatted after it closed.
+    /// </summary>
+    public Dictionary<int, int> Statuses { get; private set; } = new();
 
     /// <summary>Adds a request; returns the anomaly it opened or extended, else null. Sets <paramref name="isNew"/>.</summary>
     public OpenAnomaly? Add(UsageEvent e, TokenUsageAnomalyKind kind, string session, int count, TimeSpan window, out bool isNew)
@@ -36,7 +39,7 @@ internal sealed class RepeatRun
 
             Open = null;
             Failed = 0;
-            Statuses.Clear();
+            Statuses = new();
         }
 
         _recent.Add(e);
