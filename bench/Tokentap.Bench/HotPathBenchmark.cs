@@ -18,7 +18,8 @@ namespace Tokentap.Bench;
 /// machine), then the whole process's, which adds the recorder's writes to LiteDB and the GC. Two traffic shapes:
 /// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop), and
 /// "session", a Claude Code session's growing prompts with its session header (token-spike history full).
-/// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3).
+/// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3), --allocations (the types allocated
+/// most over the measured exchanges, from the runtime's AllocationTick samples: the recorder's thread included).
 /// </summary>
 internal static class HotPathBenchmark
 {
@@ -28,12 +29,22 @@ internal static class HotPathBenchmark
     {
         var exchanges = BenchOptions.Int(args, "--exchanges", 100_000);
         var warmUp = TimeSpan.FromSeconds(BenchOptions.Int(args, "--warmup-seconds", 3));
+        var allocations = args.Contains("--allocations");
+        if (allocations)
+        {
+            RuntimeMeter.Listen(allocations: true);
+        }
+
         foreach (var shape in new[] { "bench", "session" })
         {
             var home = Directory.CreateTempSubdirectory("tokentap-bench-hotpath-").FullName;
             try
             {
                 Measure(shape, new TokentapPaths(home), exchanges, warmUp);
+                if (allocations)
+                {
+                    Console.WriteLine("  allocated most (bytes sampled): " + RuntimeMeter.TakeAllocations().Replace(" ", "\n    ", StringComparison.Ordinal));
+                }
             }
             finally
             {
@@ -61,6 +72,8 @@ internal static class HotPathBenchmark
             Run(observer, gates, traffic.Next(FlushEvery));
             recorder.Flush(TimeSpan.FromSeconds(30));
         }
+
+        RuntimeMeter.TakeAllocations();
 
         // Only the engine's work is counted: making the requests and responses (the wire's part) is taken out.
         var gen0 = GC.CollectionCount(0);
