@@ -31,7 +31,8 @@ internal sealed class UsageTap : IExchangeTap
     private readonly bool _webSocket;
     private readonly int _requestLength;
     private readonly IUsageParser _parser;
-    private readonly ErrorRedaction _redaction;
+    // Made from the request's credentials only when an event has error text to store (most have none).
+    private ErrorRedaction? _redaction;
     private readonly Action<UsageEvent>? _published;
     private byte[]? _requestBody;
     private ExchangeResponseHead? _head;
@@ -55,7 +56,6 @@ internal sealed class UsageTap : IExchangeTap
         _requestLength = body.Length;
         _method = request.Method;
         _pathAndQuery = request.PathAndQuery;
-        _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
         _parser = UsageParsers.Create(route, options, _webSocket ? PublishTurn : null);
 
@@ -74,7 +74,14 @@ internal sealed class UsageTap : IExchangeTap
     public void OnResponseHead(ExchangeResponseHead head)
     {
         _head = head;
-        Guard(() => _parser.OnResponseHead(head.StatusCode));
+        try
+        {
+            _parser.OnResponseHead(head.StatusCode);
+        }
+        catch (Exception ex)
+        {
+            ParserFailed(ex);
+        }
     }
 
     public void OnResponseBody(ReadOnlySpan<byte> decoded)
@@ -123,7 +130,7 @@ internal sealed class UsageTap : IExchangeTap
         {
             if (!_parserFailed)
             {
-                Guard(_parser.Complete);
+                CompleteParser();
             }
 
             if (_webSocket && completion.Refusal is null)
@@ -192,7 +199,7 @@ internal sealed class UsageTap : IExchangeTap
             errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
         }
 
-        usage.Error = errors.Count == 0 ? null : _redaction.Apply(string.Join("; ", errors));
+        usage.Error = errors.Count == 0 ? null : (_redaction ??= ErrorRedaction.For(_request)).Apply(string.Join("; ", errors));
         return usage;
     }
 
@@ -351,11 +358,11 @@ internal sealed class UsageTap : IExchangeTap
         usage.Estimated = true;
     }
 
-    private void Guard(Action action)
+    private void CompleteParser()
     {
         try
         {
-            action();
+            _parser.Complete();
         }
         catch (Exception ex)
         {
