@@ -18,7 +18,8 @@ namespace Tokentap.Bench;
 /// machine), then the whole process's, which adds the recorder's writes to LiteDB and the GC. Two traffic shapes:
 /// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop), and
 /// "session", a Claude Code session's growing prompts with its session header (token-spike history full).
-/// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3), --allocations (the types allocated
+/// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3), --shapes a,b (both), --jit (the methods compiled
+/// during the measured exchanges), --allocations (the types allocated
 /// most over the measured exchanges, from the runtime's AllocationTick samples: the recorder's thread included).
 /// </summary>
 internal static class HotPathBenchmark
@@ -30,17 +31,23 @@ internal static class HotPathBenchmark
         var exchanges = BenchOptions.Int(args, "--exchanges", 100_000);
         var warmUp = TimeSpan.FromSeconds(BenchOptions.Int(args, "--warmup-seconds", 3));
         var allocations = args.Contains("--allocations");
+        using var jit = args.Contains("--jit") ? new JitNames() : null;
         if (allocations)
         {
             RuntimeMeter.Listen(allocations: true);
         }
 
-        foreach (var shape in new[] { "bench", "session" })
+        foreach (var shape in (BenchOptions.String(args, "--shapes") ?? "bench,session").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var home = Directory.CreateTempSubdirectory("tokentap-bench-hotpath-").FullName;
             try
             {
-                Measure(shape, new TokentapPaths(home), exchanges, warmUp);
+                Measure(shape, new TokentapPaths(home), exchanges, warmUp, jit);
+                foreach (var line in jit?.Take(25) ?? [])
+                {
+                    Console.WriteLine("  jit " + line);
+                }
+
                 if (allocations)
                 {
                     Console.WriteLine("  allocated most (bytes sampled): " + RuntimeMeter.TakeAllocations().Replace(" ", "\n    ", StringComparison.Ordinal));
@@ -55,7 +62,7 @@ internal static class HotPathBenchmark
         return 0;
     }
 
-    private static void Measure(string shape, TokentapPaths paths, int exchanges, TimeSpan warmUp)
+    private static void Measure(string shape, TokentapPaths paths, int exchanges, TimeSpan warmUp, JitNames? jit)
     {
         using var runtime = new TokentapRuntime(paths);
         var prices = runtime.Prices;
@@ -74,12 +81,14 @@ internal static class HotPathBenchmark
         }
 
         RuntimeMeter.TakeAllocations();
+        jit?.Take(0);
 
         // Only the engine's work is counted: making the requests and responses (the wire's part) is taken out.
         var gen0 = GC.CollectionCount(0);
         var processCpu = -Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
         double processAllocated = -GC.GetTotalAllocatedBytes(precise: true);
         double cpu = 0, allocated = 0, madeCpu = 0, madeAllocated = 0;
+        var batches = new List<double>();
         for (var done = 0; done < exchanges; done += FlushEvery)
         {
             var (made, madeBytes) = (ThreadCpuMs(), GC.GetAllocatedBytesForCurrentThread());
@@ -88,16 +97,25 @@ internal static class HotPathBenchmark
             madeCpu += start - made;
             madeAllocated += bytes - madeBytes;
             Run(observer, gates, batch);
+            var (end, endBytes) = (ThreadCpuMs(), GC.GetAllocatedBytesForCurrentThread());
+            batches.Add((end - start) / FlushEvery);
+            cpu += end - start;
+            allocated += endBytes - bytes;
+
+            // Waiting for the recorder is neither the path's work nor the making of requests: it counts for the process only.
             recorder.Flush(TimeSpan.FromSeconds(30));
-            cpu += ThreadCpuMs() - start;
-            allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
+            var (waited, waitedBytes) = (ThreadCpuMs(), GC.GetAllocatedBytesForCurrentThread());
+            madeCpu += waited - end;
+            madeAllocated += waitedBytes - endBytes;
         }
+
+        batches.Sort();
 
         var count = exchanges / FlushEvery * FlushEvery;
         processCpu = (processCpu + Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - madeCpu) / count;
         processAllocated = (processAllocated + GC.GetTotalAllocatedBytes(precise: true) - madeAllocated) / count;
         var status = recorder.Status;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape,-8} path thread: {cpu / count * 1000,6:N1} us CPU {allocated / count,7:N0} B allocated per exchange; whole process (with the recorder's writes): {processCpu * 1000,6:N1} us CPU {processAllocated,7:N0} B; {GC.CollectionCount(0) - gen0} gen0 GCs; {observer.Failures} failures, {status.Committed:N0} events stored, {status.Dropped} dropped, {anomalies.Current().Count} anomalies"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape,-8} path thread: {cpu / count * 1000,6:N1} us CPU (median of batches {batches[batches.Count / 2] * 1000:N1}, fastest {batches[0] * 1000:N1}) {allocated / count,7:N0} B allocated per exchange; whole process (adds the recorder's writes): {processCpu * 1000,6:N1} us CPU {processAllocated,7:N0} B; {GC.CollectionCount(0) - gen0} gen0 GCs; {observer.Failures} failures, {status.Committed:N0} events stored, {status.Dropped} dropped, {anomalies.Current().Count} anomalies"));
         recorder.Stop(TimeSpan.FromSeconds(30));
     }
 
