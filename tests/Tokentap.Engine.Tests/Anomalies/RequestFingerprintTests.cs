@@ -26,6 +26,26 @@ public sealed class RequestFingerprintTests
     }
 
     [Fact]
+    public void Long_and_non_ASCII_paths_empty_bodies_and_repeats_hash_the_same_way()
+    {
+        static string Expected(string line, string body) =>
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(line + body)))[..32].ToLowerInvariant();
+
+        var longPath = "/v1beta/models/gemini-2.5-pro:generateContent?" + string.Join("&", Enumerable.Range(0, 80).Select(i => $"p{i}=value{i}"));
+        Assert.True(longPath.Length > 600);
+        Assert.Equal(Expected($"POST {longPath}\n", Body), RequestFingerprint.Compute("POST", longPath, Encoding.UTF8.GetBytes(Body)));
+        Assert.Equal(Expected("POST /v1/modèles/ü?q=日本\n", ""), RequestFingerprint.Compute("Post", "/v1/modèles/ü?q=日本", []));
+
+        // The same request again (the hash is reused on a thread) and another in between give each their own value.
+        var first = RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body));
+        var other = RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body + " "));
+        Assert.Equal(first, RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body)));
+        Assert.Equal(Expected("POST /v1/messages\n", Body), first);
+        Assert.Equal(Expected("POST /v1/messages\n", Body + " "), other);
+        Assert.Equal(Expected(" \n", ""), RequestFingerprint.Compute("", "", []));
+    }
+
+    [Fact]
     public void Repeats_match_and_any_change_of_path_or_body_does_not()
     {
         var first = Exchange("POST", "/v1/messages?beta=true", Body);
