@@ -60,14 +60,35 @@ public static class RequestFingerprint
     /// <summary>The 16 bytes of a well-formed fingerprint as a Guid, for compact storage; null for anything else.</summary>
     internal static Guid? ToGuid(string? fingerprint)
     {
-        if (fingerprint is not { Length: Bytes * 2 } || !fingerprint.All(char.IsAsciiHexDigit))
+        // Runs for every event each time its chunk is encoded: parsed on the stack.
+        if (fingerprint is not { Length: Bytes * 2 })
         {
             return null;
         }
 
-        var bytes = Convert.FromHexString(fingerprint);
+        Span<byte> bytes = stackalloc byte[Bytes];
+        for (var i = 0; i < Bytes; i++)
+        {
+            var high = HexDigit(fingerprint[2 * i]);
+            var low = HexDigit(fingerprint[2 * i + 1]);
+            if ((high | low) < 0)
+            {
+                return null;
+            }
+
+            bytes[i] = (byte)(high << 4 | low);
+        }
+
         return new Guid(bytes);
     }
+
+    private static int HexDigit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
 
     private static string LowerHex(ReadOnlySpan<byte> bytes)
     {

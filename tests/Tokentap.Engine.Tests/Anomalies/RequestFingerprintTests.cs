@@ -26,6 +26,23 @@ public sealed class RequestFingerprintTests
     }
 
     [Fact]
+    public void A_fingerprint_is_stored_as_its_16_bytes_and_anything_else_as_nothing()
+    {
+        const string fingerprint = "0123456789abcdef0f1e2d3c4b5a6978";
+        var expected = new Guid(Convert.FromHexString(fingerprint));
+
+        Assert.Equal(expected, RequestFingerprint.ToGuid(fingerprint));
+        Assert.Equal(expected, RequestFingerprint.ToGuid(fingerprint.ToUpperInvariant()));
+        Assert.Equal(fingerprint, RequestFingerprint.FromGuid(expected));
+        Assert.Null(RequestFingerprint.ToGuid(null));
+        Assert.Null(RequestFingerprint.ToGuid(fingerprint[..31]));
+        Assert.Null(RequestFingerprint.ToGuid(fingerprint + "0"));
+        Assert.Null(RequestFingerprint.ToGuid("0123456789abcdef0f1e2d3c4b5a697g"));
+        Assert.Null(RequestFingerprint.ToGuid("g123456789abcdef0f1e2d3c4b5a6978"));
+        Assert.Null(RequestFingerprint.ToGuid(" 123456789abcdef0f1e2d3c4b5a6978"));
+    }
+
+    [Fact]
     public void Long_and_non_ASCII_paths_empty_bodies_and_repeats_hash_the_same_way()
     {
         static string Expected(string line, string body) =>
