@@ -19,7 +19,8 @@ namespace Tokentap.Bench;
 /// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop), and
 /// "session", a Claude Code session's growing prompts with its session header (token-spike history full).
 /// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3), --shapes a,b (both), --jit (the methods compiled
-/// during the measured exchanges), --allocations (the types allocated
+/// during the measured exchanges), --path-allocations (the types the path's thread allocated most, making the
+/// requests and responses included), --allocations (the types allocated
 /// most over the measured exchanges, from the runtime's AllocationTick samples: the recorder's thread included).
 /// </summary>
 internal static class HotPathBenchmark
@@ -32,6 +33,7 @@ internal static class HotPathBenchmark
         var warmUp = TimeSpan.FromSeconds(BenchOptions.Int(args, "--warmup-seconds", 3));
         var allocations = args.Contains("--allocations");
         using var jit = args.Contains("--jit") ? new JitNames() : null;
+        using var pathAllocations = args.Contains("--path-allocations") ? new ThreadAllocations() : null;
         if (allocations)
         {
             RuntimeMeter.Listen(allocations: true);
@@ -42,7 +44,12 @@ internal static class HotPathBenchmark
             var home = Directory.CreateTempSubdirectory("tokentap-bench-hotpath-").FullName;
             try
             {
-                Measure(shape, new TokentapPaths(home), exchanges, warmUp, jit);
+                Measure(shape, new TokentapPaths(home), exchanges, warmUp, jit, pathAllocations);
+                foreach (var line in pathAllocations?.Take(30) ?? [])
+                {
+                    Console.WriteLine("  path allocated " + line);
+                }
+
                 foreach (var line in jit?.Take(25) ?? [])
                 {
                     Console.WriteLine("  jit " + line);
@@ -62,7 +69,7 @@ internal static class HotPathBenchmark
         return 0;
     }
 
-    private static void Measure(string shape, TokentapPaths paths, int exchanges, TimeSpan warmUp, JitNames? jit)
+    private static void Measure(string shape, TokentapPaths paths, int exchanges, TimeSpan warmUp, JitNames? jit, ThreadAllocations? pathAllocations = null)
     {
         using var runtime = new TokentapRuntime(paths);
         var prices = runtime.Prices;
@@ -82,6 +89,7 @@ internal static class HotPathBenchmark
 
         RuntimeMeter.TakeAllocations();
         jit?.Take(0);
+        pathAllocations?.Take(0);
 
         // Only the engine's work is counted: making the requests and responses (the wire's part) is taken out.
         var gen0 = GC.CollectionCount(0);
