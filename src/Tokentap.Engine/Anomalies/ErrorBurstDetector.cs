@@ -43,9 +43,12 @@ internal sealed class ErrorBurstDetector(AnomalySettings settings)
     /// <summary>Drops the sessions whose last failure is older than an instant.</summary>
     public void Forget(DateTime before)
     {
-        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        foreach (var (key, run) in _runs)
         {
-            _runs.Remove(key);
+            if (run.Last is { } last && last.Timestamp < before)
+            {
+                _runs.Remove(key);
+            }
         }
     }
 

@@ -50,9 +50,13 @@ internal sealed class RetryLoopDetector(AnomalySettings settings)
     /// <summary>Drops the runs whose last request is older than an instant.</summary>
     public void Forget(DateTime before)
     {
-        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        // Removing while enumerating is allowed for Dictionary; no list of keys, no closure (it runs every 500 events over every run).
+        foreach (var (key, run) in _runs)
         {
-            _runs.Remove(key);
+            if (run.Last is { } last && last.Timestamp < before)
+            {
+                _runs.Remove(key);
+            }
         }
     }
 

@@ -293,6 +293,39 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void Forget_drops_the_state_of_sessions_idle_since_the_instant_and_keeps_the_others()
+    {
+        const string same = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        var detector = new AnomalyDetector(AnomalySettings.Default, Prices);
+        foreach (var e in new[]
+        {
+            Failure(0, session: "cc-old", fingerprint: same), Failure(1, session: "cc-old", fingerprint: same), Failure(2, session: "cc-old", fingerprint: same),
+            Failure(0, session: "cc-new", fingerprint: same), Failure(1, session: "cc-new", fingerprint: same), Failure(5, session: "cc-new", fingerprint: same),
+            Call(0, 10_000, 0, 0, session: "cc-s"), Call(1, 10_000, 0, 0, session: "cc-s"), Call(2, 10_000, 0, 0, session: "cc-s"),
+            Call(3, 10_000, 0, 0, session: "cc-s"), Call(4, 10_000, 0, 0, session: "cc-s"),
+            Call(0, 10_000, 0, 0, session: "cc-t"), Call(1, 10_000, 0, 0, session: "cc-t"), Call(2, 10_000, 0, 0, session: "cc-t"),
+            Call(3, 10_000, 0, 0, session: "cc-t"), Call(15, 10_000, 0, 0, session: "cc-t"),
+        })
+        {
+            Assert.Empty(detector.Observe(e));
+        }
+
+        detector.Forget(Start.AddSeconds(5));
+
+        // Idle since before the instant: their runs and prompt history start again.
+        Assert.Empty(detector.Observe(Failure(6, session: "cc-old", fingerprint: same)));
+        Assert.Empty(detector.Observe(Call(20, 100_000, 0, 0, session: "cc-s")));
+
+        // Seen at or after it: a fourth identical request within the window is a loop, and a prompt 10 times the median a spike.
+        var loop = Assert.Single(detector.Observe(Failure(6, session: "cc-new", fingerprint: same)));
+        Assert.Equal(TokenUsageAnomalyKind.RetryLoop, loop.Kind);
+        Assert.Equal(4, loop.Count);
+        var spike = Assert.Single(detector.Observe(Call(20, 100_000, 0, 0, session: "cc-t")));
+        Assert.Equal(TokenUsageAnomalyKind.TokenSpike, spike.Kind);
+        Assert.Equal(90_000, spike.ExtraTokens);
+    }
+
+    [Fact]
     public void A_session_without_a_client_id_is_the_app_and_its_process()
     {
         var events = Enumerable.Range(0, 5).Select(i =>
