@@ -1,5 +1,4 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
-using System.Buffers;
 using Tokentap.Engine.Usage;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;
@@ -34,12 +33,15 @@ internal sealed class UsageTap : IExchangeTap
     // Made from the request's credentials only when an event has error text to store (most have none).
     private ErrorRedaction? _redaction;
     private readonly Action<UsageEvent>? _published;
-    private byte[]? _requestBody;
+    // The body as the client sent it, kept (up to MaxRequestBodyBytes) for the fingerprint and for estimation: the
+    // request's own array, which the proxy reads whole for this request and never reuses, so it is not copied.
+    private readonly ReadOnlyMemory<byte> _sentBody;
+    private readonly bool _bodyKept;
     private ExchangeResponseHead? _head;
     private bool _parserFailed;
     private bool _completed;
 
-    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlySpan<byte> body, Action<UsageEvent>? published = null)
+    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlyMemory<byte> body, Action<UsageEvent>? published = null)
     {
         _observer = observer;
         _published = published;
@@ -61,13 +63,13 @@ internal sealed class UsageTap : IExchangeTap
 
         if (!body.IsEmpty && body.Length <= options.MaxRequestBodyBytes)
         {
-            _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
-            body.CopyTo(_requestBody);
+            _sentBody = body;
+            _bodyKept = true;
         }
         else if (!_webSocket)
         {
             // A body not kept is fingerprinted now; a kept one later (RequestFingerprintOfSentBody), off the client's path.
-            _fingerprint = RequestFingerprint.Compute(request.Method, request.PathAndQuery, body);
+            _fingerprint = RequestFingerprint.Compute(request.Method, request.PathAndQuery, body.Span);
         }
     }
 
@@ -153,19 +155,14 @@ internal sealed class UsageTap : IExchangeTap
         finally
         {
             _parser.Dispose();
-            if (_requestBody is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_requestBody);
-                _requestBody = null;
-            }
         }
     }
 
-    // On the body as the client sent it, before any rewrite (the kept copy), on the tap's worker: hashing a large request
+    // On the body as the client sent it, before any rewrite (the kept one), on the tap's worker: hashing a large request
     // body (hundreds of KB for a long agent session) no longer delays forwarding it. A WebSocket's turns are
     // fingerprinted one by one instead.
     private string? RequestFingerprintOfSentBody() =>
-        _webSocket ? null : _fingerprint ??= RequestFingerprint.Compute(_method, _pathAndQuery, _requestBody.AsSpan(0, _requestLength));
+        _webSocket ? null : _fingerprint ??= RequestFingerprint.Compute(_method, _pathAndQuery, _sentBody.Span);
 
     private void PublishTurn(UsageReport report) => PublishEvent(Build(report, null, isTurn: true));
 
@@ -340,9 +337,10 @@ internal sealed class UsageTap : IExchangeTap
         var encoding = TokenEstimator.EncodingForModel(usage.Model ?? usage.RequestModel);
         if (!report.InputKnown)
         {
-            var body = isTurn ? report.RequestBody : _requestBody;
+            var kept = isTurn ? report.RequestBody is not null : _bodyKept;
+            var body = isTurn ? report.RequestBody.AsMemory() : _sentBody;
             var length = isTurn ? report.RequestBody?.Length ?? 0 : _requestLength;
-            usage.InputTokens = body is null ? length / 4 : estimator.CountJsonText(body.AsSpan(0, length), encoding);
+            usage.InputTokens = !kept ? length / 4 : estimator.CountJsonText(body.Span, encoding);
             usage.CacheReadTokens = 0;
             usage.CacheWriteTokens = 0;
             usage.CacheWrite1hTokens = 0;
