@@ -16,8 +16,9 @@ namespace Tokentap.Bench;
 /// its tap and parser, pricing, the counting, budget and anomaly sinks, the recorder's queue) on this thread, as the
 /// proxy's tap pump does, and prints per exchange this thread's CPU time and allocated bytes (they hold on a busy
 /// machine), then the whole process's, which adds the recorder's writes to LiteDB and the GC. Two traffic shapes:
-/// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop), and
-/// "session", a Claude Code session's growing prompts with its session header (token-spike history full).
+/// "bench", the throughput scenario's identical small requests (every repeat extends one open retry loop),
+/// "session", a Claude Code session's growing prompts with its session header (token-spike history full), and (asked
+/// for with --shapes) "agent", the session with a request body of 200 KB, the size of a long agent conversation.
 /// Options: --exchanges N (100,000 measured per shape), --warmup-seconds S (3), --shapes a,b (both), --jit (the methods compiled
 /// during the measured exchanges), --path-allocations (the types the path's thread allocated most, making the
 /// requests and responses included), --allocations (the types allocated
@@ -175,8 +176,16 @@ internal static class HotPathBenchmark
     {
         private static readonly DateTime Start = DateTime.UtcNow;
         private static readonly byte[] BenchBody = Encoding.UTF8.GetBytes(ProxyBenchmark.RequestBody("small"));
-        private readonly bool _session = shape == "session";
+        private static readonly string Conversation = string.Concat(Enumerable.Repeat("""{"role":"user","content":"Refactor the parser so that every chunk is read once."},{"role":"assistant","content":"Done: the splitter now hands each payload over as it completes."},""", 1400));
+        // Made once (a new 200 KB body per request would measure the large object heap, not the engine); 64 of them, each
+        // sent again 128 s later, so no four of one fall within a retry loop's minute.
+        private static readonly byte[][] AgentBodies = Enumerable.Range(0, 64).Select(i => SessionBody(i, Conversation)).ToArray();
+        private readonly bool _session = shape is "session" or "agent";
+        private readonly bool _agent = shape == "agent";
         private int _count;
+
+        private static byte[] SessionBody(int turn, string conversation) =>
+            Encoding.UTF8.GetBytes($$"""{"model":"{{BenchUpstream.Model}}","max_tokens":32000,"stream":false,"messages":[{{conversation}}{"role":"user","content":"turn {{turn}}: go on with the refactoring"}]}""");
 
         public Recorded[] Next(int count)
         {
@@ -204,8 +213,8 @@ internal static class HotPathBenchmark
                 : new HeaderList([
                     new("Host", "api.anthropic.com"), new("x-api-key", "sk-ant-bench"), new("anthropic-version", "2023-06-01"),
                     new("x-bench", "small"), new("Content-Type", "application/json; charset=utf-8"), new("Content-Length", "0")]);
-            var body = _session
-                ? Encoding.UTF8.GetBytes($$"""{"model":"{{BenchUpstream.Model}}","max_tokens":32000,"stream":false,"messages":[{"role":"user","content":"turn {{n}}: go on with the refactoring"}]}""")
+            var body = _agent ? AgentBodies[n % AgentBodies.Length]
+                : _session ? SessionBody(n, "")
                 : BenchBody;
             return new ExchangeRequest(body)
             {
