@@ -81,6 +81,9 @@ internal sealed class BenchUpstream : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The body of a "small" answer with its message id.</summary>
+    internal static byte[] SmallResponse(string id) => Encoding.UTF8.GetBytes(SmallBody.Replace("MSGID", id, StringComparison.Ordinal));
+
     private static async Task HandleAsync(HttpContext context)
     {
         // Read the request body whole, as a provider does before it answers.
@@ -92,7 +95,7 @@ internal sealed class BenchUpstream : IAsyncDisposable
         switch (context.Request.Headers["x-bench"].ToString())
         {
             case "small":
-                var body = Encoding.UTF8.GetBytes(SmallBody.Replace("MSGID", "msg_bench_" + id, StringComparison.Ordinal));
+                var body = SmallResponse("msg_bench_" + id);
                 response.ContentType = "application/json";
                 response.ContentLength = body.Length;
                 await response.Body.WriteAsync(body, context.RequestAborted);

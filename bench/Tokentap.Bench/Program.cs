@@ -18,6 +18,8 @@ var scenarios = new Dictionary<string, Func<string[], int>>(StringComparer.Ordin
     ["export"] = ExportBenchmark.Run,
     ["capture"] = CaptureBenchmark.Run,
     ["lookup"] = LookupBenchmark.Run,
+    ["load"] = LoadBenchmark.Run,
+    ["hotpath"] = HotPathBenchmark.Run,
 };
 
 // Child processes the scenarios start; not scenarios of their own.

@@ -175,18 +175,21 @@ internal static class ProxyBenchmark
 
     private static HttpRequestMessage Request(string kind)
     {
-        var stream = kind == "small" ? "" : ",\"stream\":true";
         var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages")
         {
-            Content = new StringContent(
-                $$"""{"model":"{{BenchUpstream.Model}}","max_tokens":1024{{stream}},"messages":[{"role":"user","content":"Say how a proxy should handle a stream of server-sent events."}]}""",
-                Encoding.UTF8,
-                "application/json"),
+            Content = new StringContent(RequestBody(kind), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("x-api-key", "sk-ant-bench");
         request.Headers.Add("anthropic-version", "2023-06-01");
         request.Headers.Add("x-bench", kind);
         return request;
+    }
+
+    /// <summary>The request body the benchmark client sends for a kind of answer (a stream for all but "small").</summary>
+    internal static string RequestBody(string kind)
+    {
+        var stream = kind == "small" ? "" : ",\"stream\":true";
+        return $$"""{"model":"{{BenchUpstream.Model}}","max_tokens":1024{{stream}},"messages":[{"role":"user","content":"Say how a proxy should handle a stream of server-sent events."}]}""";
     }
 
     internal static async Task SendSmallAsync(HttpClient client)

@@ -59,9 +59,10 @@ public sealed class AnomalyMonitor
             List<string>? notices = null;
             lock (_gate)
             {
-                foreach (var opened in _detector.Observe(usageEvent))
+                var opened = _detector.Observe(usageEvent);
+                for (var i = 0; i < opened.Count; i++)
                 {
-                    (notices ??= new()).Add("Anomaly: " + opened.Describe() + ". See Get-TokenUsageAnomaly.");
+                    (notices ??= new()).Add("Anomaly: " + opened[i].Describe() + ". See Get-TokenUsageAnomaly.");
                 }
 
                 if (Settings.RetryLoopAction == AnomalyAction.Block)
@@ -76,9 +77,12 @@ public sealed class AnomalyMonitor
                 }
             }
 
-            foreach (var notice in notices ?? [])
+            if (notices is not null)
             {
-                _notify(notice);
+                foreach (var notice in notices)
+                {
+                    _notify(notice);
+                }
             }
         }
         catch (Exception ex)

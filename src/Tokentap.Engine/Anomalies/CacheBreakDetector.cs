@@ -58,19 +58,14 @@ internal sealed class CacheBreakDetector(AnomalySettings settings, PriceTable? p
         {
             open = new OpenAnomaly(TokenUsageAnomalyKind.CacheBreak, session, e);
             stream.Open = open;
-            stream.HitsBefore = hits;
-            stream.ReadBefore = last.CacheReadTokens;
+            open.Facts = new BreakFacts(last.CacheReadTokens, hits);
             opened.Add(open);
         }
 
         open.End = e.Timestamp;
         open.Count++;
         open.AddExtra(moved, Cost(e, moved));
-        open.Detail = string.Format(
-            CultureInfo.InvariantCulture,
-            "cache reads fell from {0:N0} to {1:N0} tokens after {2} cache {3}; {4:N0} tokens cached before were paid again at full price{5}",
-            stream.ReadBefore, e.CacheReadTokens, stream.HitsBefore, stream.HitsBefore == 1 ? "hit" : "hits", open.ExtraTokens,
-            open.Count == 1 ? "" : $" over {open.Count} requests");
+        ((BreakFacts)open.Facts!).CacheRead = e.CacheReadTokens;
     }
 
     /// <summary>Drops the sessions whose last request is older than an instant.</summary>
@@ -94,9 +89,17 @@ internal sealed class CacheBreakDetector(AnomalySettings settings, PriceTable? p
         public int Hits { get; set; }
 
         public OpenAnomaly? Open { get; set; }
+    }
 
-        public int HitsBefore { get; set; }
+    // What the break fell from (the reads and the run of hits before it) and the reads of its latest request.
+    private sealed class BreakFacts(long readBefore, int hitsBefore) : AnomalyDetail
+    {
+        public long CacheRead { get; set; }
 
-        public long ReadBefore { get; set; }
+        public override string Format(OpenAnomaly open) => string.Format(
+            CultureInfo.InvariantCulture,
+            "cache reads fell from {0:N0} to {1:N0} tokens after {2} cache {3}; {4:N0} tokens cached before were paid again at full price{5}",
+            readBefore, CacheRead, hitsBefore, hitsBefore == 1 ? "hit" : "hits", open.ExtraTokens,
+            open.Count == 1 ? "" : $" over {open.Count} requests");
     }
 }

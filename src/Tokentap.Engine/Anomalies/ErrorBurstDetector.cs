@@ -34,24 +34,39 @@ internal sealed class ErrorBurstDetector(AnomalySettings settings)
         if (isNew)
         {
             opened.Add(open);
+            open.Facts = new BurstFacts(run.Statuses);
         }
 
-        var statuses = string.Join(", ", run.Statuses
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key)
-            .Select(p => string.Format(CultureInfo.InvariantCulture, "{0} x{1}", p.Key == 0 ? "no response" : p.Key.ToString(CultureInfo.InvariantCulture), p.Value)));
-        var text = (e.Error ?? "error status").ReplaceLineEndings(" ");
-        open.Detail = string.Format(
-            CultureInfo.InvariantCulture,
-            "{0} failed requests in {1:0.#} s ({2}); last: {3}",
-            open.Count, (open.End - open.Start).TotalSeconds, statuses, text.Length <= MaxErrorText ? text : text[..(MaxErrorText - 1)] + "…");
+        ((BurstFacts)open.Facts!).Error = e.Error;
     }
 
     /// <summary>Drops the sessions whose last failure is older than an instant.</summary>
     public void Forget(DateTime before)
     {
-        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        foreach (var (key, run) in _runs)
         {
-            _runs.Remove(key);
+            if (run.Last is { } last && last.Timestamp < before)
+            {
+                _runs.Remove(key);
+            }
+        }
+    }
+
+    // The burst's statuses (the run's counts, which it keeps for this burst alone) and the error of its latest request.
+    private sealed class BurstFacts(IReadOnlyDictionary<int, int> statuses) : AnomalyDetail
+    {
+        public string? Error { get; set; }
+
+        public override string Format(OpenAnomaly open)
+        {
+            var counts = string.Join(", ", statuses
+                .OrderByDescending(p => p.Value).ThenBy(p => p.Key)
+                .Select(p => string.Format(CultureInfo.InvariantCulture, "{0} x{1}", p.Key == 0 ? "no response" : p.Key.ToString(CultureInfo.InvariantCulture), p.Value)));
+            var text = (Error ?? "error status").ReplaceLineEndings(" ");
+            return string.Format(
+                CultureInfo.InvariantCulture,
+                "{0} failed requests in {1:0.#} s ({2}); last: {3}",
+                open.Count, (open.End - open.Start).TotalSeconds, counts, text.Length <= MaxErrorText ? text : text[..(MaxErrorText - 1)] + "…");
         }
     }
 }

@@ -40,7 +40,11 @@ internal sealed class OpenAnomaly
 
     public decimal? ExtraCost => _costUnknown ? null : _extraCost;
 
-    public string Detail { get; set; } = "";
+    /// <summary>The facts its detail line is formatted from (set by the detector that opened it); null: no detail.</summary>
+    public AnomalyDetail? Facts { get; set; }
+
+    /// <summary>The detail line, formatted now from <see cref="Facts"/> as they stand after the latest request.</summary>
+    public string Detail => Facts?.Format(this) ?? "";
 
     /// <summary>Adds a request's share: its extra tokens and what they cost (null: unknown, unless no tokens).</summary>
     public void AddExtra(long tokens, decimal? cost)

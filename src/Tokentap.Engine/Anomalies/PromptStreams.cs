@@ -33,9 +33,12 @@ internal sealed class PromptStreams<T>(Func<T, DateTime> lastSeen)
     /// <summary>Drops the states whose last request is older than an instant.</summary>
     public void Forget(DateTime before)
     {
-        foreach (var key in _streams.Where(p => lastSeen(p.Value) < before).Select(p => p.Key).ToList())
+        foreach (var (key, stream) in _streams)
         {
-            _streams.Remove(key);
+            if (lastSeen(stream) < before)
+            {
+                _streams.Remove(key);
+            }
         }
     }
 }

@@ -8,7 +8,9 @@ namespace Tokentap.Engine.Anomalies;
 /// </summary>
 internal sealed class RepeatRun
 {
+    private static readonly IReadOnlyDictionary<int, int> NoStatuses = new Dictionary<int, int>();
     private readonly List<UsageEvent> _recent = new();
+    private Dictionary<int, int>? _statuses;
 
     public UsageEvent? Last { get; private set; }
 
@@ -17,8 +19,11 @@ internal sealed class RepeatRun
     /// <summary>How many requests of the open anomaly failed.</summary>
     public int Failed { get; private set; }
 
-    /// <summary>How many requests of the open anomaly ended with each status code.</summary>
-    public Dictionary<int, int> Statuses { get; } = new();
+    /// <summary>
+    /// How many requests of the open anomaly ended with each status code (empty while none is open). Each anomaly has
+    /// its own, kept after it closed, so its detail can be formatted then; a run that never opens one makes none.
+    /// </summary>
+    public IReadOnlyDictionary<int, int> Statuses => _statuses ?? NoStatuses;
 
     /// <summary>Adds a request; returns the anomaly it opened or extended, else null. Sets <paramref name="isNew"/>.</summary>
     public OpenAnomaly? Add(UsageEvent e, TokenUsageAnomalyKind kind, string session, int count, TimeSpan window, out bool isNew)
@@ -36,17 +41,24 @@ internal sealed class RepeatRun
 
             Open = null;
             Failed = 0;
-            Statuses.Clear();
+            _statuses = null;
         }
 
         _recent.Add(e);
-        _recent.RemoveAll(r => e.Timestamp - r.Timestamp > window);
+        for (var i = _recent.Count - 1; i >= 0; i--)
+        {
+            if (e.Timestamp - _recent[i].Timestamp > window)
+            {
+                _recent.RemoveAt(i);
+            }
+        }
         if (_recent.Count < count)
         {
             return null;
         }
 
         open = new OpenAnomaly(kind, session, _recent[0]);
+        _statuses = new();
         foreach (var member in _recent)
         {
             Join(open, member);
@@ -68,6 +80,6 @@ internal sealed class RepeatRun
         open.Count++;
         open.End = e.Timestamp > open.End ? e.Timestamp : open.End;
         Failed += e.IsSuccess ? 0 : 1;
-        Statuses[e.StatusCode] = Statuses.GetValueOrDefault(e.StatusCode) + 1;
+        _statuses![e.StatusCode] = _statuses.GetValueOrDefault(e.StatusCode) + 1;
     }
 }

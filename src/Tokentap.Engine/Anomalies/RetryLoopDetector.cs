@@ -34,13 +34,13 @@ internal sealed class RetryLoopDetector(AnomalySettings settings)
         if (isNew)
         {
             opened.Add(open);
+            open.Facts = new LoopFacts(fingerprint);
         }
 
-        var status = e.StatusCode == 0 ? "no response" : e.StatusCode.ToString(CultureInfo.InvariantCulture);
-        open.Detail = string.Format(
-            CultureInfo.InvariantCulture,
-            "{0} identical {1} requests in {2:0.#} s, {3} of them failed (last: {4}); request fingerprint {5}",
-            open.Count, string.IsNullOrEmpty(e.Endpoint) ? "API" : e.Endpoint, (open.End - open.Start).TotalSeconds, run.Failed, status, fingerprint[..12]);
+        var facts = (LoopFacts)open.Facts!;
+        facts.Endpoint = e.Endpoint;
+        facts.Failed = run.Failed;
+        facts.Status = e.StatusCode;
     }
 
     /// <summary>The retry loop a session's fingerprint is in, while it is open; else null.</summary>
@@ -50,9 +50,32 @@ internal sealed class RetryLoopDetector(AnomalySettings settings)
     /// <summary>Drops the runs whose last request is older than an instant.</summary>
     public void Forget(DateTime before)
     {
-        foreach (var key in _runs.Where(p => p.Value.Last is { } last && last.Timestamp < before).Select(p => p.Key).ToList())
+        // Removing while enumerating is allowed for Dictionary; no list of keys, no closure (it runs every 500 events over every run).
+        foreach (var (key, run) in _runs)
         {
-            _runs.Remove(key);
+            if (run.Last is { } last && last.Timestamp < before)
+            {
+                _runs.Remove(key);
+            }
+        }
+    }
+
+    // The loop's latest request: its endpoint and status, and how many of the loop's requests failed by then.
+    private sealed class LoopFacts(string fingerprint) : AnomalyDetail
+    {
+        public string? Endpoint { get; set; }
+
+        public int Failed { get; set; }
+
+        public int Status { get; set; }
+
+        public override string Format(OpenAnomaly open)
+        {
+            var status = Status == 0 ? "no response" : Status.ToString(CultureInfo.InvariantCulture);
+            return string.Format(
+                CultureInfo.InvariantCulture,
+                "{0} identical {1} requests in {2:0.#} s, {3} of them failed (last: {4}); request fingerprint {5}",
+                open.Count, string.IsNullOrEmpty(Endpoint) ? "API" : Endpoint, (open.End - open.Start).TotalSeconds, Failed, status, fingerprint[..12]);
         }
     }
 }

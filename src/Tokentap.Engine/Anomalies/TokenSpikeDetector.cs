@@ -1,5 +1,4 @@
 // Finds token spikes: a prompt far larger than the median prompt of the same session and model.
-using System.Buffers;
 using System.Globalization;
 using Tokentap.Engine.Pricing;
 
@@ -28,7 +27,7 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
         var history = stream.History;
         if (history.Count >= settings.TokenSpikeMinHistory)
         {
-            var median = Median(history);
+            var median = history.Median();
             var context = e.ContextTokens;
             if (context > median * settings.TokenSpikeMultiplier && context - median >= settings.TokenSpikeMinExtraTokens)
             {
@@ -39,7 +38,7 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
                     stream.Open = open;
                     stream.Median = median;
                     stream.Largest = 0;
-                    stream.HistoryAtOpen = history.Count;
+                    open.Facts = new SpikeFacts(median, history.Count);
                     opened.Add(open);
                 }
 
@@ -50,11 +49,7 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
                 open.AddExtra(extra, CostDifference.Of(
                     prices, e, Scale(e.InputTokens, scale), Scale(e.CacheReadTokens, scale), Scale(e.CacheWriteTokens, scale), Scale(e.CacheWrite1hTokens, scale)));
                 stream.Largest = Math.Max(stream.Largest, context);
-                open.Detail = string.Format(
-                    CultureInfo.InvariantCulture,
-                    "a prompt of {0:N0} tokens, {1:0.#} times the median of {2:N0} over this session's previous {3} {4} requests{5}",
-                    stream.Largest, stream.Largest / stream.Median, stream.Median, stream.HistoryAtOpen, open.Model ?? "",
-                    open.Count == 1 ? "" : $"; {open.Count} such requests in a row");
+                ((SpikeFacts)open.Facts!).Largest = stream.Largest;
             }
             else
             {
@@ -62,12 +57,7 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
             }
         }
 
-        if (history.Count == AnomalySettings.SpikeHistory)
-        {
-            history.Dequeue();
-        }
-
-        history.Enqueue(e.ContextTokens);
+        history.Add(e.ContextTokens);
     }
 
     /// <summary>Drops the sessions whose last request is older than an instant.</summary>
@@ -75,27 +65,9 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
 
     private static long Scale(long tokens, double scale) => (long)Math.Round(tokens * scale);
 
-    // Sorted in a pooled array: this runs for every published event, and a new array each time was 1.6 KB per request.
-    private static double Median(Queue<long> values)
-    {
-        var count = values.Count;
-        var sorted = ArrayPool<long>.Shared.Rent(count);
-        try
-        {
-            values.CopyTo(sorted, 0);
-            Array.Sort(sorted, 0, count);
-            var middle = count / 2;
-            return count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
-        }
-        finally
-        {
-            ArrayPool<long>.Shared.Return(sorted);
-        }
-    }
-
     private sealed class Stream
     {
-        public Queue<long> History { get; } = new();
+        public SlidingMedian History { get; } = new(AnomalySettings.SpikeHistory);
 
         public DateTime Last { get; set; }
 
@@ -104,7 +76,17 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
         public double Median { get; set; }
 
         public long Largest { get; set; }
+    }
 
-        public int HistoryAtOpen { get; set; }
+    // The median and history length the spike was judged against when it opened, and its largest prompt so far.
+    private sealed class SpikeFacts(double median, int historyAtOpen) : AnomalyDetail
+    {
+        public long Largest { get; set; }
+
+        public override string Format(OpenAnomaly open) => string.Format(
+            CultureInfo.InvariantCulture,
+            "a prompt of {0:N0} tokens, {1:0.#} times the median of {2:N0} over this session's previous {3} {4} requests{5}",
+            Largest, Largest / median, median, historyAtOpen, open.Model ?? "",
+            open.Count == 1 ? "" : $"; {open.Count} such requests in a row");
     }
 }

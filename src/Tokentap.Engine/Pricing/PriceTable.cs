@@ -15,7 +15,7 @@ public sealed class PriceTable
     private static readonly Lazy<IReadOnlyList<ModelPrice>> EmbeddedModels = new(ReadEmbedded);
 
     private readonly Lazy<Contents> _contents;
-    private readonly ConcurrentDictionary<string, ModelPrice?> _resolved = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Provider, string Model), ModelPrice?> _resolved = new(ResolvedKeyComparer.Instance);
     private readonly ConcurrentDictionary<string, byte> _warnedModels = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _warnings = new();
 
@@ -89,7 +89,8 @@ public sealed class PriceTable
             return null;
         }
 
-        return _resolved.GetOrAdd((provider ?? "") + "\n" + model, _ => Search(model, provider));
+        // Looked up for every event: a tuple key and a static factory, so a hit allocates nothing.
+        return _resolved.GetOrAdd((provider ?? "", model), static (_, state) => state.Table.Search(state.Model, state.Provider), (Table: this, Model: model, Provider: provider));
     }
 
     /// <summary>
@@ -258,5 +259,17 @@ public sealed class PriceTable
     {
         public static Contents Of(IReadOnlyList<ModelPrice> models, IReadOnlyList<ModelPrice>? overrides, string? error) =>
             new(models, overrides is null ? Array.Empty<ModelPrice>() : overrides.Select(o => InheritMatch(o, models)).ToArray(), error);
+    }
+
+    // Provider and model, each ignoring case, as the cache's key.
+    private sealed class ResolvedKeyComparer : IEqualityComparer<(string Provider, string Model)>
+    {
+        public static readonly ResolvedKeyComparer Instance = new();
+
+        public bool Equals((string Provider, string Model) x, (string Provider, string Model) y) =>
+            string.Equals(x.Provider, y.Provider, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Model, y.Model, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Provider, string Model) key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Provider), StringComparer.OrdinalIgnoreCase.GetHashCode(key.Model));
     }
 }

@@ -1,5 +1,6 @@
 // Reads rate-limit response headers (Anthropic unified and classic, OpenAI-style x-ratelimit-*) into typed values.
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Tokentap.Engine.Proxy;
 
 namespace Tokentap.Engine.Providers;
@@ -10,50 +11,70 @@ namespace Tokentap.Engine.Providers;
 /// </summary>
 internal static class RateLimitReader
 {
+    // Every header read, in one table: a response's fields are looked at once each, not once per name.
+    private static readonly string[] Names =
+    [
+        "anthropic-ratelimit-unified-status", "anthropic-ratelimit-unified-reset", "anthropic-ratelimit-unified-representative-claim",
+        "anthropic-ratelimit-unified-5h-utilization", "anthropic-ratelimit-unified-5h-reset", "anthropic-ratelimit-unified-5h-status",
+        "anthropic-ratelimit-unified-7d-utilization", "anthropic-ratelimit-unified-7d-reset", "anthropic-ratelimit-unified-7d-status",
+        "anthropic-ratelimit-requests-limit", "x-ratelimit-limit-requests", "anthropic-ratelimit-requests-remaining", "x-ratelimit-remaining-requests",
+        "anthropic-ratelimit-requests-reset", "x-ratelimit-reset-requests", "anthropic-ratelimit-tokens-limit", "x-ratelimit-limit-tokens",
+        "anthropic-ratelimit-tokens-remaining", "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-reset", "x-ratelimit-reset-tokens",
+        "anthropic-ratelimit-input-tokens-limit", "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset",
+        "anthropic-ratelimit-output-tokens-limit", "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
+    ];
+
+    private static readonly Dictionary<string, int> Slots = Names.Select((name, slot) => (name, slot)).ToDictionary(p => p.name, p => p.slot, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The snapshot, or null when the response had no rate-limit header.</summary>
     public static RateLimitSnapshot? Read(HeaderList headers, DateTimeOffset received)
     {
+        // The first value of each name, as HeaderList.Get would give it.
+        var values = default(HeaderValues);
         var found = false;
-        var snapshot = new RateLimitSnapshot();
-
-        string? Text(string name)
+        foreach (var (name, value) in headers)
         {
-            var value = headers.Get(name);
-            if (value is not null)
+            if ((name.StartsWith("anthropic-ratelimit-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase))
+                && Slots.TryGetValue(name, out var slot) && values[slot] is null)
             {
+                values[slot] = value;
                 found = true;
             }
-
-            return value;
         }
 
-        long? Count(string name) => long.TryParse(Text(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-        double? Fraction(string name) => double.TryParse(Text(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
-        DateTimeOffset? Reset(string name) => ParseReset(Text(name), received);
+        if (!found)
+        {
+            return null;
+        }
 
-        snapshot.UnifiedStatus = Text("anthropic-ratelimit-unified-status");
-        snapshot.UnifiedReset = Reset("anthropic-ratelimit-unified-reset");
-        snapshot.UnifiedRepresentativeClaim = Text("anthropic-ratelimit-unified-representative-claim");
-        snapshot.Unified5hUtilization = Fraction("anthropic-ratelimit-unified-5h-utilization");
-        snapshot.Unified5hReset = Reset("anthropic-ratelimit-unified-5h-reset");
-        snapshot.Unified5hStatus = Text("anthropic-ratelimit-unified-5h-status");
-        snapshot.Unified7dUtilization = Fraction("anthropic-ratelimit-unified-7d-utilization");
-        snapshot.Unified7dReset = Reset("anthropic-ratelimit-unified-7d-reset");
-        snapshot.Unified7dStatus = Text("anthropic-ratelimit-unified-7d-status");
+        long? Count(int slot) => long.TryParse(values[slot], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+        double? Fraction(int slot) => double.TryParse(values[slot], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+        DateTimeOffset? Reset(int slot) => ParseReset(values[slot], received);
 
-        snapshot.RequestsLimit = Count("anthropic-ratelimit-requests-limit") ?? Count("x-ratelimit-limit-requests");
-        snapshot.RequestsRemaining = Count("anthropic-ratelimit-requests-remaining") ?? Count("x-ratelimit-remaining-requests");
-        snapshot.RequestsReset = Reset("anthropic-ratelimit-requests-reset") ?? Reset("x-ratelimit-reset-requests");
-        snapshot.TokensLimit = Count("anthropic-ratelimit-tokens-limit") ?? Count("x-ratelimit-limit-tokens");
-        snapshot.TokensRemaining = Count("anthropic-ratelimit-tokens-remaining") ?? Count("x-ratelimit-remaining-tokens");
-        snapshot.TokensReset = Reset("anthropic-ratelimit-tokens-reset") ?? Reset("x-ratelimit-reset-tokens");
-        snapshot.InputTokensLimit = Count("anthropic-ratelimit-input-tokens-limit");
-        snapshot.InputTokensRemaining = Count("anthropic-ratelimit-input-tokens-remaining");
-        snapshot.InputTokensReset = Reset("anthropic-ratelimit-input-tokens-reset");
-        snapshot.OutputTokensLimit = Count("anthropic-ratelimit-output-tokens-limit");
-        snapshot.OutputTokensRemaining = Count("anthropic-ratelimit-output-tokens-remaining");
-        snapshot.OutputTokensReset = Reset("anthropic-ratelimit-output-tokens-reset");
-        return found ? snapshot : null;
+        return new RateLimitSnapshot
+        {
+            UnifiedStatus = values[0],
+            UnifiedReset = Reset(1),
+            UnifiedRepresentativeClaim = values[2],
+            Unified5hUtilization = Fraction(3),
+            Unified5hReset = Reset(4),
+            Unified5hStatus = values[5],
+            Unified7dUtilization = Fraction(6),
+            Unified7dReset = Reset(7),
+            Unified7dStatus = values[8],
+            RequestsLimit = Count(9) ?? Count(10),
+            RequestsRemaining = Count(11) ?? Count(12),
+            RequestsReset = Reset(13) ?? Reset(14),
+            TokensLimit = Count(15) ?? Count(16),
+            TokensRemaining = Count(17) ?? Count(18),
+            TokensReset = Reset(19) ?? Reset(20),
+            InputTokensLimit = Count(21),
+            InputTokensRemaining = Count(22),
+            InputTokensReset = Reset(23),
+            OutputTokensLimit = Count(24),
+            OutputTokensRemaining = Count(25),
+            OutputTokensReset = Reset(26),
+        };
     }
 
     /// <summary>Parses an epoch-seconds, RFC 3339 or duration reset; null when it is none of them.</summary>
@@ -124,5 +145,12 @@ internal static class RateLimitReader
         }
 
         return any ? TimeSpan.FromMilliseconds(total) : null;
+    }
+
+    // One slot per entry of Names, on the stack.
+    [InlineArray(27)]
+    private struct HeaderValues
+    {
+        private string? _first;
     }
 }

@@ -13,7 +13,8 @@ namespace Tokentap.Engine.Providers;
 internal sealed class StreamedText
 {
     private readonly int _maxChars;
-    private readonly StringBuilder _text = new();
+    // Made at the first text: a whole (not streamed) response adds none.
+    private StringBuilder? _text;
 
     public StreamedText(int maxChars) => _maxChars = maxChars;
 
@@ -21,10 +22,10 @@ internal sealed class StreamedText
     public long DroppedChars { get; private set; }
 
     /// <summary>The kept text.</summary>
-    public string Text => _text.ToString();
+    public string Text => _text?.ToString() ?? "";
 
     /// <summary>True when nothing was collected.</summary>
-    public bool IsEmpty => _text.Length == 0 && DroppedChars == 0;
+    public bool IsEmpty => (_text is null || _text.Length == 0) && DroppedChars == 0;
 
     /// <summary>Appends the JSON string the reader is positioned on.</summary>
     public void AppendString(ref Utf8JsonReader reader)
@@ -44,9 +45,10 @@ internal sealed class StreamedText
         try
         {
             var written = reader.CopyString(buffer);
-            var room = Math.Max(0, _maxChars - _text.Length);
+            var text = _text ??= new StringBuilder();
+            var room = Math.Max(0, _maxChars - text.Length);
             var kept = Math.Min(room, written);
-            _text.Append(buffer, 0, kept);
+            text.Append(buffer, 0, kept);
             DroppedChars += written - kept;
         }
         finally

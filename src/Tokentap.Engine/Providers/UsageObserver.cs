@@ -95,7 +95,9 @@ public sealed class UsageObserver : IExchangeObserver
                 return null;
             }
 
-            var body = request.Body.Span;
+            // As the client sent it: the tap keeps this memory, which a rewrite below replaces in the request, not in place.
+            var sent = request.Body;
+            var body = sent.Span;
             var facts = request.IsWebSocketUpgrade ? RequestFacts.None : RequestFacts.Read(body);
             if (route.Format == WireFormat.OpenAiChat && route.AddsStreamUsage && Options.AddStreamUsage
                 && StreamUsageRewriter.AddIncludeUsage(body, facts) is { } rewritten)
@@ -106,10 +108,10 @@ public sealed class UsageObserver : IExchangeObserver
 
             if (ContentCapture?.Begin(route, request) is not { } content)
             {
-                return new UsageTap(this, route, request, facts, body);
+                return new UsageTap(this, route, request, facts, sent);
             }
 
-            return new CapturingTap(this, new UsageTap(this, route, request, facts, body, CapturingTap.Linker(this, content)), content);
+            return new CapturingTap(this, new UsageTap(this, route, request, facts, sent, CapturingTap.Linker(this, content)), content);
         }
         catch (Exception ex)
         {

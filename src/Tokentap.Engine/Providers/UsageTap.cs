@@ -1,5 +1,4 @@
 // One billed exchange under observation: feeds its parser and turns what it learned into usage events.
-using System.Buffers;
 using Tokentap.Engine.Usage;
 using Tokentap.Engine.Proxy;
 using Tokentap.Engine.Tokenizing;
@@ -31,14 +30,18 @@ internal sealed class UsageTap : IExchangeTap
     private readonly bool _webSocket;
     private readonly int _requestLength;
     private readonly IUsageParser _parser;
-    private readonly ErrorRedaction _redaction;
+    // Made from the request's credentials only when an event has error text to store (most have none).
+    private ErrorRedaction? _redaction;
     private readonly Action<UsageEvent>? _published;
-    private byte[]? _requestBody;
+    // The body as the client sent it, kept (up to MaxRequestBodyBytes) for the fingerprint and for estimation: the
+    // request's own array, which the proxy reads whole for this request and never reuses, so it is not copied.
+    private readonly ReadOnlyMemory<byte> _sentBody;
+    private readonly bool _bodyKept;
     private ExchangeResponseHead? _head;
     private bool _parserFailed;
     private bool _completed;
 
-    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlySpan<byte> body, Action<UsageEvent>? published = null)
+    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts facts, ReadOnlyMemory<byte> body, Action<UsageEvent>? published = null)
     {
         _observer = observer;
         _published = published;
@@ -55,26 +58,32 @@ internal sealed class UsageTap : IExchangeTap
         _requestLength = body.Length;
         _method = request.Method;
         _pathAndQuery = request.PathAndQuery;
-        _redaction = ErrorRedaction.For(request);
         var options = observer.Options;
         _parser = UsageParsers.Create(route, options, _webSocket ? PublishTurn : null);
 
         if (!body.IsEmpty && body.Length <= options.MaxRequestBodyBytes)
         {
-            _requestBody = ArrayPool<byte>.Shared.Rent(body.Length);
-            body.CopyTo(_requestBody);
+            _sentBody = body;
+            _bodyKept = true;
         }
         else if (!_webSocket)
         {
             // A body not kept is fingerprinted now; a kept one later (RequestFingerprintOfSentBody), off the client's path.
-            _fingerprint = RequestFingerprint.Compute(request.Method, request.PathAndQuery, body);
+            _fingerprint = RequestFingerprint.Compute(request.Method, request.PathAndQuery, body.Span);
         }
     }
 
     public void OnResponseHead(ExchangeResponseHead head)
     {
         _head = head;
-        Guard(() => _parser.OnResponseHead(head.StatusCode));
+        try
+        {
+            _parser.OnResponseHead(head.StatusCode);
+        }
+        catch (Exception ex)
+        {
+            ParserFailed(ex);
+        }
     }
 
     public void OnResponseBody(ReadOnlySpan<byte> decoded)
@@ -123,7 +132,7 @@ internal sealed class UsageTap : IExchangeTap
         {
             if (!_parserFailed)
             {
-                Guard(_parser.Complete);
+                CompleteParser();
             }
 
             if (_webSocket && completion.Refusal is null)
@@ -146,19 +155,14 @@ internal sealed class UsageTap : IExchangeTap
         finally
         {
             _parser.Dispose();
-            if (_requestBody is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_requestBody);
-                _requestBody = null;
-            }
         }
     }
 
-    // On the body as the client sent it, before any rewrite (the kept copy), on the tap's worker: hashing a large request
+    // On the body as the client sent it, before any rewrite (the kept one), on the tap's worker: hashing a large request
     // body (hundreds of KB for a long agent session) no longer delays forwarding it. A WebSocket's turns are
     // fingerprinted one by one instead.
     private string? RequestFingerprintOfSentBody() =>
-        _webSocket ? null : _fingerprint ??= RequestFingerprint.Compute(_method, _pathAndQuery, _requestBody.AsSpan(0, _requestLength));
+        _webSocket ? null : _fingerprint ??= RequestFingerprint.Compute(_method, _pathAndQuery, _sentBody.Span);
 
     private void PublishTurn(UsageReport report) => PublishEvent(Build(report, null, isTurn: true));
 
@@ -192,7 +196,7 @@ internal sealed class UsageTap : IExchangeTap
             errors.Add(status == 0 ? "no response from upstream" : $"HTTP {status}");
         }
 
-        usage.Error = errors.Count == 0 ? null : _redaction.Apply(string.Join("; ", errors));
+        usage.Error = errors.Count == 0 ? null : (_redaction ??= ErrorRedaction.For(_request)).Apply(string.Join("; ", errors));
         return usage;
     }
 
@@ -333,9 +337,10 @@ internal sealed class UsageTap : IExchangeTap
         var encoding = TokenEstimator.EncodingForModel(usage.Model ?? usage.RequestModel);
         if (!report.InputKnown)
         {
-            var body = isTurn ? report.RequestBody : _requestBody;
+            var kept = isTurn ? report.RequestBody is not null : _bodyKept;
+            var body = isTurn ? report.RequestBody.AsMemory() : _sentBody;
             var length = isTurn ? report.RequestBody?.Length ?? 0 : _requestLength;
-            usage.InputTokens = body is null ? length / 4 : estimator.CountJsonText(body.AsSpan(0, length), encoding);
+            usage.InputTokens = !kept ? length / 4 : estimator.CountJsonText(body.Span, encoding);
             usage.CacheReadTokens = 0;
             usage.CacheWriteTokens = 0;
             usage.CacheWrite1hTokens = 0;
@@ -351,11 +356,11 @@ internal sealed class UsageTap : IExchangeTap
         usage.Estimated = true;
     }
 
-    private void Guard(Action action)
+    private void CompleteParser()
     {
         try
         {
-            action();
+            _parser.Complete();
         }
         catch (Exception ex)
         {

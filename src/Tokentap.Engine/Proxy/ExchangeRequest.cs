@@ -66,7 +66,10 @@ public sealed class ExchangeRequest
     /// <summary>The request body (request bodies are small and are read whole before forwarding).</summary>
     public ReadOnlyMemory<byte> Body => _body;
 
-    /// <summary>The body as the client sent it, before any <see cref="ReplaceBody"/>.</summary>
+    /// <summary>
+    /// The body as the client sent it, before any <see cref="ReplaceBody"/>. Its memory belongs to this request (read
+    /// whole for it, never pooled or reused), so an observer may keep it for as long as it keeps the request.
+    /// </summary>
     public ReadOnlyMemory<byte> ReceivedBody { get; }
 
     /// <summary>True once <see cref="ReplaceBody"/> was called.</summary>

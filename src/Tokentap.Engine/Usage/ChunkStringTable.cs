@@ -6,8 +6,15 @@ namespace Tokentap.Engine.Usage;
 /// <summary>The strings of a chunk, each written once and referred to by index.</summary>
 internal sealed class ChunkStringTable
 {
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private readonly List<string> _strings = [];
+    private readonly Dictionary<string, int> _index;
+    private readonly List<string> _strings;
+
+    /// <summary>A table sized for about <paramref name="expected"/> strings (most events bring two of their own: request and message ids).</summary>
+    public ChunkStringTable(int expected = 0)
+    {
+        _index = new(expected, StringComparer.Ordinal);
+        _strings = new(expected);
+    }
 
     public int ByteCount { get; private set; }
 

@@ -72,7 +72,7 @@ internal static class UsageChunkCodec
     {
         // Both buffers come from the shared pool: a chunk is rewritten on every recorder batch, and growing new arrays
         // (then copying the result out) cost about four times the chunk's size in allocations each time.
-        var strings = new ChunkStringTable();
+        var strings = new ChunkStringTable(2 * events.Count + 16);
         var body = ChunkWriter.Pooled(events.Count * 128);
         try
         {

@@ -429,8 +429,17 @@ internal static class UsageWriter
     {
         // The distinct values first (most events of a batch share them), then one hash each.
         var values = new HashSet<(UsageField Field, string Value)>();
+        UsageEvent? previous = null;
         foreach (var e in events)
         {
+            // An event with the labels of the one before adds nothing to the set.
+            if (previous is not null && e.Provider == previous.Provider && e.Model == previous.Model && e.App == previous.App
+                && e.Session == previous.Session && e.Project == previous.Project)
+            {
+                continue;
+            }
+
+            previous = e;
             foreach (var label in UsageLabelDocument.LabelsOf(e.Provider, e.Model, e.App, e.Session, e.Project))
             {
                 values.Add(label);

@@ -244,6 +244,88 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void The_spike_median_is_that_of_the_last_200_prompts()
+    {
+        // 200 prompts of 10,000, then 100 of 50,000 (never above 5 times the median): the window holds 100 of each.
+        var events = Enumerable.Range(0, 200).Select(i => Call(i, 10_000, 0, 0))
+            .Concat(Enumerable.Range(200, 100).Select(i => Call(i, 50_000, 0, 0)))
+            .Append(Call(300, 200_000, 0, 0))
+            .ToList();
+
+        var spike = Assert.Single(Detect(events));
+
+        Assert.Equal(Start.AddSeconds(300), spike.Start);
+        Assert.Equal(170_000, spike.ExtraTokens);
+        Assert.Equal($"a prompt of 200,000 tokens, 6.7 times the median of 30,000 over this session's previous 200 {Opus} requests", spike.Detail);
+    }
+
+    [Fact]
+    public void A_closed_anomaly_keeps_its_own_detail_when_the_next_one_opens()
+    {
+        // Two spikes of one session and model, against different medians.
+        var spikes = Enumerable.Range(0, 5).Select(i => Call(i * 10, 10_000, 0, 0))
+            .Append(Call(50, 100_000, 0, 0))
+            .Append(Call(60, 10_000, 0, 0))
+            .Concat(Enumerable.Range(7, 6).Select(i => Call(i * 10, 40_000, 0, 0)))
+            .Append(Call(130, 300_000, 0, 0))
+            .ToList();
+        var found = Detect(spikes);
+        Assert.Equal(2, found.Count);
+        Assert.Equal($"a prompt of 100,000 tokens, 10 times the median of 10,000 over this session's previous 5 {Opus} requests", found[0].Detail);
+        Assert.Equal($"a prompt of 300,000 tokens, 7.5 times the median of 40,000 over this session's previous 13 {Opus} requests", found[1].Detail);
+
+        // Two error bursts of one session, with other statuses.
+        var bursts = Enumerable.Range(0, 5).Select(i => Failure(i)).Concat(Enumerable.Range(100, 5).Select(i => Failure(i, status: 500))).ToList();
+        found = Detect(bursts);
+        Assert.Equal(2, found.Count);
+        Assert.Equal("5 failed requests in 4 s (529 x5); last: overloaded_error: Overloaded", found[0].Detail);
+        Assert.Equal("5 failed requests in 4 s (500 x5); last: HTTP 500", found[1].Detail);
+
+        // Two retry loops of one request: the first all failures, the second none.
+        const string same = "dddddddddddddddddddddddddddddddd";
+        var loops = Enumerable.Range(0, 4).Select(i => Failure(i, fingerprint: same))
+            .Concat(Enumerable.Range(200, 4).Select(i => Call(i, 100, 0, 0, output: 10, fingerprint: same)))
+            .ToList();
+        found = Detect(loops);
+        Assert.Equal(2, found.Count);
+        Assert.Equal("4 identical messages requests in 3 s, 4 of them failed (last: 529); request fingerprint dddddddddddd", found[0].Detail);
+        Assert.Equal("4 identical messages requests in 3 s, 0 of them failed (last: 200); request fingerprint dddddddddddd", found[1].Detail);
+    }
+
+    [Fact]
+    public void Forget_drops_the_state_of_sessions_idle_since_the_instant_and_keeps_the_others()
+    {
+        const string same = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        var detector = new AnomalyDetector(AnomalySettings.Default, Prices);
+        foreach (var e in new[]
+        {
+            Failure(0, session: "cc-old", fingerprint: same), Failure(1, session: "cc-old", fingerprint: same), Failure(2, session: "cc-old", fingerprint: same),
+            Failure(0, session: "cc-new", fingerprint: same), Failure(1, session: "cc-new", fingerprint: same), Failure(5, session: "cc-new", fingerprint: same),
+            Call(0, 10_000, 0, 0, session: "cc-s"), Call(1, 10_000, 0, 0, session: "cc-s"), Call(2, 10_000, 0, 0, session: "cc-s"),
+            Call(3, 10_000, 0, 0, session: "cc-s"), Call(4, 10_000, 0, 0, session: "cc-s"),
+            Call(0, 10_000, 0, 0, session: "cc-t"), Call(1, 10_000, 0, 0, session: "cc-t"), Call(2, 10_000, 0, 0, session: "cc-t"),
+            Call(3, 10_000, 0, 0, session: "cc-t"), Call(15, 10_000, 0, 0, session: "cc-t"),
+        })
+        {
+            Assert.Empty(detector.Observe(e));
+        }
+
+        detector.Forget(Start.AddSeconds(5));
+
+        // Idle since before the instant: their runs and prompt history start again.
+        Assert.Empty(detector.Observe(Failure(6, session: "cc-old", fingerprint: same)));
+        Assert.Empty(detector.Observe(Call(20, 100_000, 0, 0, session: "cc-s")));
+
+        // Seen at or after it: a fourth identical request within the window is a loop, and a prompt 10 times the median a spike.
+        var loop = Assert.Single(detector.Observe(Failure(6, session: "cc-new", fingerprint: same)));
+        Assert.Equal(TokenUsageAnomalyKind.RetryLoop, loop.Kind);
+        Assert.Equal(4, loop.Count);
+        var spike = Assert.Single(detector.Observe(Call(20, 100_000, 0, 0, session: "cc-t")));
+        Assert.Equal(TokenUsageAnomalyKind.TokenSpike, spike.Kind);
+        Assert.Equal(90_000, spike.ExtraTokens);
+    }
+
+    [Fact]
     public void A_session_without_a_client_id_is_the_app_and_its_process()
     {
         var events = Enumerable.Range(0, 5).Select(i =>

@@ -26,6 +26,43 @@ public sealed class RequestFingerprintTests
     }
 
     [Fact]
+    public void A_fingerprint_is_stored_as_its_16_bytes_and_anything_else_as_nothing()
+    {
+        const string fingerprint = "0123456789abcdef0f1e2d3c4b5a6978";
+        var expected = new Guid(Convert.FromHexString(fingerprint));
+
+        Assert.Equal(expected, RequestFingerprint.ToGuid(fingerprint));
+        Assert.Equal(expected, RequestFingerprint.ToGuid(fingerprint.ToUpperInvariant()));
+        Assert.Equal(fingerprint, RequestFingerprint.FromGuid(expected));
+        Assert.Null(RequestFingerprint.ToGuid(null));
+        Assert.Null(RequestFingerprint.ToGuid(fingerprint[..31]));
+        Assert.Null(RequestFingerprint.ToGuid(fingerprint + "0"));
+        Assert.Null(RequestFingerprint.ToGuid("0123456789abcdef0f1e2d3c4b5a697g"));
+        Assert.Null(RequestFingerprint.ToGuid("g123456789abcdef0f1e2d3c4b5a6978"));
+        Assert.Null(RequestFingerprint.ToGuid(" 123456789abcdef0f1e2d3c4b5a6978"));
+    }
+
+    [Fact]
+    public void Long_and_non_ASCII_paths_empty_bodies_and_repeats_hash_the_same_way()
+    {
+        static string Expected(string line, string body) =>
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(line + body)))[..32].ToLowerInvariant();
+
+        var longPath = "/v1beta/models/gemini-2.5-pro:generateContent?" + string.Join("&", Enumerable.Range(0, 80).Select(i => $"p{i}=value{i}"));
+        Assert.True(longPath.Length > 600);
+        Assert.Equal(Expected($"POST {longPath}\n", Body), RequestFingerprint.Compute("POST", longPath, Encoding.UTF8.GetBytes(Body)));
+        Assert.Equal(Expected("POST /v1/modèles/ü?q=日本\n", ""), RequestFingerprint.Compute("Post", "/v1/modèles/ü?q=日本", []));
+
+        // The same request again (the hash is reused on a thread) and another in between give each their own value.
+        var first = RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body));
+        var other = RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body + " "));
+        Assert.Equal(first, RequestFingerprint.Compute("POST", "/v1/messages", Encoding.UTF8.GetBytes(Body)));
+        Assert.Equal(Expected("POST /v1/messages\n", Body), first);
+        Assert.Equal(Expected("POST /v1/messages\n", Body + " "), other);
+        Assert.Equal(Expected(" \n", ""), RequestFingerprint.Compute("", "", []));
+    }
+
+    [Fact]
     public void Repeats_match_and_any_change_of_path_or_body_does_not()
     {
         var first = Exchange("POST", "/v1/messages?beta=true", Body);

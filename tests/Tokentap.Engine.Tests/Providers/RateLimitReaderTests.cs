@@ -63,6 +63,35 @@ public sealed class RateLimitReaderTests
         Assert.Null(RateLimitReader.Read(Headers(("content-type", "application/json")), Received));
     }
 
+    [Fact]
+    public void Names_ignore_case_the_first_of_a_repeated_header_wins_and_an_unreadable_one_falls_back()
+    {
+        var snapshot = RateLimitReader.Read(Headers(
+            ("Content-Type", "application/json"),
+            ("Anthropic-RateLimit-Unified-Status", "allowed"),
+            ("anthropic-ratelimit-unified-5h-utilization", "0.25"),
+            ("anthropic-ratelimit-unified-5h-utilization", "0.75"),
+            ("anthropic-ratelimit-unified-reset", "1795000000"),
+            ("anthropic-ratelimit-requests-limit", "many"),
+            ("x-ratelimit-limit-requests", "500"),
+            ("anthropic-ratelimit-tokens-remaining", "90"),
+            ("x-ratelimit-remaining-tokens", "70")), Received);
+
+        Assert.NotNull(snapshot);
+        Assert.Equal("allowed", snapshot.UnifiedStatus);
+        Assert.Equal(0.25, snapshot.Unified5hUtilization);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_795_000_000), snapshot.UnifiedReset);
+        Assert.Equal(500, snapshot.RequestsLimit);
+        Assert.Equal(90, snapshot.TokensRemaining);
+        Assert.Null(snapshot.RequestsRemaining);
+        Assert.Null(snapshot.Unified7dStatus);
+
+        // Only unreadable rate-limit headers: still a snapshot (the headers were there), with nothing in it.
+        var unreadable = RateLimitReader.Read(Headers(("x-ratelimit-limit-requests", "lots")), Received);
+        Assert.NotNull(unreadable);
+        Assert.Null(unreadable.RequestsLimit);
+    }
+
     private static HeaderList Headers(params (string Name, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
 }

@@ -26,8 +26,10 @@ public sealed class ClientInputTests
         var (end, endError) = await input.ReadRequestHeadAsync(CancellationToken.None);
 
         Assert.Equal(new[] { "/a", "/b", "/c" }, new[] { first!.Target, second!.Target, third!.Target });
+        // Read after the later requests: each body is an array of its own, which the usage tap keeps without copying.
         Assert.Equal("hello", Encoding.ASCII.GetString(firstBody!));
         Assert.Equal("abcde", Encoding.ASCII.GetString(secondBody!));
+        Assert.NotSame(firstBody, secondBody);
         Assert.Empty(thirdBody!);
         Assert.Null(end);
         Assert.False(endError.IsError);
