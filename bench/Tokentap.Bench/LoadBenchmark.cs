@@ -32,33 +32,16 @@ internal static class LoadBenchmark
         var pid = path.ProcessId!.Value;
         Console.WriteLine($"load: Tokentap host pid {pid}, {clients} clients");
         using var client = ProxyBenchmark.CreateClient(path, upstream.Port, clients);
-        long completed = 0;
-        var counting = false;
-        using var stop = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await ProxyBenchmark.SendSmallAsync(client);
-                if (Volatile.Read(ref counting))
-                {
-                    Interlocked.Increment(ref completed);
-                }
-            }
-        })).ToArray();
+        await using var loops = new ClosedLoopClients(client, clients);
         var warm = await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(warmUp), step: null);
         Console.WriteLine($"load: warm after {warm.Took.TotalSeconds:N1} s{(warm.Quiet ? "" : " (the JIT did not go quiet)")}; measuring {seconds} s");
         using var perf = perfFile is null ? null : Process.Start(new ProcessStartInfo("perf", ["record", "-g", "-o", perfFile, "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--", "sleep", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
         var cpuBefore = ProcessMeter.CpuTime(pid);
         var start = Stopwatch.GetTimestamp();
-        Volatile.Write(ref counting, true);
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        Volatile.Write(ref counting, false);
-        var counted = Interlocked.Read(ref completed);
+        var counted = await loops.MeasureAsync(TimeSpan.FromSeconds(seconds));
         var elapsed = Stopwatch.GetElapsedTime(start);
         var cpu = ProcessMeter.CpuTime(pid) - cpuBefore;
-        stop.Cancel();
-        await Task.WhenAll(workers);
+        await loops.DisposeAsync();
         if (perf is not null)
         {
             await perf.WaitForExitAsync();

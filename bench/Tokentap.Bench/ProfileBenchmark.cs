@@ -179,28 +179,12 @@ internal static class ProfileBenchmark
         // 32 clients: CPU and allocations per request when the proxy is busy.
         // The same clients warm up first (at least 2 s, until the proxy's JIT is quiet), then are counted.
         using var client = ProxyBenchmark.CreateClient(path, upstreamPort, clients);
-        long completed = 0;
-        var counting = false;
-        using var stop = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await ProxyBenchmark.SendSmallAsync(client);
-                if (Volatile.Read(ref counting))
-                {
-                    Interlocked.Increment(ref completed);
-                }
-            }
-        })).ToArray();
+        await using var loops = new ClosedLoopClients(client, clients);
         await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(2), step: null);
         var before = path.Sample();
-        Volatile.Write(ref counting, true);
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        Volatile.Write(ref counting, false);
-        var parallel = before.To(path.Sample(), Interlocked.Read(ref completed));
-        stop.Cancel();
-        await Task.WhenAll(workers);
+        var completed = await loops.MeasureAsync(TimeSpan.FromSeconds(seconds));
+        var parallel = before.To(path.Sample(), completed);
+        await loops.DisposeAsync();
         Warm = (sequential, parallel);
 
         Results.Add(("Warm, sequential: added p50 / p99 / p99.9", $"{t.P50 - d.P50:N3} / {t.P99 - d.P99:N3} / {p999 - p999Direct:N3} ms", $"{requests:N0} requests after at least {WarmUpSeconds} s of warm-up and the proxy's JIT quiet for {JitQuiet.Window.TotalSeconds:N0} s; direct p50 {d.P50:N3} ms"));
