@@ -24,24 +24,8 @@ internal sealed class HangingWrite : IDisposable
         _finished.Dispose();
     }
 
-    private sealed class Hanging(Stream inner, HangingWrite owner) : Stream
+    private sealed class Hanging(Stream inner, HangingWrite owner) : PassThroughStream(inner)
     {
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => inner.Position = value;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
         public override void Write(byte[] buffer, int offset, int count)
         {
             if (Interlocked.Exchange(ref owner._armed, 0) == 1)
@@ -49,7 +33,7 @@ internal sealed class HangingWrite : IDisposable
                 owner._released.Wait();
                 try
                 {
-                    inner.Write(buffer, offset, count);
+                    Inner.Write(buffer, offset, count);
                 }
                 finally
                 {
@@ -59,13 +43,7 @@ internal sealed class HangingWrite : IDisposable
                 return;
             }
 
-            inner.Write(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Flush() => inner.Flush();
     }
 }

@@ -32,25 +32,9 @@ internal sealed class NoSpaceDisk
         return true;
     }
 
-    private sealed class Failing(Stream inner, NoSpaceDisk disk) : Stream
+    private sealed class Failing(Stream inner, NoSpaceDisk disk) : PassThroughStream(inner)
     {
         private int _writes;
-
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => inner.Position = value;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -59,13 +43,7 @@ internal sealed class NoSpaceDisk
                 throw new IOException("No space left on device", NoSpaceLeft);
             }
 
-            inner.Write(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Flush() => inner.Flush();
     }
 }

@@ -1,6 +1,7 @@
 // Which recorder writes look for stored events: only the first attempt of a batch of ids made since the recorder was
 // made skips it.
 using Tokentap.Engine.Usage;
+using Tokentap.TestProcess;
 
 namespace Tokentap.Engine.Tests.Usage;
 
@@ -102,25 +103,9 @@ public sealed class UsageRecorderDuplicateCheckTests : IDisposable
     }
 
     /// <summary>A file whose first write (when <paramref name="fail"/> says so) fails as a disk would.</summary>
-    private sealed class FailingFirstWrite(FileStream inner, Func<bool> fail) : Stream
+    private sealed class FailingFirstWrite(FileStream inner, Func<bool> fail) : PassThroughStream(inner)
     {
         private bool _written;
-
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => inner.Position = value;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -131,20 +116,14 @@ public sealed class UsageRecorderDuplicateCheckTests : IDisposable
             }
 
             _written = true;
-            inner.Write(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Flush() => inner.Flush();
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                inner.Dispose();
+                Inner.Dispose();
             }
 
             base.Dispose(disposing);
