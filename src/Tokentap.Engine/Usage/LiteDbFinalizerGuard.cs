@@ -21,6 +21,10 @@ internal static class LiteDbFinalizerGuard
     private static readonly FieldInfo? Transactions = Monitor?.FieldType.GetField("_transactions", Private);
     private static readonly FieldInfo? Slot = Monitor?.FieldType.GetField("_slot", Private);
 
+    // Held here for the process's life: the runtime keeps a type's reflection cache only weakly, and a getter looked up
+    // per call became a new MethodInfo after each collection, with a new invoke stub emitted and JIT-compiled for it.
+    private static readonly MethodInfo? SlotValue = Slot?.FieldType.GetProperty("Value")?.GetMethod;
+
     /// <summary>Takes every transaction the engine knows of now (all threads', and this thread's) off finalization.</summary>
     public static void Protect(LiteEngine engine)
     {
@@ -43,7 +47,7 @@ internal static class LiteDbFinalizerGuard
                 }
             }
 
-            if (Slot?.GetValue(monitor) is { } slot && slot.GetType().GetProperty("Value")?.GetValue(slot) is { } current)
+            if (Slot?.GetValue(monitor) is { } slot && SlotValue?.Invoke(slot, BindingFlags.DoNotWrapExceptions, null, null, null) is { } current)
             {
                 Suppress(current);
             }
