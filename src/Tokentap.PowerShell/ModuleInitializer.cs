@@ -33,6 +33,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
                 s_hooked = true;
             }
         }
+
+        // Import-Module runs on one thread; Start-Tokentap, which often follows at once (the auto-start profile), then
+        // finds its prompt wrapper parsed.
+        BudgetAlerts.ParseWrapperAhead();
     }
 
     public void OnRemove(PSModuleInfo psModuleInfo)
