@@ -97,6 +97,9 @@ internal static class CompareBenchmark
         text.AppendLine("|---|---|");
         text.AppendLine($"| per request, sequential (warm) | {sequential} |");
         text.AppendLine($"| per request, 32 clients | {parallel} |");
+        var cores = Environment.ProcessorCount;
+        var ceiling = cores * 1000 / (tokentap.ClientAndUpstreamCpuPerRequestMs + cpu);
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| 32 clients: CPU per request of the clients and the upstream (this program), and the most {cores} cores allow through the proxy | direct {direct.ClientAndUpstreamCpuPerRequestMs:N3} ms; through Tokentap {tokentap.ClientAndUpstreamCpuPerRequestMs:N3} ms + the proxy's {cpu:N3} ms: at most {ceiling:N0}/s, {ceiling / direct.RequestsPerSecond:P0} of direct's measured rate |"));
         text.AppendLine($"| cold proxy process: CPU to start (with warm-up) / for the first stream / per later request | {coldCpu.Start:N0} / {coldCpu.FirstStream:N1} / {coldCpu.PerRequest:N3} ms |");
         text.AppendLine($"| proxy host: process start to listening | {cold.StartupMs:N0} ms, {cold.Assemblies} assemblies loaded |");
         text.AppendLine($"| assemblies Import-Module + Start-Tokentap load into pwsh | {pwsh.Assemblies} |");

@@ -288,12 +288,14 @@ internal static class ProxyBenchmark
         var warm = await JitQuiet.WaitAsync(path, TimeSpan.FromSeconds(2), step: null);
         figures.ThroughputWarmUp = warm.Took;
         var cpuBefore = path.ProcessId is { } pid ? ProcessMeter.CpuTime(pid) : TimeSpan.Zero;
+        var ownBefore = OwnCpuTime();
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref measuring, true);
         await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
         var counted = Interlocked.Read(ref completed);
         var elapsed = Stopwatch.GetElapsedTime(start);
         var cpuAfter = path.ProcessId is { } pid2 ? ProcessMeter.CpuTime(pid2) : TimeSpan.Zero;
+        var ownAfter = OwnCpuTime();
         stop.Cancel();
         await Task.WhenAll(workers);
 
@@ -301,6 +303,14 @@ internal static class ProxyBenchmark
         figures.RequestsPerSecond = counted / elapsed.TotalSeconds;
         figures.CpuPerRequestMs = path.ProcessId is null ? null : (cpuAfter - cpuBefore).TotalMilliseconds / counted;
         figures.ProxyCpuShare = path.ProcessId is null ? null : (cpuAfter - cpuBefore) / elapsed;
+        figures.ClientAndUpstreamCpuPerRequestMs = (ownAfter - ownBefore).TotalMilliseconds / counted;
+    }
+
+    // This program's CPU: the clients and the upstream (the proxies run in processes of their own).
+    private static TimeSpan OwnCpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static async Task BigStreamAsync(HttpClient client, BenchPath path, ProxyBenchOptions options, PathFigures figures)
@@ -377,6 +387,7 @@ internal sealed class PathFigures
     public double RequestsPerSecond { get; set; }
     public double? CpuPerRequestMs { get; set; }
     public double? ProxyCpuShare { get; set; }
+    public double ClientAndUpstreamCpuPerRequestMs { get; set; }
     public double BigSeconds { get; set; }
     public long BigBytes { get; set; }
     public long? RssBeforeBytes { get; set; }

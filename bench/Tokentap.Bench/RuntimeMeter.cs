@@ -51,6 +51,7 @@ internal sealed class RuntimeMeter : EventListener
             Environment.WorkingSet,
             System.Runtime.JitInfo.GetCompiledMethodCount(),
             System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            self.PrivilegedProcessorTime.TotalMilliseconds,
         };
         return string.Join(' ', fields.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
     }
@@ -58,7 +59,7 @@ internal sealed class RuntimeMeter : EventListener
     /// <summary>What each number of <see cref="Take"/> is, in order.</summary>
     public static readonly string[] Fields =
     [
-        "allocated", "gen0", "gen1", "gen2", "cpuMs", "poolItems", "poolThreads", "poolQueue", "lockWaits", "assemblies", "gcPauseMs", "workingSet", "jitMethods", "jitMs",
+        "allocated", "gen0", "gen1", "gen2", "cpuMs", "poolItems", "poolThreads", "poolQueue", "lockWaits", "assemblies", "gcPauseMs", "workingSet", "jitMethods", "jitMs", "kernelMs",
     ];
 
     /// <summary>The GC pauses since the last call, as "start-ticks:ms" pairs (UTC ticks).</summary>

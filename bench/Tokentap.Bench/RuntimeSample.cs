@@ -35,7 +35,8 @@ internal sealed record RuntimeSample(IReadOnlyDictionary<string, double> Values)
             Delta("gcPauseMs"),
             after["poolThreads"],
             Delta("jitMethods"),
-            Delta("jitMs"));
+            Delta("jitMs"),
+            Delta("kernelMs") / requests);
     }
 }
 
@@ -51,9 +52,10 @@ internal sealed record PerRequest(
     double GcPauseMsTotal,
     double PoolThreads,
     double JitMethods,
-    double JitMs)
+    double JitMs,
+    double KernelCpuMs)
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{AllocatedBytes:N0} B allocated, {CpuMs:N3} ms CPU, {PoolWorkItems:N1} thread-pool work items, {LockWaits:N3} lock waits per request; {Gen0Per1000:N2} gen0 and {Gen1And2Per1000:N2} gen1/2 GCs per 1,000 requests ({GcPauseMsTotal:N1} ms paused in all); {PoolThreads:N0} pool threads; {JitMethods:N0} methods JIT-compiled during the run ({JitMs:N0} ms)");
+        $"{AllocatedBytes:N0} B allocated, {CpuMs:N3} ms CPU ({KernelCpuMs:N3} of it in the kernel), {PoolWorkItems:N1} thread-pool work items, {LockWaits:N3} lock waits per request; {Gen0Per1000:N2} gen0 and {Gen1And2Per1000:N2} gen1/2 GCs per 1,000 requests ({GcPauseMsTotal:N1} ms paused in all); {PoolThreads:N0} pool threads; {JitMethods:N0} methods JIT-compiled during the run ({JitMs:N0} ms)");
 }
