@@ -2,6 +2,7 @@
 // costs every new shell (pwsh with the profile Enable-TokentapAutoStart writes, minus pwsh -NoProfile).
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
 namespace Tokentap.Bench;
@@ -38,6 +39,14 @@ internal static class PwshStartBenchmark
         if (!File.Exists(module))
         {
             throw new FileNotFoundException($"build first (dotnet build -c Release bench/Tokentap.Bench): {module}");
+        }
+
+        // A Debug build (dotnet test) lays out the same folder with IL-only assemblies, which pwsh would compile as it
+        // imports them: figures that say nothing about the module users get.
+        var engine = Path.Combine(root, "out", "Tokentap", "deps", "Tokentap.Engine.dll");
+        if (!IsReadyToRun(engine))
+        {
+            throw new InvalidOperationException($"{engine} is not a ReadyToRun image (a Debug build laid out out/Tokentap last): run dotnet build -c Release bench/Tokentap.Bench first");
         }
 
         var pwsh = ShippedPwsh.Prepare(root);
@@ -121,6 +130,12 @@ internal static class PwshStartBenchmark
         return exitCode == 0 && errors.Trim().Length == 0
             ? output
             : throw new InvalidOperationException($"pwsh {string.Join(' ', args)} failed ({exitCode}): {output} {errors}");
+    }
+
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     private static string Marker(string output, string marker) =>
