@@ -98,12 +98,17 @@ public sealed class UsageObserver : IExchangeObserver
             // As the client sent it: the tap keeps this memory, which a rewrite below replaces in the request, not in place.
             var sent = request.Body;
             var body = sent.Span;
-            var facts = request.IsWebSocketUpgrade ? RequestFacts.None : RequestFacts.Read(body);
-            if (route.Format == WireFormat.OpenAiChat && route.AddsStreamUsage && Options.AddStreamUsage
-                && StreamUsageRewriter.AddIncludeUsage(body, facts) is { } rewritten)
+            // Only the stream-usage rewrite needs the body's facts before the request goes upstream; otherwise the tap
+            // reads them on its worker, after the response, and the client's request does not wait for a pass over it.
+            RequestFacts? facts = request.IsWebSocketUpgrade ? RequestFacts.None : null;
+            if (route.Format == WireFormat.OpenAiChat && route.AddsStreamUsage && Options.AddStreamUsage && facts is null)
             {
-                request.ReplaceBody(rewritten);
-                Interlocked.Increment(ref _rewrites);
+                facts = RequestFacts.Read(body);
+                if (StreamUsageRewriter.AddIncludeUsage(body, facts) is { } rewritten)
+                {
+                    request.ReplaceBody(rewritten);
+                    Interlocked.Increment(ref _rewrites);
+                }
             }
 
             if (ContentCapture?.Begin(route, request) is not { } content)
