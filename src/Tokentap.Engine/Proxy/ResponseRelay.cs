@@ -179,6 +179,18 @@ internal sealed class ResponseRelay
             var last = _contentLength > 0 && _responseBytes >= _contentLength;
             if (last)
             {
+                // A small body would leave in one write with its head; while the lookup runs, the head goes first, so
+                // the client's first byte never waits for it.
+                if (_pendingHead && _holdEnd is { IsCompleted: false })
+                {
+                    _pendingHead = false;
+                    if (!await TryWriteClientAsync(_client, _buffer.AsMemory(0, _headLength), cancellationToken).ConfigureAwait(false))
+                    {
+                        _clientAborted = true;
+                        return;
+                    }
+                }
+
                 await HoldEndAsync().ConfigureAwait(false);
             }
 

@@ -62,6 +62,30 @@ public sealed class ClientLookupWaitTests(ProxyTestEnvironment env)
     }
 
     [Fact]
+    public async Task A_small_fixed_length_response_sends_its_head_while_the_lookup_is_held_and_its_body_after()
+    {
+        // A JSON answer of a few hundred bytes normally leaves in one write with its head; that write would complete
+        // the response, so with the lookup still running the head goes alone and only the body waits.
+        env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
+        var resolver = new HeldResolver(new ClientProcess(4242, "held-client", "/held/project"));
+        var (observer, sink) = ExchangeDriver.NewObserver();
+        await using var proxy = ProxyTestEnvironment.Start(env.Options(observer) with { ClientProcesses = resolver });
+        using var client = env.Client(proxy);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExchangeDriver.Fixture("anthropic-messages.json").Length, response.Content.Headers.ContentLength);
+        var body = response.Content.ReadAsByteArrayAsync();
+        await Task.Delay(300);
+        Assert.False(body.IsCompleted);
+        resolver.Release();
+        Assert.Equal(ExchangeDriver.Fixture("anthropic-messages.json"), await body.WaitAsync(Patience));
+        Assert.Equal(4242, (await SingleEventAsync(sink)).ClientProcessId);
+    }
+
+    [Fact]
     public async Task A_spent_budget_scoped_by_project_waits_for_the_lookup_and_refuses_only_the_client_in_that_project()
     {
         env.Upstream.Map("POST", "/v1/messages", MockResponses.Bytes(ExchangeDriver.Fixture("anthropic-messages.json"), "application/json"));
