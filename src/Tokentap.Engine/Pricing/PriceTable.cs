@@ -16,7 +16,8 @@ public sealed class PriceTable
 
     private readonly Lazy<Contents> _contents;
     private readonly ConcurrentDictionary<(string Provider, string Model), ModelPrice?> _resolved = new(ResolvedKeyComparer.Instance);
-    private readonly ConcurrentDictionary<string, byte> _warnedModels = new(StringComparer.OrdinalIgnoreCase);
+    // Keys only; a string value keeps the dictionary on the framework's precompiled code (no JIT at start).
+    private readonly ConcurrentDictionary<string, string> _warnedModels = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _warnings = new();
 
     /// <summary>A table of base models with overrides searched first.</summary>
@@ -103,7 +104,7 @@ public sealed class PriceTable
         if (price is null)
         {
             var name = usage.Model ?? usage.RequestModel;
-            if (!string.IsNullOrWhiteSpace(name) && _warnedModels.TryAdd(name, 0))
+            if (!string.IsNullOrWhiteSpace(name) && _warnedModels.TryAdd(name, name))
             {
                 _warnings.Enqueue($"No price known for model '{name}' ({usage.Provider}); its cost is left empty. " +
                     "Add it to prices.json or import a price list.");

@@ -34,7 +34,7 @@ internal sealed class ProxyContext : IDisposable
     public bool IsStopping => _stopping.IsCancellationRequested;
 
     /// <summary>Tap workers still delivering; stopping waits for them (bounded).</summary>
-    public ICollection<Task> BackgroundTasks => _background.Running;
+    public Task[] BackgroundTasks => _background.Running;
 
     public void BeginStopping() => _stopping.Cancel();
 

@@ -235,9 +235,8 @@ public sealed class ProxyServer : IAsyncDisposable
         context.Dispose();
     }
 
-    private static async Task<bool> WaitAsync(ICollection<Task> tasks, TimeSpan timeout)
+    private static async Task<bool> WaitAsync(Task[] snapshot, TimeSpan timeout)
     {
-        var snapshot = tasks.ToArray();
         if (snapshot.Length == 0)
         {
             return true;

@@ -22,7 +22,9 @@ internal sealed class UpstreamClient : IDisposable
 
     private readonly ProxyOptions _options;
     private readonly Lazy<(SocketsHttpHandler Handler, HttpMessageInvoker Invoker)> _client;
-    private readonly ConcurrentDictionary<string, (string Reason, DateTime AtUtc)> _rejections = new(StringComparer.OrdinalIgnoreCase);
+    // Reference-typed values: the framework's precompiled code serves the dictionary (a value tuple made the JIT compile
+    // its constructor and members at every start).
+    private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Uri> _overrides;
     private readonly X509Certificate2Collection? _customTrust;
 
@@ -290,7 +292,9 @@ internal sealed class UpstreamClient : IDisposable
 
         var host = (sender as SslStream)?.TargetHostName ?? string.Empty;
         var reason = UpstreamCertificateCheck.Describe(errors, certificate, chain, host, DateTime.UtcNow);
-        _rejections[host] = (reason, DateTime.UtcNow);
+        _rejections[host] = new Rejection(reason, DateTime.UtcNow);
         return false;
     }
+
+    private sealed record Rejection(string Reason, DateTime AtUtc);
 }
