@@ -4,46 +4,20 @@ using System.Globalization;
 
 namespace Tokentap.Bench;
 
-/// <summary>Sums AllocationTick samples per type for the thread that created it (Linux: its kernel thread id).</summary>
-internal sealed class ThreadAllocations : EventListener
+/// <summary>Sums AllocationTick samples per type for the thread that created it (Linux: its kernel thread id; keyword 0x1: GC).</summary>
+internal sealed class ThreadAllocations() : RuntimeEventTally((EventKeywords)0x1)
 {
     private const int AllocationTick = 10;
-    private readonly object _gate = new();
-    private readonly Dictionary<string, long> _types = new(StringComparer.Ordinal);
     private readonly long _thread = GetTid();
 
-    /// <summary>The types sampled since the last call, largest first, as "bytes type" lines (at most <paramref name="top"/>).</summary>
-    public IEnumerable<string> Take(int top)
+    protected override (string Name, long Amount)? OnRuntimeEvent(EventWrittenEventArgs eventData)
     {
-        lock (_gate)
+        if (eventData.EventId != AllocationTick || eventData.OSThreadId != _thread)
         {
-            var lines = _types.OrderByDescending(t => t.Value).Take(top).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value,12:N0} {t.Key}")).ToList();
-            _types.Clear();
-            return lines;
-        }
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)0x1);
-        }
-    }
-
-    protected override void OnEventWritten(EventWrittenEventArgs eventData)
-    {
-        if (eventData.EventId != AllocationTick || eventData.OSThreadId != _thread || eventData.Payload is not { } payload || eventData.PayloadNames is not { } names)
-        {
-            return;
+            return null;
         }
 
-        var type = names.IndexOf("TypeName") is var t and >= 0 ? payload[t] as string ?? "?" : "?";
-        var amount = names.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(payload[a], CultureInfo.InvariantCulture) : 0;
-        lock (_gate)
-        {
-            _types[type] = _types.GetValueOrDefault(type) + amount;
-        }
+        return (Field(eventData, "TypeName") as string ?? "?", Convert.ToInt64(Field(eventData, "AllocationAmount64") ?? 0L, CultureInfo.InvariantCulture));
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]

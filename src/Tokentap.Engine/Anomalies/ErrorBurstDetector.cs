@@ -41,16 +41,7 @@ internal sealed class ErrorBurstDetector(AnomalySettings settings)
     }
 
     /// <summary>Drops the sessions whose last failure is older than an instant.</summary>
-    public void Forget(DateTime before)
-    {
-        foreach (var (key, run) in _runs)
-        {
-            if (run.Last is { } last && last.Timestamp < before)
-            {
-                _runs.Remove(key);
-            }
-        }
-    }
+    public void Forget(DateTime before) => RepeatRun.ForgetOlder(_runs, before);
 
     // The burst's statuses (the run's counts, which it keeps for this burst alone) and the error of its latest request.
     private sealed class BurstFacts(IReadOnlyDictionary<int, int> statuses) : AnomalyDetail

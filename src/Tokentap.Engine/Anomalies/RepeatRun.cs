@@ -25,6 +25,20 @@ internal sealed class RepeatRun
     /// </summary>
     public IReadOnlyDictionary<int, int> Statuses => _statuses ?? NoStatuses;
 
+    /// <summary>Drops the runs whose last request is older than an instant.</summary>
+    public static void ForgetOlder<TKey>(Dictionary<TKey, RepeatRun> runs, DateTime before)
+        where TKey : notnull
+    {
+        // Removing while enumerating is allowed for Dictionary; no list of keys, no closure (it runs every 500 events over every run).
+        foreach (var (key, run) in runs)
+        {
+            if (run.Last is { } last && last.Timestamp < before)
+            {
+                runs.Remove(key);
+            }
+        }
+    }
+
     /// <summary>Adds a request; returns the anomaly it opened or extended, else null. Sets <paramref name="isNew"/>.</summary>
     public OpenAnomaly? Add(UsageEvent e, TokenUsageAnomalyKind kind, string session, int count, TimeSpan window, out bool isNew)
     {

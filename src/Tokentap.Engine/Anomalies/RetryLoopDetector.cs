@@ -48,17 +48,7 @@ internal sealed class RetryLoopDetector(AnomalySettings settings)
         _runs.TryGetValue((session, fingerprint), out var run) ? run.Open : null;
 
     /// <summary>Drops the runs whose last request is older than an instant.</summary>
-    public void Forget(DateTime before)
-    {
-        // Removing while enumerating is allowed for Dictionary; no list of keys, no closure (it runs every 500 events over every run).
-        foreach (var (key, run) in _runs)
-        {
-            if (run.Last is { } last && last.Timestamp < before)
-            {
-                _runs.Remove(key);
-            }
-        }
-    }
+    public void Forget(DateTime before) => RepeatRun.ForgetOlder(_runs, before);
 
     // The loop's latest request: its endpoint and status, and how many of the loop's requests failed by then.
     private sealed class LoopFacts(string fingerprint) : AnomalyDetail

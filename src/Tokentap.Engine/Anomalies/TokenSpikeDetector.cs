@@ -36,20 +36,19 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
                 {
                     open = new OpenAnomaly(TokenUsageAnomalyKind.TokenSpike, session, e);
                     stream.Open = open;
-                    stream.Median = median;
-                    stream.Largest = 0;
                     open.Facts = new SpikeFacts(median, history.Count);
                     opened.Add(open);
                 }
 
-                var extra = (long)Math.Round(context - stream.Median);
-                var scale = stream.Median / context;
+                // Every request of a spike is measured against the median it opened with.
+                var facts = (SpikeFacts)open.Facts!;
+                var extra = (long)Math.Round(context - facts.Median);
+                var scale = facts.Median / context;
                 open.Count++;
                 open.End = e.Timestamp;
                 open.AddExtra(extra, CostDifference.Of(
                     prices, e, Scale(e.InputTokens, scale), Scale(e.CacheReadTokens, scale), Scale(e.CacheWriteTokens, scale), Scale(e.CacheWrite1hTokens, scale)));
-                stream.Largest = Math.Max(stream.Largest, context);
-                ((SpikeFacts)open.Facts!).Largest = stream.Largest;
+                facts.Largest = Math.Max(facts.Largest, context);
             }
             else
             {
@@ -72,15 +71,13 @@ internal sealed class TokenSpikeDetector(AnomalySettings settings, PriceTable? p
         public DateTime Last { get; set; }
 
         public OpenAnomaly? Open { get; set; }
-
-        public double Median { get; set; }
-
-        public long Largest { get; set; }
     }
 
     // The median and history length the spike was judged against when it opened, and its largest prompt so far.
     private sealed class SpikeFacts(double median, int historyAtOpen) : AnomalyDetail
     {
+        public double Median => median;
+
         public long Largest { get; set; }
 
         public override string Format(OpenAnomaly open) => string.Format(

@@ -47,18 +47,17 @@ internal sealed record CaFileFacts(string CertificatePem, string KeyPem, DateTim
     }
 
     /// <summary>The DER of a file holding exactly one PEM block with this label, else null.</summary>
-    internal static byte[]? Decode(string text, string label)
+    private static byte[]? Decode(string text, string label)
     {
-        var begin = $"-----BEGIN {label}-----";
-        var end = $"-----END {label}-----";
-        var trimmed = text.AsSpan().Trim();
-        if (!trimmed.StartsWith(begin, StringComparison.Ordinal) || !trimmed.EndsWith(end, StringComparison.Ordinal) || trimmed.Length < begin.Length + end.Length)
+        // PemEncoding is managed code (RFC 7468): it does not load the crypto library either.
+        if (!PemEncoding.TryFind(text, out var fields) || !text.AsSpan(fields.Label).SequenceEqual(label)
+            || !text.AsSpan(..fields.Location.Start).IsWhiteSpace() || !text.AsSpan(fields.Location.End..).IsWhiteSpace())
         {
             return null;
         }
 
-        var body = trimmed[begin.Length..^end.Length];
-        return body.Contains('-') ? null : Convert.FromBase64String(body.ToString());
+        var der = new byte[fields.DecodedDataLength];
+        return Convert.TryFromBase64Chars(text.AsSpan(fields.Base64Data), der, out var written) && written == der.Length ? der : null;
     }
 
     // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature } (RFC 5280 4.1).

@@ -38,8 +38,8 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     private int _leavesIssued;
     private int _disposed;
 
-    private CertificateAuthority(string directory, X509Certificate2 signer, ECDsa key, string certificatePem, IReadOnlyList<string> subtrees, TimeProvider time)
-        : this(directory, certificatePem, subtrees, new Lazy<Signing>(new Signing(signer, key, certificatePem)), time)
+    private CertificateAuthority(string directory, Signing signing, string certificatePem, IReadOnlyList<string> subtrees, TimeProvider time)
+        : this(directory, certificatePem, subtrees, new Lazy<Signing>(signing), time)
     {
         NotBefore = _signing.Value.Certificate.NotBefore.ToUniversalTime();
         NotAfter = _signing.Value.Certificate.NotAfter.ToUniversalTime();
@@ -158,22 +158,22 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
         string message;
         if (existing is not null)
         {
+            var signer = existing.Signing.Signer;
             var missing = wanted.Where(p => !existing.Subtrees.Any(s => NameConstraints.SubtreeCoversPattern(s, p))).ToList();
-            var expiring = existing.Certificate.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime < CaRenewBefore;
+            var expiring = signer.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime < CaRenewBefore;
             if (missing.Count == 0 && !expiring)
             {
-                authority = new CertificateAuthority(directory, existing.Certificate, existing.Key, existing.Pem, existing.Subtrees, time);
+                authority = new CertificateAuthority(directory, existing.Signing, existing.Pem, existing.Subtrees, time);
                 state = CertificateAuthorityState.Loaded;
                 message = $"Loaded the Tokentap certificate authority from {certificatePath}.";
             }
             else
             {
-                previousThumbprint = existing.Certificate.Thumbprint;
+                previousThumbprint = signer.Thumbprint;
                 var subtrees = existing.Subtrees.Concat(missing.Select(NameConstraints.ToSubtree)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                var subject = existing.Certificate.SubjectName;
-                var key = existing.Key;
-                var oldNotAfter = existing.Certificate.NotAfter.ToUniversalTime();
-                existing.Certificate.Dispose();
+                var subject = signer.SubjectName;
+                var oldNotAfter = signer.NotAfter.ToUniversalTime();
+                var key = existing.Signing.ReleaseKey();
                 authority = Issue(directory, subject, key, subtrees, time, writeKey: false);
                 state = CertificateAuthorityState.Reissued;
                 added = missing;
@@ -373,8 +373,7 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
 
         OwnerOnlyFile.WritePublic(Path.Combine(directory, CertificateFileName), pem);
         using var publicOnly = X509Certificate2.CreateFromPem(pem);
-        var signer = publicOnly.CopyWithPrivateKey(key);
-        return new CertificateAuthority(directory, signer, key, pem, subtrees, time);
+        return new CertificateAuthority(directory, new Signing(publicOnly.CopyWithPrivateKey(key), key, pem), pem, subtrees, time);
     }
 
     private ECDsa CreateLeafKey()
@@ -412,42 +411,19 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
     private sealed record LeafEntry(X509Certificate2 Certificate, SslStreamCertificateContext Context, DateTimeOffset NotAfter);
 
     /// <summary>A CA read from disk.</summary>
-    private sealed class ExistingCa
+    private sealed record ExistingCa(Signing Signing, string Pem, IReadOnlyList<string> Subtrees)
     {
-        private ExistingCa(X509Certificate2 certificate, ECDsa key, string pem, IReadOnlyList<string> subtrees)
-        {
-            Certificate = certificate;
-            Key = key;
-            Pem = pem;
-            Subtrees = subtrees;
-        }
-
-        public X509Certificate2 Certificate { get; }
-
-        public ECDsa Key { get; }
-
-        public string Pem { get; }
-
-        public IReadOnlyList<string> Subtrees { get; }
-
         public static ExistingCa Load(string certificatePath, string keyPath)
         {
             var pem = NormalizePem(File.ReadAllText(certificatePath));
-            var key = ECDsa.Create();
-            try
+            var signing = Signing.Load(pem, File.ReadAllText(keyPath));
+            if (NameConstraints.Read(signing.Certificate) is not { } constraints)
             {
-                key.ImportFromPem(File.ReadAllText(keyPath));
-                using var publicOnly = X509Certificate2.CreateFromPem(pem);
-                var constraints = NameConstraints.Read(publicOnly)
-                    ?? throw new CryptographicException("the certificate has no name constraints");
-                var certificate = publicOnly.CopyWithPrivateKey(key);
-                return new ExistingCa(certificate, key, pem, constraints.PermittedDnsNames);
+                signing.Dispose();
+                throw new CryptographicException("the certificate has no name constraints");
             }
-            catch
-            {
-                key.Dispose();
-                throw;
-            }
+
+            return new ExistingCa(signing, pem, constraints.PermittedDnsNames);
         }
     }
 
@@ -489,11 +465,14 @@ public sealed class CertificateAuthority : ILeafCertificateSource, IDisposable
             }
         }
 
-        public void Dispose()
+        /// <summary>Disposes the certificates and hands on the key (a re-issue signs the new certificate with it).</summary>
+        public ECDsa ReleaseKey()
         {
             Certificate.Dispose();
             Signer.Dispose();
-            Key.Dispose();
+            return Key;
         }
+
+        public void Dispose() => ReleaseKey().Dispose();
     }
 }

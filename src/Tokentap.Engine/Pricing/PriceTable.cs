@@ -130,6 +130,7 @@ public sealed class PriceTable
     /// <summary>Takes the warnings queued since the last call (override file problems, models without a price).</summary>
     public IReadOnlyList<string> DrainWarnings()
     {
+        // Reading the models queues the override file's problem, if it has one.
         _ = _contents.Value;
         var drained = new List<string>();
         while (_warnings.TryDequeue(out var warning))

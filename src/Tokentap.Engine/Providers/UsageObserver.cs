@@ -95,9 +95,7 @@ public sealed class UsageObserver : IExchangeObserver
                 return null;
             }
 
-            // As the client sent it: the tap keeps this memory, which a rewrite below replaces in the request, not in place.
-            var sent = request.Body;
-            var body = sent.Span;
+            var body = request.ReceivedBody.Span;
             // Only the stream-usage rewrite needs the body's facts before the request goes upstream; otherwise the tap
             // reads them on its worker, after the response, and the client's request does not wait for a pass over it.
             RequestFacts? facts = request.IsWebSocketUpgrade ? RequestFacts.None : null;
@@ -113,10 +111,10 @@ public sealed class UsageObserver : IExchangeObserver
 
             if (ContentCapture?.Begin(route, request) is not { } content)
             {
-                return new UsageTap(this, route, request, facts, sent);
+                return new UsageTap(this, route, request, facts);
             }
 
-            return new CapturingTap(this, new UsageTap(this, route, request, facts, sent, CapturingTap.Linker(this, content)), content);
+            return new CapturingTap(this, new UsageTap(this, route, request, facts, CapturingTap.Linker(this, content)), content);
         }
         catch (Exception ex)
         {

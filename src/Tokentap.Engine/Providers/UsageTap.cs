@@ -32,10 +32,9 @@ internal sealed class UsageTap : IExchangeTap
     // Made from the request's credentials only when an event has error text to store (most have none).
     private ErrorRedaction? _redaction;
     private readonly Action<UsageEvent>? _published;
-    // The body as the client sent it, kept (up to MaxRequestBodyBytes) for the fingerprint and for estimation: the
-    // request's own array, which the proxy reads whole for this request and never reuses, so it is not copied.
+    // The body as the client sent it (ExchangeRequest.ReceivedBody, never reused), kept up to MaxRequestBodyBytes for the
+    // fingerprint, the facts and estimation; empty when not kept.
     private readonly ReadOnlyMemory<byte> _sentBody;
-    private readonly bool _bodyKept;
     private ExchangeResponseHead? _head;
     private bool _parserFailed;
     private bool _completed;
@@ -44,7 +43,7 @@ internal sealed class UsageTap : IExchangeTap
     /// The body's facts, or null when the observer left them to the tap: then they are read from the kept body when the
     /// event is described, on the tap's worker, not on the client's path (a 200 KB agent request takes about 0.1 ms).
     /// </param>
-    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts? facts, ReadOnlyMemory<byte> body, Action<UsageEvent>? published = null)
+    public UsageTap(UsageObserver observer, ApiRoute route, ExchangeRequest request, RequestFacts? facts, Action<UsageEvent>? published = null)
     {
         _observer = observer;
         _published = published;
@@ -57,6 +56,7 @@ internal sealed class UsageTap : IExchangeTap
         _headerSessionId = ExchangeHeaders.ClientSessionId(request.Headers);
         _facts = facts;
         _webSocket = request.IsWebSocketUpgrade;
+        var body = request.ReceivedBody;
         _requestLength = body.Length;
         _method = request.Method;
         _pathAndQuery = request.PathAndQuery;
@@ -66,7 +66,6 @@ internal sealed class UsageTap : IExchangeTap
         if (!body.IsEmpty && body.Length <= options.MaxRequestBodyBytes)
         {
             _sentBody = body;
-            _bodyKept = true;
         }
         else if (!_webSocket)
         {
@@ -75,7 +74,7 @@ internal sealed class UsageTap : IExchangeTap
         }
 
         // Facts left to the tap need the body later; one not kept is read now.
-        _facts ??= _bodyKept ? null : RequestFacts.Read(body.Span);
+        _facts ??= _sentBody.IsEmpty ? RequestFacts.Read(body.Span) : null;
     }
 
     /// <summary>True once the body's facts were read (at the start only when the observer or a body not kept needed them).</summary>
@@ -348,10 +347,10 @@ internal sealed class UsageTap : IExchangeTap
         var encoding = TokenEstimator.EncodingForModel(usage.Model ?? usage.RequestModel);
         if (!report.InputKnown)
         {
-            var kept = isTurn ? report.RequestBody is not null : _bodyKept;
+            // A body not kept (too large) is estimated from its length.
             var body = isTurn ? report.RequestBody.AsMemory() : _sentBody;
             var length = isTurn ? report.RequestBody?.Length ?? 0 : _requestLength;
-            usage.InputTokens = !kept ? length / 4 : estimator.CountJsonText(body.Span, encoding);
+            usage.InputTokens = body.IsEmpty ? length / 4 : estimator.CountJsonText(body.Span, encoding);
             usage.CacheReadTokens = 0;
             usage.CacheWriteTokens = 0;
             usage.CacheWrite1hTokens = 0;

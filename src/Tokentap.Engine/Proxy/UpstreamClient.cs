@@ -21,7 +21,7 @@ internal sealed class UpstreamClient : IDisposable
     private static readonly TimeSpan RejectionMemory = TimeSpan.FromMinutes(1);
 
     private readonly ProxyOptions _options;
-    private readonly Lazy<(SocketsHttpHandler Handler, HttpMessageInvoker Invoker)> _client;
+    private readonly Lazy<HttpMessageInvoker> _client;
     // Reference-typed values: the framework's precompiled code serves the dictionary (a value tuple made the JIT compile
     // its constructor and members at every start).
     private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.OrdinalIgnoreCase);
@@ -44,16 +44,16 @@ internal sealed class UpstreamClient : IDisposable
         // The HTTP client (System.Net.Http's first use in a shell: 8 to 10 ms) is made by the first forwarded request
         // or the start's warm-up, not by the start; the trust it checks with is read above, so a bad file still fails
         // the start.
-        _client = new Lazy<(SocketsHttpHandler, HttpMessageInvoker)>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
+        _client = new Lazy<HttpMessageInvoker>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The pooled HTTP/1.1 and HTTP/2 client every forwarded request goes through.</summary>
-    public HttpMessageInvoker Invoker => _client.Value.Invoker;
+    public HttpMessageInvoker Invoker => _client.Value;
 
     /// <summary>True once <see cref="Invoker"/> was first needed.</summary>
     internal bool IsClientCreated => _client.IsValueCreated;
 
-    private (SocketsHttpHandler Handler, HttpMessageInvoker Invoker) CreateClient()
+    private HttpMessageInvoker CreateClient()
     {
         var handler = new SocketsHttpHandler
         {
@@ -80,7 +80,7 @@ internal sealed class UpstreamClient : IDisposable
         }
 
         handler.SslOptions = CreateSslOptions(null);
-        return (handler, new HttpMessageInvoker(handler, disposeHandler: false));
+        return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     /// <summary>
@@ -196,8 +196,7 @@ internal sealed class UpstreamClient : IDisposable
     {
         if (_client.IsValueCreated)
         {
-            _client.Value.Invoker.Dispose();
-            _client.Value.Handler.Dispose();
+            _client.Value.Dispose();
         }
 
         if (_customTrust is not null)

@@ -107,6 +107,6 @@ public static class RequestFingerprint
     {
         Span<byte> bytes = stackalloc byte[Bytes];
         stored.TryWriteBytes(bytes);
-        return Convert.ToHexString(bytes).ToLowerInvariant();
+        return LowerHex(bytes);
     }
 }
